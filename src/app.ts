@@ -1,0 +1,65 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import compress from '@fastify/compress';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/index.ts';
+import type { CurrentUser } from './platform/auth/index.ts';
+import type { ModuleManifest } from './platform/manifest.ts';
+import { security } from './platform/http/security.ts';
+import { assets } from './platform/http/assets.ts';
+import { requestContext } from './platform/http/context.ts';
+import { errorPages } from './platform/http/errors-plugin.ts';
+import { views } from './platform/views/index.ts';
+import { shellRoutes } from './platform/shell/index.ts';
+import { loggerOptions } from './platform/http/logging.ts';
+import { portal } from './modules/portal/index.ts';
+import { peopleModule } from './modules/people/index.ts';
+
+/** Every module, in navigation order. A new module is added here. */
+export const MODULES: ModuleManifest[] = [portal, peopleModule];
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** Finds the signed-in user; the identity module supplies the real one. */
+  resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
+  logger?: boolean;
+}
+
+/** Builds the application: ecosystem plugins, platform (with error pages), then modules. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config),
+    // Small by default; a route that takes uploads sets its own larger limit.
+    bodyLimit: 64 * 1024,
+    trustProxy: config.env === 'production',
+    genReqId: () => crypto.randomUUID(),
+  });
+
+  // Ecosystem plugins
+  await app.register(security, { https: config.baseUrl.startsWith('https:') });
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  // Platform
+  await app.register(assets);
+  await app.register(requestContext, {
+    database,
+    defaultOrg: config.defaultOrg,
+    ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}),
+  });
+  await app.register(views, { manifests: MODULES, production: config.env === 'production' });
+  // Error and 404 pages come before the modules: a Fastify context takes its
+  // parent's error handler when it is registered, so set later it would miss them.
+  await app.register(errorPages);
+  await app.register(shellRoutes(database, MODULES));
+
+  // Modules, each in its own encapsulated context
+  for (const manifest of MODULES) {
+    await app.register(manifest.routes);
+  }
+  return app;
+}

@@ -1,0 +1,265 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import {
+  DataDirLockedError,
+  ensureRoles,
+  migrateDatabase,
+  openDatabase,
+  rowsOf,
+  type Database,
+} from './platform/db/index.ts';
+import { backupDatabase, hasEmbeddedDatabase, restoreDatabase } from './platform/db/backup.ts';
+import { createOrganisation, findOrganisationBySlug } from './platform/tenancy/index.ts';
+import { seedDemo } from './demo/seed.ts';
+import { startServer } from './server.ts';
+
+// Logs and messages go to standard error; only output meant for a file
+// (a backup written to "-") goes to standard output.
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `Usage: coproduce <command> [options]
+
+Commands:
+  serve                      Run Coproduce (migrates, and makes the demo on a first start)
+  migrate                    Bring the database up to date
+  seed-demo                  Make the demo organisation (if it is not there)
+  org create SLUG --name N   Make a new, empty organisation
+  backup FILE                Write a plain SQL backup to FILE ("-" for standard output)
+  restore FILE               Restore a backup into an empty database
+
+Each command takes --help. Configuration comes from the environment:
+DATABASE_URL (a PostgreSQL server; otherwise the embedded database in DATA_DIR,
+default ./data), PORT, HOST, BASE_URL, DEFAULT_ORG, SESSION_SECRET.`,
+  serve: `Usage: coproduce serve
+
+Opens the database, brings it up to date, makes the demo organisation when the
+database is empty, and serves Coproduce on HOST:PORT (default 127.0.0.1:3000).`,
+  migrate: `Usage: coproduce migrate
+
+Runs every migration not yet run. On the embedded database, stop the server
+first; on PostgreSQL it can run beside running servers.`,
+  'seed-demo': `Usage: coproduce seed-demo
+
+Makes the demo organisation (slug "demo") with services, staff and customers.
+Does nothing if it is already there.`,
+  org: `Usage: coproduce org create SLUG --name NAME [--host HOST ...] [--welsh]
+
+Makes a new, empty organisation. SLUG is lower-case letters, digits and
+hyphens. --host names a host name that reaches it (repeatable); --welsh offers
+the Welsh language switch.`,
+  backup: `Usage: coproduce backup FILE
+
+Writes a plain SQL backup of the whole database to FILE, or to standard output
+when FILE is "-". It restores into a fresh embedded folder or into a PostgreSQL
+server with "coproduce restore FILE".`,
+  restore: `Usage: coproduce restore FILE
+
+Restores a backup made by "coproduce backup" into an empty database: a data
+folder with no database in it, or the empty PostgreSQL database in DATABASE_URL.
+It creates the database roles first, then brings the schema up to date.`,
+};
+
+async function open(config: Config, command: string): Promise<Database> {
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
+}
+
+async function withDatabase<T>(
+  config: Config,
+  command: string,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  const db = await open(config, command);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const server = await startServer(config, log);
+  log('');
+  log(`Coproduce is running at ${server.url}`);
+  log(`  Public site:  ${server.url}/`);
+  log(`  Staff area:   ${server.url}/staff`);
+  log(`  Welsh:        ${server.url}/?lang=cy`);
+  log(`  Easy read:    ${server.url}/?display=easy`);
+  log('Press Ctrl+C to stop.');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`Stopping (${signal}) …`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function orgCreate(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      host: { type: 'string', multiple: true },
+      welsh: { type: 'boolean', default: false },
+    },
+  });
+  const [sub, slug] = positionals;
+  if (sub !== 'create')
+    throw new UsageError('Say what to do: coproduce org create SLUG --name NAME');
+  if (!slug || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(slug)) {
+    throw new UsageError(
+      'Give a slug of lower-case letters, digits and hyphens, like "riverside-homes"',
+    );
+  }
+  const name = values.name?.trim();
+  if (!name)
+    throw new UsageError('Give the organisation a name with --name, like --name "Riverside Homes"');
+  await withDatabase(config, 'coproduce org create', async (db) => {
+    await migrateDatabase(db, config.databaseUrl);
+    if (await findOrganisationBySlug(db.system, slug)) {
+      throw new UsageError(`An organisation with the slug "${slug}" already exists`);
+    }
+    const org = await createOrganisation(db.system, {
+      slug,
+      name,
+      welshEnabled: values.welsh,
+      hostNames: values.host ?? [],
+    });
+    log(`Made the organisation "${org.name}" (${org.slug}).`);
+    const where = values.host?.[0] ? `https://${values.host[0]}` : config.baseUrl;
+    log(`It is reached at ${where}${values.host?.length ? '' : ` when DEFAULT_ORG=${slug}`}.`);
+  });
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    log(HELP.main ?? '');
+    return command ? 0 : 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const help = HELP[command];
+    if (!help) {
+      log(`Unknown command "${command}".\n\n${HELP.main}`);
+      return 2;
+    }
+    log(help);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(config);
+        return -1; // keeps running
+      case 'migrate':
+        await withDatabase(config, 'coproduce migrate', (db) =>
+          migrateDatabase(db, config.databaseUrl),
+        );
+        log('The database is up to date.');
+        return 0;
+      case 'seed-demo': {
+        const result = await withDatabase(config, 'coproduce seed-demo', async (db) => {
+          await migrateDatabase(db, config.databaseUrl);
+          return seedDemo(db);
+        });
+        log(
+          result.created
+            ? `Made the demo organisation with ${result.services} services and ${result.people} people.`
+            : 'The demo organisation is already there.',
+        );
+        return 0;
+      }
+      case 'org':
+        await orgCreate(config, rest);
+        return 0;
+      case 'backup': {
+        const file = rest[0];
+        if (!file)
+          throw new UsageError(
+            'Say where to write the backup: coproduce backup FILE (or - for standard output)',
+          );
+        const dump = await withDatabase(config, 'coproduce backup', (db) =>
+          backupDatabase(db, config.databaseUrl),
+        );
+        if (file === '-') {
+          // Wait until the pipe has taken it all: the process exits right after.
+          await new Promise<void>((resolve, reject) =>
+            process.stdout.write(dump, (error) => (error ? reject(error) : resolve())),
+          );
+        } else {
+          writeFileSync(file, dump, { mode: 0o600 });
+          log(`Wrote the backup to ${file} (${Math.round(dump.length / 1024)} KB).`);
+        }
+        return 0;
+      }
+      case 'restore': {
+        const file = rest[0];
+        if (!file) throw new UsageError('Say which backup to restore: coproduce restore FILE');
+        const dump = readFileSync(file === '-' ? 0 : file, 'utf8');
+        if (!config.databaseUrl && hasEmbeddedDatabase(config.dataDir)) {
+          throw new UsageError(
+            `The data folder ${config.dataDir} already holds a database. Restore into a new, empty folder (set DATA_DIR).`,
+          );
+        }
+        await withDatabase(config, 'coproduce restore', async (db) => {
+          const { sql } = await import('drizzle-orm');
+          const tables = await db.system.execute(
+            sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
+          );
+          if ((rowsOf<{ n: number }>(tables)[0]?.n ?? 0) > 0) {
+            throw new UsageError(
+              'The database in DATABASE_URL is not empty. Restore into a new, empty database.',
+            );
+          }
+          await ensureRoles(db);
+          await restoreDatabase(db, dump);
+          await migrateDatabase(db, config.databaseUrl);
+        });
+        log(`Restored ${file}.`);
+        return 0;
+      }
+      default:
+        log(`Unknown command "${command}".\n\n${HELP.main}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      log(error.message);
+      return 2;
+    }
+    if (error instanceof DataDirLockedError) {
+      log(error.message);
+      return 3;
+    }
+    if (error instanceof ConfigError) {
+      log(error.message);
+      return 2;
+    }
+    log(`coproduce ${command} failed: ${(error as Error).message}`);
+    return 1;
+  }
+}

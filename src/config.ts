@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The whole configuration, read from the environment once at start-up. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  baseUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  testDatabaseUrl: string | undefined;
+  defaultOrg: string;
+  sessionSecret: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Configuration error in ${variable}: ${message}`);
+  }
+}
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+    message: 'must be a PostgreSQL URL, like postgres://user:password@127.0.0.1:5432/coproduce',
+  });
+
+const schema = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  BASE_URL: z.url({ message: 'must be a full URL, like https://involve.example.org' }).optional(),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  DATABASE_URL: postgresUrl.optional(),
+  TEST_DATABASE_URL: postgresUrl.optional(),
+  DEFAULT_ORG: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+      message: 'must be an organisation slug: lower-case letters, digits and hyphens',
+    })
+    .default('demo'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+} as const;
+
+type Key = keyof typeof schema;
+
+function read<K extends Key>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof schema)[K]> {
+  const raw = env[key];
+  const result = schema[key].safeParse(raw === '' ? undefined : raw);
+  if (!result.success) {
+    throw new ConfigError(key, result.error.issues[0]?.message ?? 'is not valid');
+  }
+  return result.data as z.output<(typeof schema)[K]>;
+}
+
+/**
+ * Reads and validates the environment. Throws a ConfigError that names the
+ * variable at fault, so a bad setting stops the start at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = read(env, 'NODE_ENV');
+  const port = read(env, 'PORT');
+  const host = read(env, 'HOST');
+  const databaseUrl = read(env, 'DATABASE_URL');
+  const sessionSecret = read(env, 'SESSION_SECRET');
+  if (nodeEnv === 'production' && databaseUrl && !sessionSecret) {
+    throw new ConfigError(
+      'SESSION_SECRET',
+      'must be set in production on PostgreSQL, so that every server signs cookies alike',
+    );
+  }
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host) ? 'localhost' : host;
+  return {
+    env: nodeEnv,
+    port,
+    host,
+    baseUrl: (read(env, 'BASE_URL') ?? `http://${shownHost}:${port}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(read(env, 'DATA_DIR')),
+    databaseUrl,
+    testDatabaseUrl: read(env, 'TEST_DATABASE_URL'),
+    defaultOrg: read(env, 'DEFAULT_ORG'),
+    sessionSecret,
+    logLevel: read(env, 'LOG_LEVEL'),
+  };
+}
+
+/**
+ * The session secret: from SESSION_SECRET, or on the embedded database one made
+ * on first start and kept in the data folder (readable by its owner only).
+ */
+export function sessionSecretFor(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const file = path.join(config.dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,4 @@
+// Every table, for drizzle-kit to generate migrations from. Each module owns
+// its tables.ts; this file only gathers them.
+export * from '../tenancy/tables.ts';
+export * from '../../modules/people/tables.ts';

@@ -1,0 +1,108 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import type { Database, Tx } from '../db/index.ts';
+import { findOrganisationForHost, normaliseHost, type Organisation } from '../tenancy/index.ts';
+import { isLanguage, type Language } from '../i18n/index.ts';
+import type { CurrentUser } from '../auth/index.ts';
+import { AppError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The organisation this request reached (by host name, or the default). */
+    organisation: Organisation;
+    /**
+     * Runs database work in one short transaction scoped to the request's
+     * organisation, as the non-owner role. Render after it returns: the
+     * transaction covers database work only.
+     */
+    db: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+    user: CurrentUser | null;
+    language: Language;
+    easyRead: boolean;
+  }
+}
+
+export interface ContextOptions {
+  database: Database;
+  defaultOrg: string;
+  /** Finds the signed-in user. The identity module provides the real one. */
+  resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
+  /** Seconds an organisation looked up by host is remembered. */
+  cacheSeconds?: number;
+}
+
+const YEAR = 60 * 60 * 24 * 365;
+
+/**
+ * Gives every request its organisation, its scoped database work, its user,
+ * and the visitor's language and display preferences.
+ */
+export const requestContext = fp<ContextOptions>(
+  async (app, options) => {
+    const { database, defaultOrg } = options;
+    const ttl = (options.cacheSeconds ?? 5) * 1000;
+    const cache = new Map<string, { org: Organisation | null; expires: number }>();
+
+    async function lookup(host: string): Promise<Organisation | null> {
+      const hit = cache.get(host);
+      const now = Date.now();
+      if (hit && hit.expires > now) return hit.org;
+      const org = await findOrganisationForHost(database.system, host, defaultOrg);
+      if (cache.size > 1000) cache.clear();
+      cache.set(host, { org, expires: now + ttl });
+      return org;
+    }
+
+    app.decorateRequest('organisation', null as unknown as Organisation);
+    app.decorateRequest('db', null as unknown as FastifyRequest['db']);
+    app.decorateRequest('user', null);
+    app.decorateRequest('language', 'en');
+    app.decorateRequest('easyRead', false);
+
+    app.addHook('onRequest', async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const cookies = request.cookies;
+
+      // Display: ?display=easy or ?display=standard, remembered for the visitor.
+      const display = query.display;
+      if (display === 'easy' || display === 'standard') {
+        request.easyRead = display === 'easy';
+        reply.setCookie('display', display, {
+          path: '/',
+          maxAge: YEAR,
+          sameSite: 'lax',
+          httpOnly: true,
+        });
+      } else {
+        request.easyRead = cookies.display === 'easy';
+      }
+
+      const org = await lookup(normaliseHost(request.headers.host));
+      if (!org) {
+        request.language = 'en';
+        throw new AppError(404, 'ORGANISATION_NOT_FOUND', 'errors.notFound');
+      }
+      request.organisation = org;
+      request.db = (work) => database.withOrganisation(org.id, work);
+
+      // Language: ?lang=cy or ?lang=en, remembered; Welsh only where the organisation offers it.
+      let language: Language = 'en';
+      const asked = query.lang;
+      if (isLanguage(asked)) {
+        language = asked;
+        reply.setCookie('lang', asked, {
+          path: '/',
+          maxAge: YEAR,
+          sameSite: 'lax',
+          httpOnly: true,
+        });
+      } else if (isLanguage(cookies.lang)) {
+        language = cookies.lang;
+      }
+      request.language = org.welshEnabled ? language : 'en';
+
+      request.user = options.resolveUser ? await options.resolveUser(request) : null;
+    });
+  },
+  { name: 'request-context', dependencies: ['@fastify/cookie'] },
+);

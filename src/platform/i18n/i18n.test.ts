@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { i18n, translator } from './index.ts';
+import { ROOT } from '../views/index.ts';
+
+function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    value && typeof value === 'object'
+      ? keysOf(value as Record<string, unknown>, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
+function templates(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return templates(full);
+    return entry.name.endsWith('.njk') ? [full] : [];
+  });
+}
+
+const en = JSON.parse(readFileSync(new URL('./locales/en.json', import.meta.url), 'utf8'));
+const cy = JSON.parse(readFileSync(new URL('./locales/cy.json', import.meta.url), 'utf8'));
+
+describe('translations', () => {
+  it('has an English string for every Welsh one', () => {
+    const english = new Set(keysOf(en));
+    for (const key of keysOf(cy)) assert.ok(english.has(key), `cy has ${key} but en does not`);
+  });
+
+  it('has every key the templates use', () => {
+    const english = new Set(keysOf(en));
+    for (const file of templates(path.join(ROOT, 'src'))) {
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/\b(?:t|text)\("([a-zA-Z0-9_.]+)"/g)) {
+        assert.ok(
+          english.has(match[1]!),
+          `${path.relative(ROOT, file)} uses ${match[1]}, missing from en.json`,
+        );
+      }
+    }
+  });
+
+  it('marks English shown on a Welsh page, and escapes what is put into a string', () => {
+    const welsh = translator('cy');
+    assert.equal(String(welsh.t('layout.skipLink')), "Neidio i'r prif gynnwys");
+    assert.equal(String(welsh.t('home.title')), '<span lang="en">Have your say</span>');
+    assert.equal(welsh.has('home.title'), false);
+    const english = translator('en');
+    assert.equal(
+      String(english.t('home.lead', { organisation: '<b>Evil</b>' })).includes('<b>'),
+      false,
+    );
+    assert.equal(english.text('home.lead', { organisation: 'A & B' }).startsWith('A & B'), true);
+    assert.ok(i18n().exists('errors.notFound.title'));
+  });
+});

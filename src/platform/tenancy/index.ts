@@ -1,0 +1,146 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/index.ts';
+import { organisationHosts, organisations, type OrganisationSettings } from './tables.ts';
+
+export { organisations, organisationHosts } from './tables.ts';
+
+/** What a request knows about the organisation it reached. */
+export interface Organisation {
+  id: string;
+  slug: string;
+  name: string;
+  nameCy: string | null;
+  brandColour: string;
+  hasLogo: boolean;
+  welshEnabled: boolean;
+  settings: OrganisationSettings;
+}
+
+const columns = {
+  id: organisations.id,
+  slug: organisations.slug,
+  name: organisations.name,
+  nameCy: organisations.nameCy,
+  brandColour: organisations.brandColour,
+  hasLogo: sql<boolean>`${organisations.logo} is not null`,
+  welshEnabled: organisations.welshEnabled,
+  settings: organisations.settings,
+};
+
+/** Lower-cases a Host header and drops its port. */
+export function normaliseHost(host: string | undefined): string {
+  if (!host) return '';
+  const lower = host.trim().toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  return lower.replace(/:\d+$/, '');
+}
+
+/**
+ * Finds the organisation a request reaches: by its host name, or else the
+ * default organisation. Runs on the system handle, before any organisation is
+ * known (one of the paths docs/architecture.md names).
+ */
+export async function findOrganisationForHost(
+  system: Queryable,
+  host: string,
+  defaultSlug: string,
+): Promise<Organisation | null> {
+  const [byHost] = await system
+    .select(columns)
+    .from(organisationHosts)
+    .innerJoin(organisations, eq(organisations.id, organisationHosts.organisationId))
+    .where(eq(organisationHosts.host, host))
+    .limit(1);
+  if (byHost) return byHost;
+  return findOrganisationBySlug(system, defaultSlug);
+}
+
+/** Finds an organisation by its slug, on the system handle (CLI, default organisation). */
+export async function findOrganisationBySlug(
+  system: Queryable,
+  slug: string,
+): Promise<Organisation | null> {
+  const [row] = await system
+    .select(columns)
+    .from(organisations)
+    .where(eq(organisations.slug, slug));
+  return row ?? null;
+}
+
+export interface NewOrganisation {
+  slug: string;
+  name: string;
+  nameCy?: string | null;
+  brandColour?: string;
+  welshEnabled?: boolean;
+  hostNames?: string[];
+  logo?: { content: Buffer; contentType: string } | null;
+}
+
+/** Creates an organisation and its host names (system handle: there is no tenant yet). */
+export async function createOrganisation(
+  system: Queryable,
+  input: NewOrganisation,
+): Promise<Organisation> {
+  return system.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(organisations)
+      .values({
+        slug: input.slug,
+        name: input.name,
+        nameCy: input.nameCy ?? null,
+        brandColour: input.brandColour ?? '#00594f',
+        welshEnabled: input.welshEnabled ?? false,
+        logo: input.logo?.content ?? null,
+        logoContentType: input.logo?.contentType ?? null,
+      })
+      .returning(columns);
+    if (!row) throw new Error('The organisation was not created');
+    if (input.hostNames?.length) {
+      await tx
+        .insert(organisationHosts)
+        .values(
+          input.hostNames.map((host) => ({ host: normaliseHost(host), organisationId: row.id })),
+        );
+    }
+    return row;
+  });
+}
+
+/** The organisation's logo, read inside its own scoped transaction. */
+export async function readLogo(
+  tx: Queryable,
+  organisationId: string,
+): Promise<{ content: Buffer; contentType: string } | null> {
+  const [row] = await tx
+    .select({ logo: organisations.logo, contentType: organisations.logoContentType })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!row?.logo || !row.contentType) return null;
+  return { content: row.logo, contentType: row.contentType };
+}
+
+/** The name to show in a language: Welsh where the organisation gave one. */
+export function organisationName(org: Organisation, language: 'en' | 'cy'): string {
+  return language === 'cy' && org.nameCy ? org.nameCy : org.name;
+}
+
+/** Relative luminance contrast (WCAG 2.x) between two #rrggbb colours. */
+export function contrastRatio(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** White or black text on the brand colour, whichever contrasts more (WCAG 1.4.3). */
+export function textColourOn(background: string): '#ffffff' | '#0b0c0c' {
+  return contrastRatio(background, '#ffffff') >= contrastRatio(background, '#0b0c0c')
+    ? '#ffffff'
+    : '#0b0c0c';
+}

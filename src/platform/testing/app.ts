@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import type { CurrentUser, Role } from '../auth/index.ts';
+import type { Database } from '../db/index.ts';
+import { createOrganisation, type NewOrganisation, type Organisation } from '../tenancy/index.ts';
+
+/**
+ * Tests say who is signed in with this header. Only test apps read it; the
+ * identity module's sessions take its place in the real application.
+ */
+export const TEST_USER_HEADER = 'x-test-user';
+
+async function userFromHeader(request: FastifyRequest): Promise<CurrentUser | null> {
+  const raw = request.headers[TEST_USER_HEADER];
+  if (typeof raw !== 'string') return null;
+  return JSON.parse(raw) as CurrentUser;
+}
+
+/** An application on a test database, with the header-based test sign-in. */
+export async function createTestApp(
+  database: Database,
+  setup?: (app: FastifyInstance) => void,
+): Promise<FastifyInstance> {
+  const config = loadConfig({ NODE_ENV: 'test', DEFAULT_ORG: 'demo', DATA_DIR: '/nonexistent' });
+  const app = await buildApp({ config, database, resolveUser: userFromHeader, logger: false });
+  setup?.(app);
+  await app.ready();
+  return app;
+}
+
+let counter = 0;
+
+/** Makes an organisation with defaults a test can override. */
+export async function makeOrganisation(
+  database: Database,
+  overrides: Partial<NewOrganisation> = {},
+): Promise<Organisation> {
+  counter += 1;
+  const slug = overrides.slug ?? `org-${process.pid}-${counter}`;
+  return createOrganisation(database.system, {
+    name: `Organisation ${counter}`,
+    slug,
+    ...overrides,
+  });
+}
+
+/** Headers that sign a test request in as a user with these roles in an organisation. */
+export function signedInAs(
+  organisation: Organisation,
+  roles: Role[],
+  permissions: string[] = [],
+): Record<string, string> {
+  const user: CurrentUser = {
+    id: `user-${roles.join('-')}`,
+    organisationId: organisation.id,
+    name: 'Test User',
+    roles,
+    permissions,
+  };
+  return { [TEST_USER_HEADER]: JSON.stringify(user) };
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fp from 'fastify-plugin';
+import fastifyView from '@fastify/view';
+import nunjucks from 'nunjucks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import { translator } from '../i18n/index.ts';
+import { can } from '../auth/index.ts';
+import { organisationName, textColourOn } from '../tenancy/index.ts';
+import type { ModuleManifest, NavigationItem } from '../manifest.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../../..');
+export const BUILD_DIR = path.join(ROOT, 'public/build');
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page inside the layout, with the organisation, language and navigation. */
+    page(template: string, data?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export interface ViewOptions {
+  manifests: ModuleManifest[];
+  production: boolean;
+}
+
+/** A short hash of the built stylesheet, so asset URLs change when it does. */
+function assetVersion(): string {
+  const css = path.join(BUILD_DIR, 'app.css');
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const hash = createHash('sha256').update(pkg.version);
+  if (existsSync(css)) hash.update(readFileSync(css));
+  return hash.digest('hex').slice(0, 10);
+}
+
+function withQuery(url: string, key: string, value: string): string {
+  const parsed = new URL(url, 'http://x');
+  parsed.searchParams.set(key, value);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/** Nunjucks with the GOV.UK and MOJ templates, the layout, and reply.page(). */
+export const views = fp<ViewOptions>(
+  async (app, options) => {
+    const require = createRequire(import.meta.url);
+    const govukDir = path.dirname(require.resolve('govuk-frontend/package.json'));
+    const mojDir = path.dirname(require.resolve('@ministryofjustice/frontend/package.json'));
+    const templates = [
+      path.join(ROOT, 'src/platform/views'),
+      path.join(ROOT, 'src/modules'),
+      path.join(ROOT, 'src/platform'),
+      path.join(govukDir, 'dist'),
+      mojDir,
+    ];
+    const version = assetVersion();
+    const navigation = options.manifests
+      .flatMap((manifest) => manifest.navigation)
+      .sort((a, b) => a.order - b.order);
+
+    await app.register(fastifyView, {
+      engine: { nunjucks },
+      templates,
+      production: options.production,
+      options: {
+        autoescape: true,
+        throwOnUndefined: false,
+        trimBlocks: true,
+        lstripBlocks: true,
+        onConfigure(env: nunjucks.Environment) {
+          // MOJ Frontend's filters (mojDate and others) its macros rely on.
+          const mojFilters = require('@ministryofjustice/frontend/moj/filters/all') as () => Record<
+            string,
+            (...args: unknown[]) => unknown
+          >;
+          for (const [name, filter] of Object.entries(mojFilters())) env.addFilter(name, filter);
+        },
+      },
+    });
+
+    function layoutContext(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
+      const language = request.language ?? 'en';
+      const tr = translator(language);
+      const org = request.organisation as FastifyRequest['organisation'] | null;
+      const url = request.url;
+      const staffSide = url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff?');
+      const user = request.user ?? null;
+      const pathOnly = url.split('?')[0] ?? '/';
+      const visible = (item: NavigationItem) =>
+        item.side === (staffSide ? 'staff' : 'public') && (!item.action || can(user, item.action));
+      const nav = navigation.filter(visible).map((item) => ({
+        href: item.href,
+        text: tr.text(item.labelKey),
+        active:
+          pathOnly === item.href ||
+          (item.href !== '/' && item.href !== '/staff' && pathOnly.startsWith(`${item.href}/`)),
+        current: pathOnly === item.href,
+      }));
+      const brand = org?.brandColour ?? '#00594f';
+      const languageNav = org?.welshEnabled
+        ? (['en', 'cy'] as const).map((lang) => ({
+            text: tr.text(`language.${lang}`),
+            lang,
+            href: lang === language ? undefined : withQuery(url, 'lang', lang),
+            current: lang === language,
+          }))
+        : null;
+      return {
+        htmlLang: language,
+        language,
+        t: tr.t,
+        text: tr.text,
+        cspNonce: reply.cspNonce?.script,
+        styleNonce: reply.cspNonce?.style,
+        assetVersion: version,
+        organisationName: org ? organisationName(org, language) : 'Coproduce',
+        organisationHasLogo: org?.hasLogo ?? false,
+        brandColour: brand,
+        brandText: textColourOn(brand),
+        staffSide,
+        navigation: nav,
+        user,
+        languageNav,
+        easyRead: request.easyRead,
+        displayToggleHref: withQuery(url, 'display', request.easyRead ? 'standard' : 'easy'),
+        currentPath: pathOnly,
+      };
+    }
+
+    app.decorateReply('page', function page(this: FastifyReply, template: string, data = {}) {
+      const context = { ...layoutContext(this.request, this), ...data };
+      this.header('content-type', 'text/html; charset=utf-8');
+      return this.view(template, context) as unknown as FastifyReply;
+    });
+  },
+  { name: 'views', dependencies: ['request-context'] },
+);

@@ -44,6 +44,7 @@ function run(
         'tsx',
         '--test',
         `--test-concurrency=${concurrency}`,
+        '--test-timeout=300000',
         '--test-reporter=spec',
         ...files,
       ],

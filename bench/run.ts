@@ -1,0 +1,158 @@
+// npm run bench: measures Coproduce against a ceiling measured in the same run,
+// on PostgreSQL, and writes the figures to docs/benchmarks.md as ratios.
+// Needs a PostgreSQL server: BENCH_DATABASE_URL or TEST_DATABASE_URL (a URL
+// whose user may create databases); it makes and drops its own database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '..');
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!adminUrl) {
+  console.error(
+    'npm run bench runs against PostgreSQL: set BENCH_DATABASE_URL (or TEST_DATABASE_URL).',
+  );
+  process.exit(2);
+}
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) resolve({ child, port: Number(match[1]) });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
+    setTimeout(() => reject(new Error(`did not start:\n${output}`)), 120_000);
+  });
+}
+
+interface Figures {
+  requests: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(url: string): Promise<Figures> {
+  // A short warm-up, then the measured run.
+  await autocannon({ url, connections, duration: 2 });
+  const result = await autocannon({ url, connections, duration: seconds });
+  return {
+    requests: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const name = `coproduce_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+const databaseUrl = withDatabase(adminUrl, name);
+const children: ChildProcess[] = [];
+try {
+  const bare = await start(
+    ['--import', 'tsx', 'bench/bare-server.ts'],
+    { PORT: '0' },
+    /listening (\d+)/,
+  );
+  children.push(bare.child);
+  const app = await start(
+    ['bin/coproduce.mjs', 'serve'],
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      NODE_ENV: 'production',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+    },
+    /running at http:\/\/localhost:(\d+)/,
+  );
+  children.push(app.child);
+
+  const base = `http://127.0.0.1:${app.port}`;
+  const rows: Array<[string, string, Figures]> = [];
+  const ceiling = await measure(`http://127.0.0.1:${bare.port}/`);
+  rows.push(['Bare Fastify route (the ceiling)', '`GET /` on a bare Fastify server', ceiling]);
+  rows.push([
+    'Health check',
+    '`GET /healthz`: no database, no page',
+    await measure(`${base}/healthz`),
+  ]);
+  rows.push([
+    'Readiness',
+    '`GET /readyz`: one query on PostgreSQL',
+    await measure(`${base}/readyz`),
+  ]);
+  rows.push([
+    'Home page',
+    '`GET /`: organisation, layout and page rendered',
+    await measure(`${base}/`),
+  ]);
+  rows.push([
+    'Home page in Welsh, easy read',
+    '`GET /?lang=cy&display=easy`',
+    await measure(`${base}/?lang=cy&display=easy`),
+  ]);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}`;
+  const table = [
+    '| what | how | requests/s | ratio to ceiling | p50 ms | p99 ms | errors |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      ([what, how, f]) =>
+        `| ${what} | ${how} | ${Math.round(f.requests)} | ${(f.requests / ceiling.requests).toFixed(3)} | ${f.p50} | ${f.p99} | ${f.errors} |`,
+    ),
+  ].join('\n');
+  const section = [
+    '<!-- bench:foundation:start -->',
+    '## Foundation: the web shell',
+    '',
+    `Measured ${date} on ${machine}; autocannon, ${connections} connections, ${seconds} s after a 2 s warm-up, server and load on the same machine (loopback). Ratios are to the bare Fastify route measured in the same run: the machine is shared, so read the ratios, not the absolute figures.`,
+    '',
+    table,
+    '<!-- bench:foundation:end -->',
+  ].join('\n');
+
+  const file = path.join(root, 'docs/benchmarks.md');
+  const header =
+    '# Benchmarks\n\n`npm run bench` writes this file. Each section is measured in one run against a ceiling measured in that same run.\n\n';
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
+  const pattern = /<!-- bench:foundation:start -->[\s\S]*<!-- bench:foundation:end -->/;
+  text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, text);
+  console.log(table);
+  console.log(`\nWrote docs/benchmarks.md`);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}

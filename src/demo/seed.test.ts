@@ -1,0 +1,70 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { asc, sql } from 'drizzle-orm';
+import { createTestDatabase, type TestDatabase } from '../platform/testing/db.ts';
+import { people, personServices, services } from '../modules/people/tables.ts';
+import { seedDemo } from './seed.ts';
+import { daysFrom } from './random.ts';
+
+let first: TestDatabase;
+let second: TestDatabase;
+
+before(async () => {
+  [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+});
+after(async () => {
+  await Promise.all([first.close(), second.close()]);
+});
+
+async function snapshot(db: TestDatabase, organisationId: string) {
+  return db.database.withOrganisation(organisationId, async (tx) => ({
+    services: await tx
+      .select({ code: services.code, specialism: services.specialism })
+      .from(services)
+      .orderBy(asc(services.code)),
+    people: await tx
+      .select({
+        reference: people.reference,
+        name: sql<string>`${people.firstName} || ' ' || ${people.lastName}`,
+        kinds: people.kinds,
+      })
+      .from(people)
+      .orderBy(asc(people.reference)),
+    started: await tx
+      .select({ on: personServices.startedOn })
+      .from(personServices)
+      .orderBy(asc(personServices.startedOn)),
+  }));
+}
+
+describe('the demo organisation', () => {
+  it('is the same every time it is made, with dates relative to the day', async () => {
+    const today = new Date(Date.UTC(2026, 10, 23));
+    const a = await seedDemo(first.database, today);
+    const b = await seedDemo(second.database, today);
+    assert.equal(a.created, true);
+    assert.equal(a.organisation.slug, 'demo');
+    const [sa, sb] = await Promise.all([
+      snapshot(first, a.organisation.id),
+      snapshot(second, b.organisation.id),
+    ]);
+    assert.deepEqual(sa, sb);
+    const specialisms = new Set(sa.services.map((s) => s.specialism));
+    assert.deepEqual([...specialisms].sort(), [
+      'Floating support',
+      'Homelessness',
+      'Learning disabilities',
+      'Mental health',
+      'Young people',
+    ]);
+    assert.ok(sa.people.some((p) => p.kinds.includes('staff')));
+    assert.ok(sa.people.some((p) => p.kinds.includes('customer')));
+    for (const { on } of sa.started)
+      assert.ok(on < daysFrom(today, 0) && on >= daysFrom(today, -365 * 4 - 1));
+  });
+
+  it('does nothing when the demo is already there', async () => {
+    const again = await seedDemo(first.database);
+    assert.equal(again.created, false);
+  });
+});

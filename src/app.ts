@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import compress from '@fastify/compress';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/index.ts';
-import type { CurrentUser } from './platform/auth/index.ts';
+import type { Action, CurrentUser } from './platform/auth/index.ts';
 import type { ModuleManifest } from './platform/manifest.ts';
 import { security } from './platform/http/security.ts';
 import { assets } from './platform/http/assets.ts';
@@ -15,13 +15,30 @@ import { shellRoutes } from './platform/shell/index.ts';
 import { loggerOptions } from './platform/http/logging.ts';
 import { portal } from './modules/portal/index.ts';
 import { peopleModule } from './modules/people/index.ts';
+import { identity, userFromSession } from './modules/identity/index.ts';
+import { csrf } from './platform/http/csrf.ts';
+import { configureMail } from './platform/mail/index.ts';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: 'public' | Action | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalogue: RouteEntry[];
+  }
+}
 
 /** Every module, in navigation order. A new module is added here. */
-export const MODULES: ModuleManifest[] = [portal, peopleModule];
+export const MODULES: ModuleManifest[] = [portal, peopleModule, identity];
 
 export interface AppOptions {
   config: Config;
   database: Database;
+  /** Signs cookies; from SESSION_SECRET or the data folder (sessionSecretFor). */
+  sessionSecret: string;
   /** Finds the signed-in user; the identity module supplies the real one. */
   resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
   logger?: boolean;
@@ -38,19 +55,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
   });
 
+  // Every route as it is registered, with who may use it (the route-access test walks these).
+  const routeCatalogue: RouteEntry[] = [];
+  app.decorate('routeCatalogue', routeCatalogue);
+  app.addHook('onRoute', (route) => {
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method !== 'HEAD')
+        routeCatalogue.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+
   // Ecosystem plugins
   await app.register(security, { https: config.baseUrl.startsWith('https:') });
   await app.register(compress, { global: true, threshold: 1024 });
-  await app.register(cookie);
+  await app.register(cookie, { secret: options.sessionSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
   // Platform
   await app.register(assets);
+  configureMail({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   await app.register(requestContext, {
     database,
     defaultOrg: config.defaultOrg,
-    ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}),
+    resolveUser: options.resolveUser ?? userFromSession,
   });
+  await app.register(csrf, { secure: config.baseUrl.startsWith('https:') });
   await app.register(views, { manifests: MODULES, production: config.env === 'production' });
   // Error and 404 pages come before the modules: a Fastify context takes its
   // parent's error handler when it is registered, so set later it would miss them.

@@ -11,7 +11,9 @@ import {
 } from './platform/db/index.ts';
 import { backupDatabase, hasEmbeddedDatabase, restoreDatabase } from './platform/db/backup.ts';
 import { createOrganisation, findOrganisationBySlug } from './platform/tenancy/index.ts';
-import { seedDemo } from './demo/seed.ts';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
+import { createAuthToken } from './modules/identity/index.ts';
+import { Worker } from './platform/jobs/index.ts';
 import { startServer } from './server.ts';
 
 // Logs and messages go to standard error; only output meant for a file
@@ -28,6 +30,7 @@ Commands:
   migrate                    Bring the database up to date
   seed-demo                  Make the demo organisation (if it is not there)
   org create SLUG --name N   Make a new, empty organisation
+  worker                     Run background jobs in their own process (PostgreSQL only)
   backup FILE                Write a plain SQL backup to FILE ("-" for standard output)
   restore FILE               Restore a backup into an empty database
 
@@ -51,6 +54,11 @@ Does nothing if it is already there.`,
 Makes a new, empty organisation. SLUG is lower-case letters, digits and
 hyphens. --host names a host name that reaches it (repeatable); --welsh offers
 the Welsh language switch.`,
+  worker: `Usage: coproduce worker
+
+Runs queued background jobs (sending mail, reminders) in a process of its own,
+beside the servers. Only on PostgreSQL: on the embedded database the server
+runs them itself.`,
   backup: `Usage: coproduce backup FILE
 
 Writes a plain SQL backup of the whole database to FILE, or to standard output
@@ -88,6 +96,20 @@ async function serve(config: Config): Promise<void> {
   log(`  Staff area:   ${server.url}/staff`);
   log(`  Welsh:        ${server.url}/?lang=cy`);
   log(`  Easy read:    ${server.url}/?display=easy`);
+  log('');
+  log('Demo accounts (for the demo only):');
+  for (const user of DEMO_USERS) {
+    const staff = user.roles.some((role) => role !== 'customer');
+    log(
+      `  ${user.roles.join(', ').padEnd(18)} ${user.email.padEnd(24)} ${
+        staff ? `password "${DEMO_PASSWORD}"` : 'asks for a sign-in link; it appears in the outbox'
+      }`,
+    );
+  }
+  log('  The administrator sets up an authenticator app at first sign-in.');
+  log(
+    `  Messages, sign-in links among them, appear at ${server.url}/admin/outbox (as the administrator).`,
+  );
   log('Press Ctrl+C to stop.');
   let stopping = false;
   const stop = (signal: string) => {
@@ -138,9 +160,16 @@ async function orgCreate(config: Config, args: string[]): Promise<void> {
       welshEnabled: values.welsh,
       hostNames: values.host ?? [],
     });
-    log(`Made the organisation "${org.name}" (${org.slug}).`);
+    const token = await db.withOrganisation(org.id, (tx) =>
+      createAuthToken(tx, 'first-admin', null),
+    );
     const where = values.host?.[0] ? `https://${values.host[0]}` : config.baseUrl;
+    log(`Made the organisation "${org.name}" (${org.slug}).`);
     log(`It is reached at ${where}${values.host?.length ? '' : ` when DEFAULT_ORG=${slug}`}.`);
+    log(
+      'Its first administrator sets up their sign-in with this link (it works once, for 7 days):',
+    );
+    process.stdout.write(`${where}/invitation/${token}\n`);
   });
 }
 
@@ -196,6 +225,28 @@ export async function main(argv: string[]): Promise<number> {
       case 'org':
         await orgCreate(config, rest);
         return 0;
+      case 'worker': {
+        if (!config.databaseUrl) {
+          throw new UsageError(
+            'On the embedded database the server runs background jobs itself. Run "coproduce worker" beside servers on PostgreSQL (DATABASE_URL).',
+          );
+        }
+        const db = await open(config, 'coproduce worker');
+        const worker = new Worker(db, {
+          log: (message, details) => log(`${message} ${JSON.stringify(details ?? {})}`),
+        });
+        worker.start();
+        log('The worker is running background jobs. Press Ctrl+C to stop.');
+        const stop = () => {
+          void worker
+            .stop()
+            .then(() => db.close())
+            .then(() => process.exit(0));
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        return -1;
+      }
       case 'backup': {
         const file = rest[0];
         if (!file)

@@ -15,6 +15,9 @@ export interface Config {
   defaultOrg: string;
   sessionSecret: string | undefined;
   logLevel: string;
+  /** SMTP server for outgoing mail, like smtp://user:pass@host:587; without it, the outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +57,18 @@ const schema = {
     })
     .default('demo'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\//.test(v), {
+      message: 'must be an SMTP URL, like smtp://user:password@mail.example.org:587',
+    })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, 'must be a sender, like Involvement Team <involve@example.org>')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -96,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultOrg: read(env, 'DEFAULT_ORG'),
     sessionSecret,
     logLevel: read(env, 'LOG_LEVEL'),
+    smtpUrl: read(env, 'SMTP_URL'),
+    mailFrom: read(env, 'MAIL_FROM') ?? 'Coproduce <no-reply@localhost>',
   };
 }
 

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { type Config, sessionSecretFor } from './config.ts';
 import { migrateDatabase, openDatabase, rowsOf, type Database } from './platform/db/index.ts';
 import { seedDemo } from './demo/seed.ts';
+import { Worker } from './platform/jobs/index.ts';
 import { sql } from 'drizzle-orm';
 
 export interface RunningServer {
@@ -32,8 +33,8 @@ export async function startServer(
     command: 'coproduce serve',
   });
   let app: FastifyInstance | null = null;
+  let worker: Worker | null = null;
   try {
-    if (!config.databaseUrl) sessionSecretFor(config);
     await migrateDatabase(database, config.databaseUrl);
     if (await isEmpty(database)) {
       notes('The database is empty: making the demo organisation …');
@@ -42,8 +43,19 @@ export async function startServer(
         `Made "${seeded.organisation.name}" with ${seeded.services} services and ${seeded.people} people.`,
       );
     }
-    app = await buildApp({ config, database });
+    app = await buildApp({ config, database, sessionSecret: sessionSecretFor(config) });
+    if (!config.smtpUrl) {
+      const warn =
+        config.env === 'production' ? app.log.warn.bind(app.log) : app.log.info.bind(app.log);
+      warn(
+        'SMTP_URL is not set: messages, sign-in links among them, are kept in the outbox at /admin/outbox and not sent. Set SMTP_URL to send mail.',
+      );
+    }
     await app.listen({ port: config.port, host: config.host });
+    worker = new Worker(database, {
+      log: (message, details) => app?.log.warn(details ?? {}, message),
+    });
+    worker.start();
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.close();
@@ -61,6 +73,7 @@ export async function startServer(
     database,
     url,
     async close() {
+      await worker?.stop();
       await running.close();
       await database.close();
     },

@@ -12,7 +12,31 @@ import {
   type NewPersonService,
   type NewService,
 } from '../modules/people/index.ts';
+import { createUser, hashPassword } from '../modules/identity/index.ts';
+import type { Role } from '../platform/auth/index.ts';
 import { daysFrom, seededRandom } from './random.ts';
+
+/** For the demo only: every demo staff account has this password. */
+export const DEMO_PASSWORD = 'coproduce demo password';
+
+/** The demo's accounts, one for each role. Customers sign in by emailed link. */
+export const DEMO_USERS: Array<{
+  email: string;
+  name: string;
+  roles: Role[];
+  permissions?: string[];
+}> = [
+  { email: 'admin@demo.example', name: 'Alex Morgan', roles: ['admin'] },
+  {
+    email: 'lead@demo.example',
+    name: 'Priya Shah',
+    roles: ['involvement_lead'],
+    permissions: ['equality:read', 'audit:read'],
+  },
+  { email: 'staff@demo.example', name: 'Sam Taylor', roles: ['staff'] },
+  { email: 'board@demo.example', name: 'Jo Evans', roles: ['board_member'] },
+  { email: 'customer@demo.example', name: 'Ben Jones', roles: ['customer'] },
+];
 
 export const DEMO_SLUG = 'demo';
 
@@ -248,6 +272,16 @@ export async function seedDemo(database: Database, today = new Date()): Promise<
       };
     });
     await linkPeopleToServices(tx, links);
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const actor = { userId: null, label: 'demo seed', ip: null };
+    for (const user of DEMO_USERS) {
+      const staff = user.roles.some((role) => role !== 'customer');
+      await createUser(tx, actor, {
+        ...user,
+        permissions: user.permissions ?? [],
+        passwordHash: staff ? passwordHash : null,
+      });
+    }
     return { services: services.length, people: ids.length };
   });
   return { organisation, created: true, ...counts };

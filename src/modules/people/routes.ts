@@ -1,18 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { requirePermission } from '../../platform/auth/index.ts';
+import { guard } from '../../platform/auth/index.ts';
 import { countPeople, listServices } from './queries.ts';
 
 /** Staff pages of the register. */
 export const peopleRoutes: FastifyPluginAsync = async (app) => {
-  app.get(
-    '/staff/services',
-    { preHandler: requirePermission('services:view') },
-    async (request, reply) => {
-      const { services, peopleTotal } = await request.db(async (tx) => ({
-        services: await listServices(tx),
-        peopleTotal: await countPeople(tx),
-      }));
-      return reply.page('people/views/services.njk', { services, peopleTotal });
-    },
-  );
+  app.get('/staff/services', guard('services:view'), async (request, reply) => {
+    const { services, peopleTotal } = await request.db(async (tx) => ({
+      services: await listServices(tx),
+      peopleTotal: await countPeople(tx),
+    }));
+    return reply.page('people/views/services.njk', { services, peopleTotal });
+  });
 };

@@ -1,4 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Who may use the route: 'public', or the action requirePermission checks.
+     * Every route declares it; the route-access test walks them all by it.
+     */
+    access?: 'public' | Action;
+  }
+}
 import { AppError } from '../http/errors.ts';
 
 export const ROLES = ['admin', 'involvement_lead', 'staff', 'board_member', 'customer'] as const;
@@ -14,7 +24,15 @@ export interface CurrentUser {
   permissions: string[];
 }
 
-export type Action = 'staff-area:view' | 'services:view' | 'organisation:manage';
+export type Action =
+  | 'staff-area:view'
+  | 'services:view'
+  | 'organisation:manage'
+  | 'users:manage'
+  | 'audit:read'
+  | 'outbox:read'
+  | 'equality:read'
+  | 'account:use';
 
 const STAFF_ROLES: Role[] = ['admin', 'involvement_lead', 'staff', 'board_member'];
 
@@ -34,7 +52,16 @@ export function can(user: CurrentUser | null, action: Action): boolean {
     case 'services:view':
       return hasAnyRole(user, STAFF_ROLES);
     case 'organisation:manage':
+    case 'users:manage':
+    case 'outbox:read':
       return user.roles.includes('admin');
+    case 'audit:read':
+      return user.roles.includes('admin') || user.permissions.includes('audit:read');
+    case 'equality:read':
+      // Special category data: only staff who hold the permission, whatever their role.
+      return hasAnyRole(user, STAFF_ROLES) && user.permissions.includes('equality:read');
+    case 'account:use':
+      return true;
     default:
       return false;
   }
@@ -57,3 +84,11 @@ export function requirePermission(action: Action) {
     }
   };
 }
+
+/** Route options that declare and enforce who may use a route. */
+export function guard(action: Action) {
+  return { config: { access: action }, preHandler: requirePermission(action) };
+}
+
+/** Route options for a route anyone may use. */
+export const PUBLIC_ROUTE = { config: { access: 'public' as const } };

@@ -2,3 +2,7 @@
 // its tables.ts; this file only gathers them.
 export * from '../tenancy/tables.ts';
 export * from '../../modules/people/tables.ts';
+export * from '../audit/tables.ts';
+export * from '../mail/tables.ts';
+export * from '../jobs/tables.ts';
+export * from '../../modules/identity/tables.ts';

@@ -17,6 +17,8 @@ declare module 'fastify' {
      */
     db: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
     user: CurrentUser | null;
+    /** A user who gave the right password and still owes the second factor. */
+    pendingUserId: string | null;
     language: Language;
     easyRead: boolean;
   }
@@ -27,6 +29,8 @@ export interface ContextOptions {
   defaultOrg: string;
   /** Finds the signed-in user. The identity module provides the real one. */
   resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
+  /** Paths that never need the user (static files, health checks). */
+  anonymousPrefixes?: string[];
   /** Seconds an organisation looked up by host is remembered. */
   cacheSeconds?: number;
 }
@@ -56,6 +60,13 @@ export const requestContext = fp<ContextOptions>(
     app.decorateRequest('organisation', null as unknown as Organisation);
     app.decorateRequest('db', null as unknown as FastifyRequest['db']);
     app.decorateRequest('user', null);
+    app.decorateRequest('pendingUserId', null);
+    const anonymous = options.anonymousPrefixes ?? [
+      '/assets/',
+      '/healthz',
+      '/readyz',
+      '/organisation/',
+    ];
     app.decorateRequest('language', 'en');
     app.decorateRequest('easyRead', false);
 
@@ -101,7 +112,9 @@ export const requestContext = fp<ContextOptions>(
       }
       request.language = org.welshEnabled ? language : 'en';
 
-      request.user = options.resolveUser ? await options.resolveUser(request) : null;
+      if (options.resolveUser && !anonymous.some((prefix) => request.url.startsWith(prefix))) {
+        request.user = await options.resolveUser(request);
+      }
     });
   },
   { name: 'request-context', dependencies: ['@fastify/cookie'] },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { can, requirePermission } from '../auth/index.ts';
+import { PUBLIC_ROUTE, can, guard } from '../auth/index.ts';
 import type { Database } from '../db/index.ts';
 import type { ModuleManifest } from '../manifest.ts';
 import { translator } from '../i18n/index.ts';
@@ -22,31 +22,31 @@ export function shellRoutes(database: Database, manifests: ModuleManifest[]): Fa
     .sort((a, b) => a.order - b.order);
 
   return async (app) => {
-    app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-    app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
-      try {
-        await database.system.execute(sql`select 1`);
-        return { status: 'ready' };
-      } catch {
-        return reply.code(503).send({ status: 'not ready' });
-      }
-    });
-
+    app.get('/healthz', { logLevel: 'warn', config: { access: 'public' } }, async () => ({
+      status: 'ok',
+    }));
     app.get(
-      '/staff',
-      { preHandler: requirePermission('staff-area:view') },
-      async (request, reply) => {
-        const tr = translator(request.language);
-        const links = staffLinks
-          .filter((item) => !item.action || can(request.user, item.action))
-          .map((item) => ({ href: item.href, text: tr.text(item.labelKey) }));
-        return reply.page('shell/views/staff-home.njk', { links });
+      '/readyz',
+      { logLevel: 'warn', config: { access: 'public' } },
+      async (_request, reply) => {
+        try {
+          await database.system.execute(sql`select 1`);
+          return { status: 'ready' };
+        } catch {
+          return reply.code(503).send({ status: 'not ready' });
+        }
       },
     );
 
-    app.get('/sign-in', async (_request, reply) => reply.page('shell/views/sign-in.njk'));
+    app.get('/staff', guard('staff-area:view'), async (request, reply) => {
+      const tr = translator(request.language);
+      const links = staffLinks
+        .filter((item) => !item.action || can(request.user, item.action))
+        .map((item) => ({ href: item.href, text: tr.text(item.labelKey) }));
+      return reply.page('shell/views/staff-home.njk', { links });
+    });
 
-    app.get('/organisation/logo', async (request, reply) => {
+    app.get('/organisation/logo', PUBLIC_ROUTE, async (request, reply) => {
       const logo = await request.db((tx) => readLogo(tx, request.organisation.id));
       if (!logo) return reply.callNotFound();
       return reply
@@ -57,7 +57,7 @@ export function shellRoutes(database: Database, manifests: ModuleManifest[]): Fa
     });
 
     // A favicon from the organisation's colour and initial, never the crown.
-    app.get('/organisation/favicon.svg', async (request, reply) => {
+    app.get('/organisation/favicon.svg', PUBLIC_ROUTE, async (request, reply) => {
       const org = request.organisation;
       const initial = escapeXml(organisationName(org, 'en').trim().charAt(0).toUpperCase() || 'C');
       const svg =
@@ -69,7 +69,7 @@ export function shellRoutes(database: Database, manifests: ModuleManifest[]): Fa
         .header('cache-control', 'public, max-age=300')
         .send(svg);
     });
-    app.get('/favicon.ico', async (_request, reply) =>
+    app.get('/favicon.ico', PUBLIC_ROUTE, async (_request, reply) =>
       reply.redirect('/organisation/favicon.svg', 301),
     );
   };

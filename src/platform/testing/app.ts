@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
@@ -10,6 +11,7 @@ import { createOrganisation, type NewOrganisation, type Organisation } from '../
  * identity module's sessions take its place in the real application.
  */
 export const TEST_USER_HEADER = 'x-test-user';
+export const TEST_SESSION_SECRET = 'a test secret that is at least thirty-two characters';
 
 async function userFromHeader(request: FastifyRequest): Promise<CurrentUser | null> {
   const raw = request.headers[TEST_USER_HEADER];
@@ -21,9 +23,17 @@ async function userFromHeader(request: FastifyRequest): Promise<CurrentUser | nu
 export async function createTestApp(
   database: Database,
   setup?: (app: FastifyInstance) => void,
+  options: { headerSignIn?: boolean } = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig({ NODE_ENV: 'test', DEFAULT_ORG: 'demo', DATA_DIR: '/nonexistent' });
-  const app = await buildApp({ config, database, resolveUser: userFromHeader, logger: false });
+  const app = await buildApp({
+    config,
+    database,
+    sessionSecret: TEST_SESSION_SECRET,
+    // Header sign-in by default; real sessions (the identity module's) when asked.
+    ...(options.headerSignIn === false ? {} : { resolveUser: userFromHeader }),
+    logger: false,
+  });
   setup?.(app);
   await app.ready();
   return app;
@@ -52,7 +62,7 @@ export function signedInAs(
   permissions: string[] = [],
 ): Record<string, string> {
   const user: CurrentUser = {
-    id: `user-${roles.join('-')}`,
+    id: randomUUID(),
     organisationId: organisation.id,
     name: 'Test User',
     roles,

@@ -129,6 +129,7 @@ export const views = fp<ViewOptions>(
         easyRead: request.easyRead,
         displayToggleHref: withQuery(url, 'display', request.easyRead ? 'standard' : 'easy'),
         currentPath: pathOnly,
+        csrfToken: reply.csrfToken(),
       };
     }
 

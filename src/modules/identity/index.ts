@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify';
+import type { CurrentUser } from '../../platform/auth/index.ts';
+import type { ModuleManifest } from '../../platform/manifest.ts';
+import { identityRoutes, SESSION_COOKIE } from './routes.ts';
+import { resolveSession, toCurrentUser } from './service.ts';
+
+export {
+  createUser,
+  createAuthToken,
+  findUserByEmail,
+  listUsers,
+  normaliseEmail,
+} from './service.ts';
+export { hashPassword, passwordProblem } from './passwords.ts';
+export { actorOf } from './routes.ts';
+
+/**
+ * The signed-in user from the session cookie. A session still owed its second
+ * factor gives no user, only request.pendingUserId.
+ */
+export async function userFromSession(request: FastifyRequest): Promise<CurrentUser | null> {
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) return null;
+  const resolved = await request.db((tx) => resolveSession(tx, token));
+  if (!resolved || resolved.user.organisationId !== request.organisation.id) return null;
+  if (resolved.secondFactorPending) {
+    request.pendingUserId = resolved.user.id;
+    return null;
+  }
+  return toCurrentUser(resolved.user);
+}
+
+/** Sign-in, sessions, accounts and their administration, the audit trail and the outbox. */
+export const identity: ModuleManifest = {
+  name: 'identity',
+  routes: identityRoutes,
+  navigation: [
+    {
+      side: 'staff',
+      href: '/admin/users',
+      labelKey: 'nav.users',
+      order: 80,
+      action: 'users:manage',
+    },
+    { side: 'staff', href: '/admin/audit', labelKey: 'nav.audit', order: 85, action: 'audit:read' },
+    {
+      side: 'staff',
+      href: '/admin/outbox',
+      labelKey: 'nav.outbox',
+      order: 90,
+      action: 'outbox:read',
+    },
+  ],
+};

@@ -1,0 +1,739 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import { PUBLIC_ROUTE, ROLES, can, guard, type Role } from '../../platform/auth/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { rotateCsrf } from '../../platform/http/csrf.ts';
+import { translator } from '../../platform/i18n/index.ts';
+import { formErrors } from '../../platform/views/forms.ts';
+import { queueMail, listOutbox, readOutboxMessage, usesSmtp } from '../../platform/mail/index.ts';
+import { auditFacets, listAudit, type Actor } from '../../platform/audit/index.ts';
+import { organisationName } from '../../platform/tenancy/index.ts';
+import { passwordProblem, verifyPassword } from './passwords.ts';
+import {
+  ADDRESS_FAILURE_LIMIT,
+  EMAIL_FAILURE_LIMIT,
+  addressKey,
+  allowUse,
+  checkTotp,
+  clearFailures,
+  consumeAuthToken,
+  createAuthToken,
+  createSession,
+  createUser,
+  emailKey,
+  enableTotp,
+  endAllSessions,
+  endSession,
+  findUser,
+  findUserByEmail,
+  listUsers,
+  lockedUntil,
+  newTotpSecret,
+  normaliseEmail,
+  peekAuthToken,
+  recordFailure,
+  recordSignIn,
+  setPassword,
+  totpUri,
+  updateUser,
+  useRecoveryCode,
+} from './service.ts';
+
+export const SESSION_COOKIE = 'sid';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type Body = Record<string, string | string[] | undefined>;
+
+function field(body: unknown, name: string): string {
+  const value = (body as Body | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function list(body: unknown, name: string): string[] {
+  const value = (body as Body | undefined)?.[name];
+  if (Array.isArray(value)) return value;
+  return typeof value === 'string' && value ? [value] : [];
+}
+
+/** Who is acting, for the audit trail. */
+export function actorOf(request: FastifyRequest): Actor {
+  return {
+    userId: request.user?.id ?? request.pendingUserId ?? null,
+    label: request.user?.name ?? 'visitor',
+    ip: request.ip,
+  };
+}
+
+/** Only a path on this site: never send someone elsewhere after sign-in. */
+function safeReturn(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : fallback;
+}
+
+function emailProblem(email: string): string | null {
+  if (!email.trim()) return 'identity.errors.emailMissing';
+  if (!EMAIL.test(email.trim()) || email.length > 320) return 'identity.errors.emailInvalid';
+  return null;
+}
+
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.csrfSecure,
+  });
+  rotateCsrf(reply);
+}
+
+function home(roles: Role[]): string {
+  return roles.some((r) => r !== 'customer') ? '/staff' : '/my';
+}
+
+const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
+  reply.header('cache-control', 'no-store');
+};
+
+export const identityRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook('onRequest', noStore);
+
+  // ------------------------------------------------------------ staff sign-in
+  app.get('/sign-in', PUBLIC_ROUTE, async (request, reply) => {
+    const returnTo = safeReturn((request.query as Body).returnTo, '');
+    return reply.page('identity/views/sign-in.njk', { returnTo, values: {} });
+  });
+
+  app.post('/sign-in', PUBLIC_ROUTE, async (request, reply) => {
+    const email = field(request.body, 'email').trim();
+    const password = field(request.body, 'password');
+    const returnTo = safeReturn(field(request.body, 'returnTo'), '');
+    const tr = translator(request.language);
+    const invalid = formErrors(tr, {
+      email: emailProblem(email),
+      password: password ? null : 'identity.errors.passwordMissing',
+    });
+    if (invalid) {
+      return reply
+        .code(400)
+        .page('identity/views/sign-in.njk', { ...invalid, returnTo, values: { email } });
+    }
+    const keys = [emailKey(email), addressKey(request.ip)];
+    const outcome = await request.db(async (tx) => {
+      if (await lockedUntil(tx, keys)) return { kind: 'locked' as const };
+      const user = await findUserByEmail(tx, email);
+      const ok = await verifyPassword(
+        user?.status === 'active' ? user.passwordHash : null,
+        password,
+      );
+      if (!ok || !user) {
+        await recordFailure(tx, keys[0]!, EMAIL_FAILURE_LIMIT);
+        await recordFailure(tx, keys[1]!, ADDRESS_FAILURE_LIMIT);
+        return { kind: 'wrong' as const };
+      }
+      await clearFailures(tx, keys[0]!);
+      const needsSecond = Boolean(user.totpEnabledAt) || user.roles.includes('admin');
+      const token = await createSession(tx, user.id, { secondFactorPending: needsSecond });
+      if (!needsSecond)
+        await recordSignIn(
+          tx,
+          { userId: user.id, label: user.name, ip: request.ip },
+          user.id,
+          'password',
+        );
+      return {
+        kind: 'ok' as const,
+        token,
+        needsSecond,
+        hasTotp: Boolean(user.totpEnabledAt),
+        roles: user.roles as Role[],
+      };
+    });
+    if (outcome.kind === 'locked') {
+      return reply.code(429).page('identity/views/sign-in.njk', {
+        ...formErrors(tr, { email: 'identity.signIn.locked' }),
+        returnTo,
+        values: { email },
+      });
+    }
+    if (outcome.kind === 'wrong') {
+      return reply.code(400).page('identity/views/sign-in.njk', {
+        ...formErrors(tr, { email: 'identity.signIn.wrong' }),
+        returnTo,
+        values: { email },
+      });
+    }
+    setSessionCookie(request, reply, outcome.token);
+    const next = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
+    if (outcome.needsSecond) {
+      return reply.redirect(
+        outcome.hasTotp ? `/sign-in/code${next}` : `/sign-in/set-up-code${next}`,
+        303,
+      );
+    }
+    return reply.redirect(returnTo || home(outcome.roles), 303);
+  });
+
+  // ------------------------------------------------------------ second factor
+  async function pendingUser(request: FastifyRequest) {
+    if (!request.pendingUserId) return null;
+    return request.db((tx) => findUser(tx, request.pendingUserId!));
+  }
+
+  /** Ends the half-finished session and starts a full one: the session id rotates. */
+  async function completeSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    method: string,
+  ) {
+    const old = request.cookies[SESSION_COOKIE];
+    const user = await request.db(async (tx) => {
+      if (old) await endSession(tx, old);
+      const token = await createSession(tx, userId);
+      const found = await findUser(tx, userId);
+      await recordSignIn(
+        tx,
+        { userId, label: found?.name ?? 'user', ip: request.ip },
+        userId,
+        method,
+      );
+      return { token, roles: (found?.roles ?? []) as Role[] };
+    });
+    setSessionCookie(request, reply, user.token);
+    return reply.redirect(safeReturn((request.query as Body).returnTo, home(user.roles)), 303);
+  }
+
+  app.get('/sign-in/code', PUBLIC_ROUTE, async (request, reply) => {
+    if (!request.pendingUserId) return reply.redirect('/sign-in', 303);
+    return reply.page('identity/views/code.njk', {});
+  });
+
+  app.post('/sign-in/code', PUBLIC_ROUTE, async (request, reply) => {
+    const user = await pendingUser(request);
+    if (!user?.totpSecret) return reply.redirect('/sign-in', 303);
+    const code = field(request.body, 'code');
+    const tr = translator(request.language);
+    const key = `code:${user.id}`;
+    const ok = await request.db(async (tx) => {
+      if (await lockedUntil(tx, [key])) return 'locked';
+      const good =
+        (await checkTotp(user.totpSecret!, code)) || (await useRecoveryCode(tx, user.id, code));
+      if (!good) await recordFailure(tx, key, EMAIL_FAILURE_LIMIT);
+      else await clearFailures(tx, key);
+      return good ? 'ok' : 'wrong';
+    });
+    if (ok === 'locked') {
+      return reply
+        .code(429)
+        .page('identity/views/code.njk', formErrors(tr, { code: 'identity.signIn.locked' }) ?? {});
+    }
+    if (ok === 'wrong') {
+      return reply
+        .code(400)
+        .page('identity/views/code.njk', formErrors(tr, { code: 'identity.code.wrong' }) ?? {});
+    }
+    return completeSignIn(request, reply, user.id, 'password+totp');
+  });
+
+  async function showSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    secret: string,
+    status = 200,
+    errors = {},
+  ) {
+    const user = request.user
+      ? await request.db((tx) => findUser(tx, request.user!.id))
+      : await pendingUser(request);
+    if (!user) return reply.redirect('/sign-in', 303);
+    const uri = totpUri(secret, organisationName(request.organisation, 'en'), user.email);
+    const qr = await QRCode.toString(uri, { type: 'svg', margin: 1 });
+    return reply.code(status).page('identity/views/two-factor.njk', {
+      secret,
+      qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qr).toString('base64')}`,
+      action: request.user ? '/account/two-factor' : '/sign-in/set-up-code',
+      ...errors,
+    });
+  }
+
+  async function confirmSetup(request: FastifyRequest, reply: FastifyReply) {
+    const secret = field(request.body, 'secret');
+    const code = field(request.body, 'code');
+    const tr = translator(request.language);
+    const userId = request.user?.id ?? request.pendingUserId;
+    if (!userId || !/^[A-Z2-7]{16,64}$/.test(secret)) return reply.redirect('/sign-in', 303);
+    if (!(await checkTotp(secret, code))) {
+      return showSetup(
+        request,
+        reply,
+        secret,
+        400,
+        formErrors(tr, { code: 'identity.setup.wrong' }) ?? {},
+      );
+    }
+    const codes = await request.db((tx) => enableTotp(tx, actorOf(request), userId, secret));
+    if (!request.user) {
+      // The password was right and the code is right: finish signing in.
+      const old = request.cookies[SESSION_COOKIE];
+      const token = await request.db(async (tx) => {
+        if (old) await endSession(tx, old);
+        const created = await createSession(tx, userId);
+        await recordSignIn(tx, { ...actorOf(request), userId }, userId, 'password+totp');
+        return created;
+      });
+      setSessionCookie(request, reply, token);
+    }
+    return reply.page('identity/views/recovery-codes.njk', { codes });
+  }
+
+  app.get('/sign-in/set-up-code', PUBLIC_ROUTE, async (request, reply) => {
+    if (!request.pendingUserId) return reply.redirect('/sign-in', 303);
+    return showSetup(request, reply, newTotpSecret());
+  });
+  app.post('/sign-in/set-up-code', PUBLIC_ROUTE, async (request, reply) => {
+    if (!request.pendingUserId) return reply.redirect('/sign-in', 303);
+    return confirmSetup(request, reply);
+  });
+
+  // ------------------------------------------------------------ password reset
+  app.get('/sign-in/forgot', PUBLIC_ROUTE, async (_request, reply) =>
+    reply.page('identity/views/forgot.njk', { values: {} }),
+  );
+
+  app.post('/sign-in/forgot', PUBLIC_ROUTE, async (request, reply) => {
+    const email = field(request.body, 'email').trim();
+    const tr = translator(request.language);
+    const invalid = formErrors(tr, { email: emailProblem(email) });
+    if (invalid)
+      return reply.code(400).page('identity/views/forgot.njk', { ...invalid, values: { email } });
+    const allowed = await request.db(async (tx) => {
+      if (!(await allowUse(tx, `forgot:${addressKey(request.ip)}`, 10, 15))) return false;
+      if (!(await allowUse(tx, `forgot:${emailKey(email)}`, 5, 15))) return false;
+      const user = await findUserByEmail(tx, email);
+      if (user && user.status === 'active' && user.passwordHash) {
+        const token = await createAuthToken(tx, 'password-reset', user.id);
+        await queueMail(tx, {
+          to: user.email,
+          template: 'password-reset',
+          language: request.language,
+          vars: { organisation: organisationName(request.organisation, request.language) },
+          link: `${request.protocol}://${request.host}/reset-password/${token}`,
+        });
+      }
+      return true;
+    });
+    if (!allowed) {
+      return reply.code(429).page('identity/views/forgot.njk', {
+        ...formErrors(tr, { email: 'identity.errors.tooMany' }),
+        values: { email },
+      });
+    }
+    // The same answer whether or not the account exists.
+    return reply.page('identity/views/check-email.njk', { email });
+  });
+
+  app.get('/reset-password/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const row = await request.db((tx) => peekAuthToken(tx, token, 'password-reset'));
+    if (!row)
+      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
+    return reply.page('identity/views/reset.njk', { token });
+  });
+
+  app.post('/reset-password/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const password = field(request.body, 'password');
+    const tr = translator(request.language);
+    const result = await request.db(async (tx) => {
+      const row = await peekAuthToken(tx, token, 'password-reset');
+      if (!row?.userId) return 'expired';
+      const user = await findUser(tx, row.userId);
+      const problem = passwordProblem(password, { email: user?.email ?? '' });
+      if (problem) return problem;
+      if (!(await consumeAuthToken(tx, token, 'password-reset'))) return 'expired';
+      await setPassword(
+        tx,
+        { userId: row.userId, label: user?.name ?? 'user', ip: request.ip },
+        row.userId,
+        password,
+      );
+      await clearFailures(tx, emailKey(user?.email ?? ''));
+      return 'ok';
+    });
+    if (result === 'expired')
+      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
+    if (result !== 'ok') {
+      return reply
+        .code(400)
+        .page('identity/views/reset.njk', { token, ...formErrors(tr, { password: result }) });
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.page('identity/views/reset-done.njk', {});
+  });
+
+  // ------------------------------------------------------------ customer sign-in by link
+  app.get('/sign-in/link', PUBLIC_ROUTE, async (_request, reply) =>
+    reply.page('identity/views/link-request.njk', { values: {} }),
+  );
+
+  app.post('/sign-in/link', PUBLIC_ROUTE, async (request, reply) => {
+    const email = field(request.body, 'email').trim();
+    const tr = translator(request.language);
+    const invalid = formErrors(tr, { email: emailProblem(email) });
+    if (invalid)
+      return reply
+        .code(400)
+        .page('identity/views/link-request.njk', { ...invalid, values: { email } });
+    const allowed = await request.db(async (tx) => {
+      if (!(await allowUse(tx, `link:${addressKey(request.ip)}`, 10, 15))) return false;
+      if (!(await allowUse(tx, `link:${emailKey(email)}`, 5, 15))) return false;
+      const user = await findUserByEmail(tx, email);
+      if (user && user.status === 'active' && !user.roles.includes('admin')) {
+        const token = await createAuthToken(tx, 'sign-in-link', user.id);
+        await queueMail(tx, {
+          to: user.email,
+          template: 'sign-in-link',
+          language: request.language,
+          vars: { organisation: organisationName(request.organisation, request.language) },
+          link: `${request.protocol}://${request.host}/sign-in/link/${token}`,
+        });
+      }
+      return true;
+    });
+    if (!allowed) {
+      return reply.code(429).page('identity/views/link-request.njk', {
+        ...formErrors(tr, { email: 'identity.errors.tooMany' }),
+        values: { email },
+      });
+    }
+    return reply.page('identity/views/check-email.njk', { email });
+  });
+
+  // Opening the link shows a button: mail scanners that follow links do not use it up.
+  app.get('/sign-in/link/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const row = await request.db((tx) => peekAuthToken(tx, token, 'sign-in-link'));
+    if (!row) return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
+    return reply.page('identity/views/link-confirm.njk', { token });
+  });
+
+  app.post('/sign-in/link/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const old = request.cookies[SESSION_COOKIE];
+    const result = await request.db(async (tx) => {
+      const row = await consumeAuthToken(tx, token, 'sign-in-link');
+      if (!row?.userId) return null;
+      const user = await findUser(tx, row.userId);
+      if (!user || user.status !== 'active') return null;
+      if (old) await endSession(tx, old);
+      const session = await createSession(tx, user.id);
+      await recordSignIn(
+        tx,
+        { userId: user.id, label: user.name, ip: request.ip },
+        user.id,
+        'email-link',
+      );
+      return { session, roles: user.roles as Role[] };
+    });
+    if (!result)
+      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
+    setSessionCookie(request, reply, result.session);
+    return reply.redirect(home(result.roles), 303);
+  });
+
+  // ------------------------------------------------------------ signing out, the account
+  app.post('/sign-out', PUBLIC_ROUTE, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await request.db((tx) => endSession(tx, token));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    rotateCsrf(reply);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/my', guard('account:use'), async (_request, reply) =>
+    reply.page('identity/views/signed-in.njk', {}),
+  );
+
+  app.get('/account', guard('account:use'), async (request, reply) => {
+    const user = await request.db((tx) => findUser(tx, request.user!.id));
+    return reply.page('identity/views/account.njk', {
+      account: user,
+      isStaff: can(request.user, 'staff-area:view'),
+    });
+  });
+
+  app.post('/account/sign-out-everywhere', guard('account:use'), async (request, reply) => {
+    await request.db((tx) => endAllSessions(tx, actorOf(request), request.user!.id));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in', 303);
+  });
+
+  app.get('/account/two-factor', guard('staff-area:view'), async (request, reply) =>
+    showSetup(request, reply, newTotpSecret()),
+  );
+  app.post('/account/two-factor', guard('staff-area:view'), async (request, reply) =>
+    confirmSetup(request, reply),
+  );
+
+  // ------------------------------------------------------------ invitations
+  app.get('/invitation/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const found = await request.db(async (tx) => {
+      const row =
+        (await peekAuthToken(tx, token, 'invitation')) ??
+        (await peekAuthToken(tx, token, 'first-admin'));
+      if (!row) return null;
+      return { first: row.purpose === 'first-admin' };
+    });
+    if (!found) return reply.code(410).page('identity/views/expired.njk', { again: null });
+    return reply.page('identity/views/invitation.njk', { token, first: found.first, values: {} });
+  });
+
+  app.post('/invitation/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const tr = translator(request.language);
+    const values = {
+      name: field(request.body, 'name').trim(),
+      email: field(request.body, 'email').trim(),
+    };
+    const password = field(request.body, 'password');
+    const result = await request.db(async (tx) => {
+      const row =
+        (await peekAuthToken(tx, token, 'invitation')) ??
+        (await peekAuthToken(tx, token, 'first-admin'));
+      if (!row) return { kind: 'expired' as const };
+      const first = row.purpose === 'first-admin';
+      const existing = row.userId ? await findUser(tx, row.userId) : null;
+      const problems = {
+        name: first && !values.name ? 'identity.errors.nameMissing' : null,
+        email: first
+          ? (emailProblem(values.email) ??
+            ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null))
+          : null,
+        password: passwordProblem(password, {
+          email: first ? values.email : (existing?.email ?? ''),
+        }),
+      };
+      const invalid = formErrors(tr, problems);
+      if (invalid) return { kind: 'invalid' as const, invalid, first };
+      if (!(await consumeAuthToken(tx, token, row.purpose as 'invitation' | 'first-admin')))
+        return { kind: 'expired' as const };
+      const actor = {
+        userId: null,
+        label: values.name || existing?.name || 'invited user',
+        ip: request.ip,
+      };
+      let userId = existing?.id;
+      if (first) {
+        const created = await createUser(tx, actor, {
+          email: values.email,
+          name: values.name,
+          roles: ['admin'],
+          permissions: [],
+        });
+        userId = created.id;
+      }
+      await setPassword(tx, actor, userId!, password);
+      return { kind: 'ok' as const };
+    });
+    if (result.kind === 'expired')
+      return reply.code(410).page('identity/views/expired.njk', { again: null });
+    if (result.kind === 'invalid') {
+      return reply.code(400).page('identity/views/invitation.njk', {
+        token,
+        first: result.first,
+        values,
+        ...result.invalid,
+      });
+    }
+    return reply.redirect('/sign-in', 303);
+  });
+
+  // ------------------------------------------------------------ administration
+  const manage = guard('users:manage');
+
+  app.get('/admin/users', manage, async (request, reply) => {
+    const rows = await request.db((tx) => listUsers(tx));
+    return reply.page('identity/views/users.njk', {
+      users: rows,
+      sent: (request.query as Body).sent,
+    });
+  });
+
+  const roleItems = (chosen: string[]) =>
+    ROLES.map((role) => ({
+      value: role,
+      key: `identity.roles.${role}`,
+      checked: chosen.includes(role),
+    }));
+
+  app.get('/admin/users/invite', manage, async (_request, reply) =>
+    reply.page('identity/views/invite.njk', { values: {}, roles: roleItems([]) }),
+  );
+
+  app.post('/admin/users/invite', manage, async (request, reply) => {
+    const tr = translator(request.language);
+    const values = {
+      name: field(request.body, 'name').trim(),
+      email: normaliseEmail(field(request.body, 'email')),
+      equality: field(request.body, 'equality') === 'yes',
+    };
+    const roles = list(request.body, 'roles').filter((r): r is Role =>
+      (ROLES as readonly string[]).includes(r),
+    );
+    const result = await request.db(async (tx) => {
+      const problems = {
+        name: values.name ? null : 'identity.errors.nameMissing',
+        email:
+          emailProblem(values.email) ??
+          ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null),
+        roles: roles.length ? null : 'identity.errors.rolesMissing',
+      };
+      const invalid = formErrors(tr, problems);
+      if (invalid) return invalid;
+      const customerOnly = roles.every((r) => r === 'customer');
+      const user = await createUser(tx, actorOf(request), {
+        email: values.email,
+        name: values.name,
+        roles,
+        permissions: values.equality ? ['equality:read'] : [],
+        status: customerOnly ? 'active' : 'invited',
+      });
+      if (!customerOnly) {
+        const token = await createAuthToken(tx, 'invitation', user.id);
+        await queueMail(tx, {
+          to: user.email,
+          template: 'invitation',
+          language: request.language,
+          vars: {
+            organisation: organisationName(request.organisation, request.language),
+            inviter: request.user!.name,
+          },
+          link: `${request.protocol}://${request.host}/invitation/${token}`,
+        });
+      }
+      return null;
+    });
+    if (result) {
+      return reply
+        .code(400)
+        .page('identity/views/invite.njk', { ...result, values, roles: roleItems(roles) });
+    }
+    return reply.redirect(`/admin/users?sent=${encodeURIComponent(values.email)}`, 303);
+  });
+
+  app.get('/admin/users/:id', manage, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const user = await request.db((tx) => findUser(tx, id));
+    if (!user) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    return reply.page('identity/views/user-edit.njk', {
+      account: user,
+      roles: roleItems(user.roles),
+      values: {
+        name: user.name,
+        status: user.status,
+        equality: user.permissions.includes('equality:read'),
+      },
+    });
+  });
+
+  app.post('/admin/users/:id', manage, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const tr = translator(request.language);
+    const roles = list(request.body, 'roles').filter((r): r is Role =>
+      (ROLES as readonly string[]).includes(r),
+    );
+    const values = {
+      name: field(request.body, 'name').trim(),
+      status: field(request.body, 'status') === 'disabled' ? 'disabled' : 'active',
+      equality: field(request.body, 'equality') === 'yes',
+    };
+    const result = await request.db(async (tx) => {
+      const user = await findUser(tx, id);
+      if (!user) return { kind: 'missing' as const };
+      const invalid = formErrors(tr, {
+        name: values.name ? null : 'identity.errors.nameMissing',
+        roles: roles.length ? null : 'identity.errors.rolesMissing',
+      });
+      if (invalid) return { kind: 'invalid' as const, invalid, user };
+      const permissions = user.permissions.filter((p) => p !== 'equality:read');
+      if (values.equality) permissions.push('equality:read');
+      await updateUser(tx, actorOf(request), id, {
+        name: values.name,
+        roles,
+        permissions,
+        status: user.status === 'invited' && values.status === 'active' ? 'invited' : values.status,
+      });
+      return { kind: 'ok' as const };
+    });
+    if (result.kind === 'missing') throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    if (result.kind === 'invalid') {
+      return reply.code(400).page('identity/views/user-edit.njk', {
+        ...result.invalid,
+        account: result.user,
+        roles: roleItems(roles),
+        values,
+      });
+    }
+    return reply.redirect('/admin/users', 303);
+  });
+
+  app.get('/admin/audit', guard('audit:read'), async (request, reply) => {
+    const q = request.query as Body;
+    const date = (v: unknown) =>
+      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
+    const text = (v: unknown) =>
+      typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : undefined;
+    const filter = {
+      entity: text(q.entity),
+      action: text(q.action),
+      actor: text(q.actor),
+      from: date(q.from),
+      to: date(q.to),
+      page: Math.max(1, Number(q.page) || 1),
+    };
+    const tr = translator(request.language);
+    const invalid = formErrors(tr, {
+      from: q.from && !filter.from ? 'audit.dateInvalid' : null,
+      to: q.to && !filter.to ? 'audit.dateInvalid' : null,
+    });
+    const { rows, more, facets } = await request.db(async (tx) => ({
+      ...(await listAudit(tx, filter)),
+      facets: await auditFacets(tx),
+    }));
+    const params = new URLSearchParams(
+      Object.entries({
+        entity: filter.entity,
+        action: filter.action,
+        actor: filter.actor,
+        from: filter.from,
+        to: filter.to,
+      }).filter((e): e is [string, string] => Boolean(e[1])),
+    );
+    return reply.page('identity/views/audit.njk', {
+      rows: rows.map((r) => ({
+        ...r,
+        details: JSON.stringify({ before: r.before, after: r.after }),
+      })),
+      more,
+      filter,
+      facets,
+      query: params.toString(),
+      ...(invalid ?? {}),
+      values: q,
+    });
+  });
+
+  const outboxAccess = guard('outbox:read');
+  app.get('/admin/outbox', outboxAccess, async (request, reply) => {
+    const messages = await request.db((tx) => listOutbox(tx));
+    return reply.page('identity/views/outbox.njk', { messages, smtp: usesSmtp() });
+  });
+  app.get('/admin/outbox/:id', outboxAccess, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    const message = await request.db((tx) => readOutboxMessage(tx, id));
+    if (!message) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    const link = /https?:\/\/\S+/.exec(message.textBody)?.[0] ?? null;
+    return reply.page('identity/views/outbox-message.njk', { message, link, smtp: usesSmtp() });
+  });
+};

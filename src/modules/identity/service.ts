@@ -1,0 +1,449 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
+import type { Queryable } from '../../platform/db/index.ts';
+import { audit, type Actor } from '../../platform/audit/index.ts';
+import type { CurrentUser, Role } from '../../platform/auth/index.ts';
+import { ROLES } from '../../platform/auth/index.ts';
+import {
+  authThrottle,
+  authTokens,
+  recoveryCodes,
+  sessions,
+  users,
+  type UserRow,
+} from './tables.ts';
+import { hashPassword } from './passwords.ts';
+
+export const SESSION_IDLE_MINUTES = 60;
+export const SESSION_ABSOLUTE_HOURS = 12;
+/** Wrong passwords in a row for one email before it is locked for a while. */
+export const EMAIL_FAILURE_LIMIT = 5;
+/** Failures from one address, across emails, before it is locked for a while. */
+export const ADDRESS_FAILURE_LIMIT = 20;
+export const LOCK_MINUTES = 15;
+
+export const TOKEN_MINUTES = {
+  'sign-in-link': 20,
+  'password-reset': 60,
+  invitation: 60 * 24 * 7,
+  'first-admin': 60 * 24 * 7,
+} as const;
+export type TokenPurpose = keyof typeof TOKEN_MINUTES;
+
+/** sha256 of a token: tokens are stored only as hashes. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new random token (256 bits) and its hash. */
+export function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The throttle key for an email: hashed, so the table holds no addresses. */
+export function emailKey(email: string): string {
+  return `email:${hashToken(normaliseEmail(email))}`;
+}
+
+export function addressKey(ip: string): string {
+  return `ip:${ip}`;
+}
+
+export function toCurrentUser(user: UserRow): CurrentUser {
+  return {
+    id: user.id,
+    organisationId: user.organisationId,
+    name: user.name,
+    roles: user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    permissions: user.permissions,
+  };
+}
+
+export async function findUserByEmail(tx: Queryable, email: string): Promise<UserRow | null> {
+  const [row] = await tx
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)));
+  return row ?? null;
+}
+
+export async function findUser(tx: Queryable, id: string): Promise<UserRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await tx.select().from(users).where(eq(users.id, id));
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- back-off
+
+/** When the first locked key unlocks, or null if none is locked. */
+export async function lockedUntil(tx: Queryable, keys: string[]): Promise<Date | null> {
+  let until: Date | null = null;
+  for (const key of keys) {
+    const [row] = await tx
+      .select({ lockedUntil: authThrottle.lockedUntil })
+      .from(authThrottle)
+      .where(and(eq(authThrottle.key, key), gt(authThrottle.lockedUntil, sql`now()`)));
+    if (row?.lockedUntil && (!until || row.lockedUntil > until)) until = row.lockedUntil;
+  }
+  return until;
+}
+
+/** Counts a failure (or a use, for rate limits); locks the key once it reaches the limit. */
+export async function recordFailure(
+  tx: Queryable,
+  key: string,
+  limit: number,
+  windowMinutes = LOCK_MINUTES,
+): Promise<void> {
+  await tx
+    .insert(authThrottle)
+    .values({ organisationId: sql`app_organisation_id()`, key, failures: 1 })
+    .onConflictDoUpdate({
+      target: [authThrottle.organisationId, authThrottle.key],
+      set: {
+        // A failure long after the last one starts the count again.
+        failures: sql`case when ${authThrottle.lastFailureAt} < now() - make_interval(mins => ${windowMinutes}) then 1 else ${authThrottle.failures} + 1 end`,
+        lastFailureAt: sql`now()`,
+      },
+    });
+  await tx
+    .update(authThrottle)
+    .set({ lockedUntil: sql`now() + make_interval(mins => ${windowMinutes})`, failures: 0 })
+    .where(and(eq(authThrottle.key, key), sql`${authThrottle.failures} >= ${limit}`));
+}
+
+export async function clearFailures(tx: Queryable, key: string): Promise<void> {
+  await tx.delete(authThrottle).where(eq(authThrottle.key, key));
+}
+
+/**
+ * A rate limit for public forms: true if this use is allowed. Uses the same
+ * table as sign-in back-off, so it holds across servers.
+ */
+export async function allowUse(
+  tx: Queryable,
+  key: string,
+  limit: number,
+  minutes: number,
+): Promise<boolean> {
+  if (await lockedUntil(tx, [key])) return false;
+  await recordFailure(tx, key, limit, minutes);
+  return true;
+}
+
+// ---------------------------------------------------------------- sessions
+
+/** Starts a session; returns the cookie's token (only its hash is stored). */
+export async function createSession(
+  tx: Queryable,
+  userId: string,
+  options: { secondFactorPending?: boolean } = {},
+): Promise<string> {
+  const { token, hash } = newToken();
+  await tx.insert(sessions).values({
+    organisationId: sql`app_organisation_id()`,
+    tokenHash: hash,
+    userId,
+    expiresAt: sql`now() + make_interval(hours => ${SESSION_ABSOLUTE_HOURS})`,
+    secondFactorPending: options.secondFactorPending ?? false,
+  });
+  return token;
+}
+
+export interface ResolvedSession {
+  sessionId: string;
+  user: UserRow;
+  secondFactorPending: boolean;
+}
+
+/**
+ * The session a cookie's token names, if it is live: not past its absolute
+ * expiry, not idle too long, its user active. Touches it at most once a minute.
+ */
+export async function resolveSession(
+  tx: Queryable,
+  token: string,
+): Promise<ResolvedSession | null> {
+  const [row] = await tx
+    .select({
+      sessionId: sessions.id,
+      secondFactorPending: sessions.secondFactorPending,
+      stale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
+      user: users,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hashToken(token)),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${SESSION_IDLE_MINUTES})`),
+        eq(users.status, 'active'),
+      ),
+    );
+  if (!row) return null;
+  if (row.stale) {
+    await tx
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, row.sessionId));
+  }
+  return { sessionId: row.sessionId, user: row.user, secondFactorPending: row.secondFactorPending };
+}
+
+export async function endSession(tx: Queryable, token: string): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** Signs a user out everywhere: every session of theirs ends. */
+export async function endAllSessions(tx: Queryable, actor: Actor, userId: string): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
+  await audit(tx, actor, { action: 'sign-out-everywhere', entity: 'user', entityId: userId });
+}
+
+// ---------------------------------------------------------------- single-use links
+
+export async function createAuthToken(
+  tx: Queryable,
+  purpose: TokenPurpose,
+  userId: string | null,
+): Promise<string> {
+  const { token, hash } = newToken();
+  await tx.insert(authTokens).values({
+    organisationId: sql`app_organisation_id()`,
+    userId,
+    purpose,
+    tokenHash: hash,
+    expiresAt: sql`now() + make_interval(mins => ${TOKEN_MINUTES[purpose]})`,
+  });
+  return token;
+}
+
+/** A link's token if it is unused and unexpired, without using it (for the page it opens). */
+export async function peekAuthToken(tx: Queryable, token: string, purpose: TokenPurpose) {
+  const [row] = await tx
+    .select()
+    .from(authTokens)
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, sql`now()`),
+      ),
+    );
+  return row ?? null;
+}
+
+/** Uses a link's token: only once, and only before it expires. */
+export async function consumeAuthToken(tx: Queryable, token: string, purpose: TokenPurpose) {
+  const [row] = await tx
+    .update(authTokens)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- second factor
+
+export function newTotpSecret(): string {
+  return generateSecret();
+}
+
+export function totpUri(secret: string, organisation: string, email: string): string {
+  return generateURI({ issuer: `${organisation} (Coproduce)`, label: email, secret });
+}
+
+/** Checks a six-digit code, allowing one step of clock drift either way. */
+export async function checkTotp(secret: string, code: string): Promise<boolean> {
+  const clean = code.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(clean)) return false;
+  const result = await verifyTotpCode({ secret, token: clean, epochTolerance: 30 });
+  return result.valid;
+}
+
+function recoveryCode(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const part = () => Array.from({ length: 4 }, () => alphabet[randomInt(alphabet.length)]).join('');
+  return `${part()}-${part()}`;
+}
+
+/** Turns on the second factor and makes ten recovery codes, shown once. */
+export async function enableTotp(
+  tx: Queryable,
+  actor: Actor,
+  userId: string,
+  secret: string,
+): Promise<string[]> {
+  await tx
+    .update(users)
+    .set({ totpSecret: secret, totpEnabledAt: sql`now()` })
+    .where(eq(users.id, userId));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  const codes = Array.from({ length: 10 }, recoveryCode);
+  await tx.insert(recoveryCodes).values(
+    codes.map((code) => ({
+      organisationId: sql`app_organisation_id()`,
+      userId,
+      codeHash: hashToken(code),
+    })),
+  );
+  await audit(tx, actor, { action: 'enable-two-factor', entity: 'user', entityId: userId });
+  return codes;
+}
+
+/** Uses one recovery code, if it is one of the user's and unused. */
+export async function useRecoveryCode(
+  tx: Queryable,
+  userId: string,
+  code: string,
+): Promise<boolean> {
+  const clean = code.trim().toLowerCase();
+  const [row] = await tx
+    .update(recoveryCodes)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(recoveryCodes.userId, userId),
+        eq(recoveryCodes.codeHash, hashToken(clean)),
+        isNull(recoveryCodes.usedAt),
+      ),
+    )
+    .returning({ id: recoveryCodes.id });
+  return Boolean(row);
+}
+
+// ---------------------------------------------------------------- accounts
+
+export interface UserForm {
+  email: string;
+  name: string;
+  roles: Role[];
+  permissions: string[];
+}
+
+/** Every user of the organisation, by name. */
+export async function listUsers(tx: Queryable) {
+  return tx
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+      permissions: users.permissions,
+      status: users.status,
+      totpEnabledAt: users.totpEnabledAt,
+      lastSignInAt: users.lastSignInAt,
+    })
+    .from(users)
+    .orderBy(asc(users.name));
+}
+
+function publicFields(user: Partial<UserRow>) {
+  return {
+    email: user.email,
+    name: user.name,
+    roles: user.roles,
+    permissions: user.permissions,
+    status: user.status,
+  };
+}
+
+/** Makes an account. Staff are invited to set a password; customers sign in by link. */
+export async function createUser(
+  tx: Queryable,
+  actor: Actor,
+  form: UserForm & { status?: 'active' | 'invited'; passwordHash?: string | null },
+): Promise<UserRow> {
+  const [row] = await tx
+    .insert(users)
+    .values({
+      organisationId: sql`app_organisation_id()`,
+      email: normaliseEmail(form.email),
+      name: form.name.trim(),
+      roles: form.roles,
+      permissions: form.permissions,
+      status: form.status ?? 'active',
+      passwordHash: form.passwordHash ?? null,
+    })
+    .returning();
+  await audit(tx, actor, {
+    action: 'create',
+    entity: 'user',
+    entityId: row!.id,
+    after: publicFields(row!),
+  });
+  return row!;
+}
+
+/** Changes a user's name, roles, permissions or status. */
+export async function updateUser(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  change: Partial<Pick<UserRow, 'name' | 'roles' | 'permissions' | 'status'>>,
+): Promise<UserRow | null> {
+  const before = await findUser(tx, id);
+  if (!before) return null;
+  const [after] = await tx.update(users).set(change).where(eq(users.id, id)).returning();
+  if (change.status === 'disabled') await tx.delete(sessions).where(eq(sessions.userId, id));
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'user',
+    entityId: id,
+    before: publicFields(before),
+    after: publicFields(after!),
+  });
+  return after ?? null;
+}
+
+/** Sets a new password, activates an invited account, and ends every session. */
+export async function setPassword(
+  tx: Queryable,
+  actor: Actor,
+  userId: string,
+  password: string,
+): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await tx
+    .update(users)
+    .set({
+      passwordHash,
+      status: sql`case when ${users.status} = 'invited' then 'active' else ${users.status} end`,
+    })
+    .where(eq(users.id, userId));
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
+  await audit(tx, actor, { action: 'set-password', entity: 'user', entityId: userId });
+}
+
+export async function recordSignIn(
+  tx: Queryable,
+  actor: Actor,
+  userId: string,
+  method: string,
+): Promise<void> {
+  await tx
+    .update(users)
+    .set({ lastSignInAt: sql`now()` })
+    .where(eq(users.id, userId));
+  await audit(tx, actor, {
+    action: 'sign-in',
+    entity: 'user',
+    entityId: userId,
+    after: { method },
+  });
+}

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+
+/** Everyone who can sign in: staff with a password, customers by emailed link. */
+export const users = pgTable(
+  'users',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-case; unique within the organisation. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** admin, involvement_lead, staff, board_member, customer */
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Permissions a role does not give by itself, such as equality:read. */
+    permissions: text('permissions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** argon2id; null for customers, who sign in by link. */
+    passwordHash: text('password_hash'),
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** active, invited (has not set up sign-in yet) or disabled */
+    status: text('status').notNull().default('active'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(t.organisationId, t.email), tenantIsolation('users')],
+).enableRLS();
+
+/** One-use codes for when the authenticator app is not to hand. Stored hashed. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId), tenantIsolation('recovery_codes')],
+).enableRLS();
+
+/** Signed-in sessions, kept in the database so any server can serve any request. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** sha256 of the cookie's token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Password accepted, second factor still to come. */
+    secondFactorPending: boolean('second_factor_pending').notNull().default(false),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), tenantIsolation('sessions')],
+).enableRLS();
+
+/** Single-use links: password reset, customer sign-in, invitations. Stored hashed. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** null for the first administrator's set-up link, which makes the account */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** password-reset, sign-in-link, invitation, first-admin */
+    purpose: text('purpose').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation('auth_tokens')],
+).enableRLS();
+
+/**
+ * Failed attempts counted per key (a hashed email, an address), so that
+ * back-off holds across servers and restarts.
+ */
+export const authThrottle = pgTable(
+  'auth_throttle',
+  {
+    organisationId: organisationIdColumn(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.key] }), tenantIsolation('auth_throttle')],
+).enableRLS();
+
+export type UserRow = typeof users.$inferSelect;

@@ -1,0 +1,105 @@
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db/index.ts';
+import { auditLog, type AuditRow } from './tables.ts';
+
+export { auditLog } from './tables.ts';
+
+/** Who is acting, passed from the route to every service that changes data. */
+export interface Actor {
+  userId: string | null;
+  label: string;
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, label: 'system', ip: null };
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Writes an audit record in the caller's transaction, so that the record and
+ * the change commit or roll back together.
+ */
+export async function audit(tx: Queryable, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    organisationId: sql`app_organisation_id()`,
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: actor.ip,
+  });
+}
+
+/**
+ * Removes personal fields from every audit copy of one record (erasure under
+ * UK GDPR), through the one database function allowed to, which records it.
+ */
+export async function redactAudit(
+  tx: Queryable,
+  actor: Actor,
+  entity: string,
+  entityId: string,
+  fields: string[],
+): Promise<number> {
+  const result = await tx.execute(
+    sql`select audit_redact(${entity}, ${entityId}, ${sql.raw(`ARRAY[${fields.map((f) => `'${f.replace(/'/g, "''")}'`).join(',')}]::text[]`)}, ${actor.label}) as n`,
+  );
+  return Number((result as unknown as { rows: Array<{ n: number }> }).rows[0]?.n ?? 0);
+}
+
+export interface AuditFilter {
+  entity?: string | undefined;
+  action?: string | undefined;
+  actor?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page?: number;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** A page of the audit trail, newest first, with the filters applied. */
+export async function listAudit(
+  tx: Queryable,
+  filter: AuditFilter,
+): Promise<{ rows: AuditRow[]; more: boolean }> {
+  const where: SQL[] = [];
+  if (filter.entity) where.push(eq(auditLog.entity, filter.entity));
+  if (filter.action) where.push(eq(auditLog.action, filter.action));
+  if (filter.actor) where.push(sql`${auditLog.actorLabel} ilike ${`%${filter.actor}%`}`);
+  if (filter.from) where.push(gte(auditLog.at, new Date(`${filter.from}T00:00:00Z`)));
+  if (filter.to) where.push(lt(auditLog.at, sql`${filter.to}::date + 1`));
+  const page = Math.max(1, filter.page ?? 1);
+  const rows = await tx
+    .select()
+    .from(auditLog)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .offset((page - 1) * AUDIT_PAGE_SIZE);
+  return { rows: rows.slice(0, AUDIT_PAGE_SIZE), more: rows.length > AUDIT_PAGE_SIZE };
+}
+
+/** The kinds of record and action the trail holds, for the filter lists. */
+export async function auditFacets(
+  tx: Queryable,
+): Promise<{ entities: string[]; actions: string[] }> {
+  const entities = await tx
+    .selectDistinct({ v: auditLog.entity })
+    .from(auditLog)
+    .orderBy(auditLog.entity);
+  const actions = await tx
+    .selectDistinct({ v: auditLog.action })
+    .from(auditLog)
+    .orderBy(auditLog.action);
+  return { entities: entities.map((r) => r.v), actions: actions.map((r) => r.v) };
+}

@@ -1,0 +1,129 @@
+import { eq } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Queryable } from '../db/index.ts';
+import { translator, type Language } from '../i18n/index.ts';
+import { enqueue, registerJob } from '../jobs/index.ts';
+import { outbox } from './tables.ts';
+import { sql } from 'drizzle-orm';
+
+export { outbox } from './tables.ts';
+
+/** The messages Coproduce sends, each made of i18n strings (English and Welsh). */
+const TEMPLATES = {
+  'sign-in-link': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
+  'password-reset': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
+  invitation: { paragraphs: ['intro', 'expiry'], action: 'action' },
+} as const;
+
+export type MailTemplate = keyof typeof TEMPLATES;
+
+export interface MailMessage {
+  to: string;
+  template: MailTemplate;
+  language: Language;
+  /** Values put into the strings, such as the organisation's name. */
+  vars: Record<string, string>;
+  /** The link the message's button points to. */
+  link: string;
+}
+
+let transporter: Transporter | null = null;
+let from = 'Coproduce <no-reply@localhost>';
+
+/** Sends through SMTP when SMTP_URL is set; otherwise messages stay in the outbox. */
+export function configureMail(options: {
+  smtpUrl?: string | undefined;
+  from?: string | undefined;
+}): void {
+  transporter = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  if (options.from) from = options.from;
+}
+
+export function usesSmtp(): boolean {
+  return transporter !== null;
+}
+
+function render(message: MailMessage): { subject: string; text: string; html: string } {
+  const tr = translator(message.language);
+  const spec = TEMPLATES[message.template];
+  const key = (part: string) => `mail.${message.template}.${part}`;
+  const subject = tr.text(key('subject'), message.vars);
+  const paragraphs = spec.paragraphs.map((p) => tr.text(key(p), message.vars));
+  const action = tr.text(key(spec.action), message.vars);
+  const text = [
+    tr.text('mail.greeting', message.vars),
+    ...paragraphs.slice(0, 1),
+    `${action}: ${message.link}`,
+    ...paragraphs.slice(1),
+    tr.text('mail.signOff', message.vars),
+  ].join('\n\n');
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = [
+    `<!doctype html><html lang="${message.language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
+    '<body style="font-family: Arial, sans-serif; font-size: 19px; line-height: 1.5; color: #0b0c0c;">',
+    `<p>${esc(tr.text('mail.greeting', message.vars))}</p>`,
+    `<p>${esc(paragraphs[0] ?? '')}</p>`,
+    `<p><a href="${esc(message.link)}" style="font-size: 21px; font-weight: bold;">${esc(action)}</a></p>`,
+    ...paragraphs.slice(1).map((p) => `<p>${esc(p)}</p>`),
+    `<p>${esc(tr.text('mail.signOff', message.vars))}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/**
+ * Puts a message in the outbox and queues its delivery, in the caller's
+ * transaction: nothing is sent while the transaction is open, and nothing is
+ * sent if it rolls back.
+ */
+export async function queueMail(tx: Queryable, message: MailMessage): Promise<string> {
+  const rendered = render(message);
+  const [row] = await tx
+    .insert(outbox)
+    .values({
+      organisationId: sql`app_organisation_id()`,
+      toAddress: message.to,
+      template: message.template,
+      language: message.language,
+      subject: rendered.subject,
+      textBody: rendered.text,
+      htmlBody: rendered.html,
+    })
+    .returning({ id: outbox.id });
+  await enqueue(tx, 'mail.deliver', { outboxId: row!.id });
+  return row!.id;
+}
+
+registerJob('mail.deliver', async (tx, payload) => {
+  const id = String(payload.outboxId);
+  const [message] = await tx.select().from(outbox).where(eq(outbox.id, id));
+  if (!message || message.sentAt) return;
+  if (transporter) {
+    await transporter.sendMail({
+      from,
+      to: message.toAddress,
+      subject: message.subject,
+      text: message.textBody,
+      html: message.htmlBody,
+    });
+  }
+  await tx
+    .update(outbox)
+    .set({ sentAt: sql`now()`, transport: transporter ? 'smtp' : 'outbox' })
+    .where(eq(outbox.id, id));
+});
+
+/** The newest messages in the outbox. */
+export async function listOutbox(tx: Queryable, limit = 50) {
+  return tx
+    .select()
+    .from(outbox)
+    .orderBy(sql`${outbox.createdAt} desc`)
+    .limit(limit);
+}
+
+/** One message from the outbox. */
+export async function readOutboxMessage(tx: Queryable, id: string) {
+  const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
+  return row ?? null;
+}

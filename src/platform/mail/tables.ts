@@ -1,0 +1,26 @@
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { organisationIdColumn, tenantIsolation } from '../db/tenant.ts';
+
+/**
+ * Every message Coproduce sends. Without SMTP it is also where messages are
+ * delivered: administrators read it at /admin/outbox.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    toAddress: text('to_address').notNull(),
+    template: text('template').notNull(),
+    language: text('language').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When it was handed to SMTP, or delivered to the outbox. */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** smtp or outbox */
+    transport: text('transport'),
+  },
+  (t) => [index('outbox_created_idx').on(t.organisationId, t.createdAt), tenantIsolation('outbox')],
+).enableRLS();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../src/platform/testing/db.ts';
 import { createTestApp, signedInAs } from '../../src/platform/testing/app.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
+import { Worker } from '../../src/platform/jobs/index.ts';
 import type { Organisation } from '../../src/platform/tenancy/index.ts';
 import type { Role } from '../../src/platform/auth/index.ts';
 
@@ -27,10 +28,16 @@ interface ContextOptions {
 /** How each context was made, so that axe can check a script-free page in a twin. */
 const made = new WeakMap<BrowserContext, { options: ContextOptions; harness: Harness }>();
 
-export async function startHarness(setup?: (app: FastifyInstance) => void): Promise<Harness> {
+export async function startHarness(
+  setup?: (app: FastifyInstance) => void,
+  options: { realSignIn?: boolean } = {},
+): Promise<Harness> {
   const testDb: TestDatabase = await createTestDatabase();
   const { organisation: demo } = await seedDemo(testDb.database);
-  const app = await createTestApp(testDb.database, setup);
+  const app = await createTestApp(testDb.database, setup, { headerSignIn: !options.realSignIn });
+  // Delivers queued mail into the outbox, as the server's worker does.
+  const worker = new Worker(testDb.database, { pollMs: 100 });
+  worker.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const browser = await chromium.launch({
@@ -60,6 +67,7 @@ export async function startHarness(setup?: (app: FastifyInstance) => void): Prom
       return context;
     },
     async close() {
+      await worker.stop();
       await browser.close();
       await app.close();
       await testDb.close();

@@ -45,3 +45,49 @@ export class Layout {
     await this.page.locator('.govuk-service-navigation').getByRole('link', { name }).click();
   }
 }
+
+/** Signing in and out, as a person does it. */
+export class SignIn extends Layout {
+  async asStaff(email: string, password: string) {
+    await this.open('/sign-in');
+    await this.page.getByLabel('Email address').fill(email);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async enterCode(code: string) {
+    await this.page.getByLabel(/code/i).fill(code);
+    await this.page.getByRole('button', { name: /Continue|Turn on/ }).click();
+  }
+
+  async signOut() {
+    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  }
+
+  async askForLink(email: string) {
+    await this.open('/sign-in');
+    await this.page.getByRole('link', { name: 'Email me a link to sign in' }).click();
+    await this.page.getByLabel('Email address').fill(email);
+    await this.page.getByRole('button', { name: 'Send me a link' }).click();
+  }
+
+  async askForReset(email: string) {
+    await this.open('/sign-in');
+    await this.page.getByRole('link', { name: 'I have forgotten my password' }).click();
+    await this.page.getByLabel('Email address').fill(email);
+    await this.page.getByRole('button', { name: 'Send me a link' }).click();
+  }
+}
+
+/** The administrator's outbox: where messages wait when there is no mail server. */
+export class Outbox extends Layout {
+  /** Opens the newest message to an address and returns the link in it. */
+  async linkSentTo(email: string): Promise<string> {
+    await this.open('/admin/outbox');
+    const row = this.page.locator('tbody tr', { hasText: email }).first();
+    await row.getByRole('link').click();
+    const href = await this.page.locator('[data-message-link]').getAttribute('href');
+    if (!href) throw new Error(`no link in the message to ${email}`);
+    return new URL(href).pathname;
+  }
+}

@@ -16,6 +16,7 @@ import { loggerOptions } from './platform/http/logging.ts';
 import { portal } from './modules/portal/index.ts';
 import { peopleModule } from './modules/people/index.ts';
 import { identity, userFromSession } from './modules/identity/index.ts';
+import { settings } from './modules/settings/index.ts';
 import { csrf } from './platform/http/csrf.ts';
 import { configureMail } from './platform/mail/index.ts';
 
@@ -32,7 +33,7 @@ declare module 'fastify' {
 }
 
 /** Every module, in navigation order. A new module is added here. */
-export const MODULES: ModuleManifest[] = [portal, peopleModule, identity];
+export const MODULES: ModuleManifest[] = [portal, peopleModule, identity, settings];
 
 export interface AppOptions {
   config: Config;

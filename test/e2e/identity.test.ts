@@ -48,6 +48,15 @@ for (const javaScript of [true, false]) {
       await assertAccessible(page);
       await page.goto('/admin/audit');
       await assertAccessible(page);
+      await page.goto('/admin/organisation');
+      assert.equal(await signIn.heading(), 'Organisation settings');
+      await assertAccessible(page);
+      await page.getByLabel('Header colour').fill('#777777');
+      await page.getByRole('button', { name: 'Save' }).click();
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /contrasts more/);
+      await assertAccessible(page);
+      await page.goto('/admin/outbox');
+      await assertAccessible(page);
       await page.goto('/account');
       await assertAccessible(page);
       await signIn.signOut();

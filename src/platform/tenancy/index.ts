@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/index.ts';
+import { audit, type Actor } from '../audit/index.ts';
 import { organisationHosts, organisations, type OrganisationSettings } from './tables.ts';
 
 export { organisations, organisationHosts } from './tables.ts';
@@ -143,4 +144,63 @@ export function textColourOn(background: string): '#ffffff' | '#0b0c0c' {
   return contrastRatio(background, '#ffffff') >= contrastRatio(background, '#0b0c0c')
     ? '#ffffff'
     : '#0b0c0c';
+}
+
+export interface OrganisationChange {
+  name: string;
+  nameCy: string | null;
+  brandColour: string;
+  welshEnabled: boolean;
+  logo?: { content: Buffer; contentType: string } | null;
+}
+
+/**
+ * Changes the organisation's own settings, in its scoped transaction, with an
+ * audit record of what changed (the logo by size and type, not its bytes).
+ */
+export async function updateOrganisation(
+  tx: Queryable,
+  actor: Actor,
+  organisationId: string,
+  change: OrganisationChange,
+): Promise<void> {
+  const [before] = await tx
+    .select({
+      name: organisations.name,
+      nameCy: organisations.nameCy,
+      brandColour: organisations.brandColour,
+      welshEnabled: organisations.welshEnabled,
+    })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  const values: Partial<typeof organisations.$inferInsert> = {
+    name: change.name,
+    nameCy: change.nameCy,
+    brandColour: change.brandColour,
+    welshEnabled: change.welshEnabled,
+  };
+  if (change.logo !== undefined) {
+    values.logo = change.logo?.content ?? null;
+    values.logoContentType = change.logo?.contentType ?? null;
+  }
+  await tx.update(organisations).set(values).where(eq(organisations.id, organisationId));
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'organisation',
+    entityId: organisationId,
+    before,
+    after: {
+      name: change.name,
+      nameCy: change.nameCy,
+      brandColour: change.brandColour,
+      welshEnabled: change.welshEnabled,
+      ...(change.logo !== undefined
+        ? {
+            logo: change.logo
+              ? `${change.logo.contentType}, ${change.logo.content.length} bytes`
+              : null,
+          }
+        : {}),
+    },
+  });
 }

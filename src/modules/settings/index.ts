@@ -1,0 +1,17 @@
+import type { ModuleManifest } from '../../platform/manifest.ts';
+import { settingsRoutes } from './routes.ts';
+
+/** The organisation's own settings: its names, colour, logo and languages. */
+export const settings: ModuleManifest = {
+  name: 'settings',
+  routes: settingsRoutes,
+  navigation: [
+    {
+      side: 'staff',
+      href: '/admin/organisation',
+      labelKey: 'nav.organisation',
+      order: 95,
+      action: 'organisation:manage',
+    },
+  ],
+};

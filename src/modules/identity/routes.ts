@@ -38,6 +38,7 @@ import {
   updateUser,
   useRecoveryCode,
 } from './service.ts';
+import type { UserRow } from './tables.ts';
 
 export const SESSION_COOKIE = 'sid';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -92,6 +93,50 @@ function home(roles: Role[]): string {
 const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
   reply.header('cache-control', 'no-store');
 };
+
+/**
+ * Answers a request for an emailed link (password reset, customer sign-in):
+ * checks the address, applies the rate limits, and sends the link if an
+ * account may have one. The answer is the same whether or not it exists.
+ */
+async function emailLink(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: {
+    view: string;
+    purpose: 'password-reset' | 'sign-in-link';
+    path: string;
+    eligible: (user: UserRow) => boolean;
+  },
+) {
+  const email = field(request.body, 'email').trim();
+  const tr = translator(request.language);
+  const invalid = formErrors(tr, { email: emailProblem(email) });
+  if (invalid) return reply.code(400).page(options.view, { ...invalid, values: { email } });
+  const allowed = await request.db(async (tx) => {
+    if (!(await allowUse(tx, `${options.purpose}:${addressKey(request.ip)}`, 10, 15))) return false;
+    if (!(await allowUse(tx, `${options.purpose}:${emailKey(email)}`, 5, 15))) return false;
+    const user = await findUserByEmail(tx, email);
+    if (user && options.eligible(user)) {
+      const token = await createAuthToken(tx, options.purpose, user.id);
+      await queueMail(tx, {
+        to: user.email,
+        template: options.purpose,
+        language: request.language,
+        vars: { organisation: organisationName(request.organisation, request.language) },
+        link: `${request.protocol}://${request.host}${options.path}${token}`,
+      });
+    }
+    return true;
+  });
+  if (!allowed) {
+    return reply.code(429).page(options.view, {
+      ...formErrors(tr, { email: 'identity.errors.tooMany' }),
+      values: { email },
+    });
+  }
+  return reply.page('identity/views/check-email.njk', { email });
+}
 
 export const identityRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', noStore);
@@ -299,37 +344,14 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     reply.page('identity/views/forgot.njk', { values: {} }),
   );
 
-  app.post('/sign-in/forgot', PUBLIC_ROUTE, async (request, reply) => {
-    const email = field(request.body, 'email').trim();
-    const tr = translator(request.language);
-    const invalid = formErrors(tr, { email: emailProblem(email) });
-    if (invalid)
-      return reply.code(400).page('identity/views/forgot.njk', { ...invalid, values: { email } });
-    const allowed = await request.db(async (tx) => {
-      if (!(await allowUse(tx, `forgot:${addressKey(request.ip)}`, 10, 15))) return false;
-      if (!(await allowUse(tx, `forgot:${emailKey(email)}`, 5, 15))) return false;
-      const user = await findUserByEmail(tx, email);
-      if (user && user.status === 'active' && user.passwordHash) {
-        const token = await createAuthToken(tx, 'password-reset', user.id);
-        await queueMail(tx, {
-          to: user.email,
-          template: 'password-reset',
-          language: request.language,
-          vars: { organisation: organisationName(request.organisation, request.language) },
-          link: `${request.protocol}://${request.host}/reset-password/${token}`,
-        });
-      }
-      return true;
-    });
-    if (!allowed) {
-      return reply.code(429).page('identity/views/forgot.njk', {
-        ...formErrors(tr, { email: 'identity.errors.tooMany' }),
-        values: { email },
-      });
-    }
-    // The same answer whether or not the account exists.
-    return reply.page('identity/views/check-email.njk', { email });
-  });
+  app.post('/sign-in/forgot', PUBLIC_ROUTE, async (request, reply) =>
+    emailLink(request, reply, {
+      view: 'identity/views/forgot.njk',
+      purpose: 'password-reset',
+      path: '/reset-password/',
+      eligible: (user) => user.status === 'active' && Boolean(user.passwordHash),
+    }),
+  );
 
   app.get('/reset-password/:token', PUBLIC_ROUTE, async (request, reply) => {
     const { token } = request.params as { token: string };
@@ -375,38 +397,15 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     reply.page('identity/views/link-request.njk', { values: {} }),
   );
 
-  app.post('/sign-in/link', PUBLIC_ROUTE, async (request, reply) => {
-    const email = field(request.body, 'email').trim();
-    const tr = translator(request.language);
-    const invalid = formErrors(tr, { email: emailProblem(email) });
-    if (invalid)
-      return reply
-        .code(400)
-        .page('identity/views/link-request.njk', { ...invalid, values: { email } });
-    const allowed = await request.db(async (tx) => {
-      if (!(await allowUse(tx, `link:${addressKey(request.ip)}`, 10, 15))) return false;
-      if (!(await allowUse(tx, `link:${emailKey(email)}`, 5, 15))) return false;
-      const user = await findUserByEmail(tx, email);
-      if (user && user.status === 'active' && !user.roles.includes('admin')) {
-        const token = await createAuthToken(tx, 'sign-in-link', user.id);
-        await queueMail(tx, {
-          to: user.email,
-          template: 'sign-in-link',
-          language: request.language,
-          vars: { organisation: organisationName(request.organisation, request.language) },
-          link: `${request.protocol}://${request.host}/sign-in/link/${token}`,
-        });
-      }
-      return true;
-    });
-    if (!allowed) {
-      return reply.code(429).page('identity/views/link-request.njk', {
-        ...formErrors(tr, { email: 'identity.errors.tooMany' }),
-        values: { email },
-      });
-    }
-    return reply.page('identity/views/check-email.njk', { email });
-  });
+  app.post('/sign-in/link', PUBLIC_ROUTE, async (request, reply) =>
+    emailLink(request, reply, {
+      view: 'identity/views/link-request.njk',
+      purpose: 'sign-in-link',
+      path: '/sign-in/link/',
+      // Administrators always sign in with a password and a second factor.
+      eligible: (user) => user.status === 'active' && !user.roles.includes('admin'),
+    }),
+  );
 
   // Opening the link shows a button: mail scanners that follow links do not use it up.
   app.get('/sign-in/link/:token', PUBLIC_ROUTE, async (request, reply) => {

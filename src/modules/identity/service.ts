@@ -225,19 +225,19 @@ export async function createAuthToken(
   return token;
 }
 
+/** The condition that a link's token is this one, for this purpose, unused and unexpired. */
+function liveToken(token: string, purpose: TokenPurpose) {
+  return and(
+    eq(authTokens.tokenHash, hashToken(token)),
+    eq(authTokens.purpose, purpose),
+    isNull(authTokens.usedAt),
+    gt(authTokens.expiresAt, sql`now()`),
+  );
+}
+
 /** A link's token if it is unused and unexpired, without using it (for the page it opens). */
 export async function peekAuthToken(tx: Queryable, token: string, purpose: TokenPurpose) {
-  const [row] = await tx
-    .select()
-    .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.purpose, purpose),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, sql`now()`),
-      ),
-    );
+  const [row] = await tx.select().from(authTokens).where(liveToken(token, purpose));
   return row ?? null;
 }
 
@@ -246,14 +246,7 @@ export async function consumeAuthToken(tx: Queryable, token: string, purpose: To
   const [row] = await tx
     .update(authTokens)
     .set({ usedAt: sql`now()` })
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.purpose, purpose),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, sql`now()`),
-      ),
-    )
+    .where(liveToken(token, purpose))
     .returning();
   return row ?? null;
 }

@@ -1,11 +1,13 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import { guard } from '../../platform/auth/index.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
-import { contrastRatio, updateOrganisation } from '../../platform/tenancy/index.ts';
-import { organisations } from '../../platform/tenancy/tables.ts';
-import { eq } from 'drizzle-orm';
+import {
+  contrastRatio,
+  readOrganisationSettings,
+  updateOrganisation,
+} from '../../platform/tenancy/index.ts';
 import { actorOf } from '../identity/index.ts';
 
 /** The largest logo we take. The route's own limit: the rest of the app takes 64 KB. */
@@ -60,23 +62,8 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
     },
   });
 
-  async function current(request: FastifyRequest) {
-    const [row] = await request.db((tx) =>
-      tx
-        .select({
-          name: organisations.name,
-          nameCy: organisations.nameCy,
-          brandColour: organisations.brandColour,
-          welshEnabled: organisations.welshEnabled,
-        })
-        .from(organisations)
-        .where(eq(organisations.id, request.organisation.id)),
-    );
-    return row!;
-  }
-
   app.get('/admin/organisation', guard('organisation:manage'), async (request, reply) => {
-    const row = await current(request);
+    const row = await request.db((tx) => readOrganisationSettings(tx, request.organisation.id));
     return reply.page('settings/views/organisation.njk', {
       values: { ...row, welsh: row.welshEnabled ? 'yes' : 'no', nameCy: row.nameCy ?? '' },
       saved: (request.query as Record<string, string>).saved === '1',

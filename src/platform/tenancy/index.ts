@@ -146,6 +146,21 @@ export function textColourOn(background: string): '#ffffff' | '#0b0c0c' {
     : '#0b0c0c';
 }
 
+/** The settings an administrator can change, as they are now. */
+export async function readOrganisationSettings(tx: Queryable, organisationId: string) {
+  const [row] = await tx
+    .select({
+      name: organisations.name,
+      nameCy: organisations.nameCy,
+      brandColour: organisations.brandColour,
+      welshEnabled: organisations.welshEnabled,
+    })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!row) throw new Error('The organisation is not there');
+  return row;
+}
+
 export interface OrganisationChange {
   name: string;
   nameCy: string | null;

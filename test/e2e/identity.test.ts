@@ -57,6 +57,13 @@ for (const javaScript of [true, false]) {
       await assertAccessible(page);
       await page.goto('/admin/outbox');
       await assertAccessible(page);
+      await page.goto('/staff/assist');
+      await assertAccessible(page);
+      await page.getByRole('button', { name: 'Help this person Ben Jones' }).click();
+      assert.match(await page.locator('.app-assisted').innerText(), /You are helping Ben Jones/);
+      await assertAccessible(page);
+      await page.getByRole('button', { name: 'Stop helping' }).click();
+      assert.equal(new URL(page.url()).pathname, '/staff/assist');
       await page.goto('/account');
       await assertAccessible(page);
       await signIn.signOut();

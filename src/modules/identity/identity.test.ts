@@ -424,3 +424,52 @@ describe('the audit trail', () => {
     assert.match(bad.body, /Enter a date like 2026-03-27/);
   });
 });
+
+describe('assisted mode', () => {
+  it('lets staff act for a customer with no email, recorded as such, and return to their own session', async () => {
+    const actor = { userId: null, label: 'test', ip: null };
+    const [helped] = await testDb.database.withOrganisation(org.id, async (tx) => [
+      await createUser(tx, actor, {
+        email: null,
+        name: 'Nell No-Email',
+        roles: ['customer'],
+        permissions: [],
+      }),
+    ]);
+    const staff = new TestClient(app);
+    await staff.post(
+      '/sign-in',
+      { email: 'staff@example.org', password: PASSWORD },
+      { from: '/sign-in' },
+    );
+    const list = await staff.get('/staff/assist');
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /Nell No-Email/);
+    const ownSid = staff.cookies.get('sid');
+    const start = await staff.post(`/staff/assist/${helped!.id}`, {});
+    assert.equal(start.statusCode, 303);
+    const my = await staff.get('/my');
+    assert.match(my.body, /You are helping Nell No-Email/);
+    assert.equal(
+      (await staff.get('/staff')).statusCode,
+      403,
+      'while helping, only the customer’s pages',
+    );
+    const stop = await staff.post('/assist/stop', {});
+    assert.equal(stop.headers.location, '/staff/assist');
+    assert.equal(staff.cookies.get('sid'), ownSid);
+    assert.equal((await staff.get('/staff')).statusCode, 200);
+    const rows = rowsOf<{ action: string; actor_label: string }>(
+      await testDb.database.withOrganisation(org.id, (tx) =>
+        tx.execute(
+          sql`select action, actor_label from audit_log where entity_id = ${helped!.id} and action like 'assist-%' order by id`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.action),
+      ['assist-start', 'assist-stop'],
+    );
+    assert.match(rows[1]!.actor_label, /Nell No-Email \(helped by Sam Staff\)/);
+  });
+});

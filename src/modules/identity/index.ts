@@ -27,7 +27,7 @@ export async function userFromSession(request: FastifyRequest): Promise<CurrentU
     request.pendingUserId = resolved.user.id;
     return null;
   }
-  return toCurrentUser(resolved.user);
+  return toCurrentUser(resolved.user, resolved.assistedBy);
 }
 
 /** Sign-in, sessions, accounts and their administration, the audit trail and the outbox. */

@@ -6,7 +6,7 @@ import { rotateCsrf } from '../../platform/http/csrf.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
 import { queueMail, listOutbox, readOutboxMessage, usesSmtp } from '../../platform/mail/index.ts';
-import { auditFacets, listAudit, type Actor } from '../../platform/audit/index.ts';
+import { audit, auditFacets, listAudit, type Actor } from '../../platform/audit/index.ts';
 import { organisationName } from '../../platform/tenancy/index.ts';
 import { passwordProblem, verifyPassword } from './passwords.ts';
 import {
@@ -41,6 +41,8 @@ import {
 import type { UserRow } from './tables.ts';
 
 export const SESSION_COOKIE = 'sid';
+/** While staff help a customer, their own session waits here. */
+export const STAFF_COOKIE = 'sid_staff';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Body = Record<string, string | string[] | undefined>;
@@ -58,9 +60,15 @@ function list(body: unknown, name: string): string[] {
 
 /** Who is acting, for the audit trail. */
 export function actorOf(request: FastifyRequest): Actor {
+  const user = request.user;
   return {
-    userId: request.user?.id ?? request.pendingUserId ?? null,
-    label: request.user?.name ?? 'visitor',
+    userId: user?.id ?? request.pendingUserId ?? null,
+    // In assisted mode the record says who helped.
+    label: user
+      ? user.assistedBy
+        ? `${user.name} (helped by ${user.assistedBy.name})`
+        : user.name
+      : 'visitor',
     ip: request.ip,
   };
 }
@@ -117,7 +125,7 @@ async function emailLink(
     if (!(await allowUse(tx, `${options.purpose}:${addressKey(request.ip)}`, 10, 15))) return false;
     if (!(await allowUse(tx, `${options.purpose}:${emailKey(email)}`, 5, 15))) return false;
     const user = await findUserByEmail(tx, email);
-    if (user && options.eligible(user)) {
+    if (user?.email && options.eligible(user)) {
       const token = await createAuthToken(tx, options.purpose, user.id);
       await queueMail(tx, {
         to: user.email,
@@ -290,7 +298,11 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       ? await request.db((tx) => findUser(tx, request.user!.id))
       : await pendingUser(request);
     if (!user) return reply.redirect('/sign-in', 303);
-    const uri = totpUri(secret, organisationName(request.organisation, 'en'), user.email);
+    const uri = totpUri(
+      secret,
+      organisationName(request.organisation, 'en'),
+      user.email ?? user.name,
+    );
     const qr = await QRCode.toString(uri, { type: 'svg', margin: 1 });
     return reply.code(status).page('identity/views/two-factor.njk', {
       secret,
@@ -548,6 +560,73 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // ------------------------------------------------------------ administration
+  // ------------------------------------------------------------ assisted mode
+  // Staff act for a customer who has no email or cannot use the site alone.
+  // The customer's session records who is helping; every change is audited
+  // with both names, and stopping returns the member of staff to their own.
+  const assist = guard('customers:assist');
+
+  app.get('/staff/assist', assist, async (request, reply) => {
+    const customers = (await request.db((tx) => listUsers(tx))).filter(
+      (u) => u.status === 'active' && u.roles.length > 0 && u.roles.every((r) => r === 'customer'),
+    );
+    return reply.page('identity/views/assist.njk', { customers });
+  });
+
+  app.post('/staff/assist/:id', assist, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const staffToken = request.cookies[SESSION_COOKIE];
+    const result = await request.db(async (tx) => {
+      const customer = await findUser(tx, id);
+      if (
+        !customer ||
+        customer.status !== 'active' ||
+        !customer.roles.every((r) => r === 'customer')
+      )
+        return null;
+      const token = await createSession(tx, customer.id, { assistedBy: request.user!.id });
+      await audit(tx, actorOf(request), {
+        action: 'assist-start',
+        entity: 'user',
+        entityId: customer.id,
+      });
+      return token;
+    });
+    if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    if (staffToken) {
+      reply.setCookie(STAFF_COOKIE, staffToken, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.csrfSecure,
+      });
+    }
+    setSessionCookie(request, reply, result);
+    return reply.redirect('/my', 303);
+  });
+
+  app.post('/assist/stop', guard('account:use'), async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const staffToken = request.cookies[STAFF_COOKIE];
+    await request.db(async (tx) => {
+      if (request.user?.assistedBy) {
+        await audit(tx, actorOf(request), {
+          action: 'assist-stop',
+          entity: 'user',
+          entityId: request.user.id,
+        });
+      }
+      if (token) await endSession(tx, token);
+    });
+    reply.clearCookie(STAFF_COOKIE, { path: '/' });
+    if (staffToken) {
+      setSessionCookie(request, reply, staffToken);
+      return reply.redirect('/staff/assist', 303);
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in', 303);
+  });
+
   const manage = guard('users:manage');
 
   app.get('/admin/users', manage, async (request, reply) => {
@@ -580,24 +659,27 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       (ROLES as readonly string[]).includes(r),
     );
     const result = await request.db(async (tx) => {
+      const customerOnly = roles.length > 0 && roles.every((r) => r === 'customer');
+      // A customer may have no email: staff then help them take part (assisted mode).
+      const noEmailAllowed = customerOnly && !values.email;
       const problems = {
         name: values.name ? null : 'identity.errors.nameMissing',
-        email:
-          emailProblem(values.email) ??
-          ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null),
+        email: noEmailAllowed
+          ? null
+          : (emailProblem(values.email) ??
+            ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null)),
         roles: roles.length ? null : 'identity.errors.rolesMissing',
       };
       const invalid = formErrors(tr, problems);
       if (invalid) return invalid;
-      const customerOnly = roles.every((r) => r === 'customer');
       const user = await createUser(tx, actorOf(request), {
-        email: values.email,
+        email: values.email || null,
         name: values.name,
         roles,
         permissions: values.equality ? ['equality:read'] : [],
         status: customerOnly ? 'active' : 'invited',
       });
-      if (!customerOnly) {
+      if (!customerOnly && user.email) {
         const token = await createAuthToken(tx, 'invitation', user.id);
         await queueMail(tx, {
           to: user.email,

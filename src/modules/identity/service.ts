@@ -55,8 +55,12 @@ export function addressKey(ip: string): string {
   return `ip:${ip}`;
 }
 
-export function toCurrentUser(user: UserRow): CurrentUser {
+export function toCurrentUser(
+  user: UserRow,
+  assistedBy: { id: string; name: string } | null = null,
+): CurrentUser {
   return {
+    assistedBy,
     id: user.id,
     organisationId: user.organisationId,
     name: user.name,
@@ -143,7 +147,7 @@ export async function allowUse(
 export async function createSession(
   tx: Queryable,
   userId: string,
-  options: { secondFactorPending?: boolean } = {},
+  options: { secondFactorPending?: boolean; assistedBy?: string } = {},
 ): Promise<string> {
   const { token, hash } = newToken();
   await tx.insert(sessions).values({
@@ -152,6 +156,7 @@ export async function createSession(
     userId,
     expiresAt: sql`now() + make_interval(hours => ${SESSION_ABSOLUTE_HOURS})`,
     secondFactorPending: options.secondFactorPending ?? false,
+    assistedBy: options.assistedBy ?? null,
   });
   return token;
 }
@@ -160,6 +165,8 @@ export interface ResolvedSession {
   sessionId: string;
   user: UserRow;
   secondFactorPending: boolean;
+  /** The member of staff helping, in assisted mode. */
+  assistedBy: { id: string; name: string } | null;
 }
 
 /**
@@ -174,6 +181,10 @@ export async function resolveSession(
     .select({
       sessionId: sessions.id,
       secondFactorPending: sessions.secondFactorPending,
+      assistedById: sessions.assistedBy,
+      assistedByName: sql<
+        string | null
+      >`(select h.name from users h where h.id = ${sessions.assistedBy})`,
       stale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
       user: users,
     })
@@ -194,7 +205,12 @@ export async function resolveSession(
       .set({ lastSeenAt: sql`now()` })
       .where(eq(sessions.id, row.sessionId));
   }
-  return { sessionId: row.sessionId, user: row.user, secondFactorPending: row.secondFactorPending };
+  return {
+    sessionId: row.sessionId,
+    user: row.user,
+    secondFactorPending: row.secondFactorPending,
+    assistedBy: row.assistedById ? { id: row.assistedById, name: row.assistedByName ?? '' } : null,
+  };
 }
 
 export async function endSession(tx: Queryable, token: string): Promise<void> {
@@ -323,7 +339,7 @@ export async function useRecoveryCode(
 // ---------------------------------------------------------------- accounts
 
 export interface UserForm {
-  email: string;
+  email: string | null;
   name: string;
   roles: Role[];
   permissions: string[];
@@ -366,7 +382,7 @@ export async function createUser(
     .insert(users)
     .values({
       organisationId: sql`app_organisation_id()`,
-      email: normaliseEmail(form.email),
+      email: form.email ? normaliseEmail(form.email) : null,
       name: form.name.trim(),
       roles: form.roles,
       permissions: form.permissions,

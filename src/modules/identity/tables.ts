@@ -18,8 +18,11 @@ export const users = pgTable(
   {
     organisationId: organisationIdColumn(),
     id: uuid('id').primaryKey().defaultRandom(),
-    /** Stored lower-case; unique within the organisation. */
-    email: text('email').notNull(),
+    /**
+     * Stored lower-case; unique within the organisation. Null for a customer
+     * with no email, whom staff help to take part (assisted mode).
+     */
+    email: text('email'),
     name: text('name').notNull(),
     /** admin, involvement_lead, staff, board_member, customer */
     roles: text('roles')
@@ -74,6 +77,8 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     /** Password accepted, second factor still to come. */
     secondFactorPending: boolean('second_factor_pending').notNull().default(false),
+    /** Assisted mode: the member of staff acting for this customer. */
+    assistedBy: uuid('assisted_by').references(() => users.id, { onDelete: 'cascade' }),
   },
   (t) => [index('sessions_user_idx').on(t.userId), tenantIsolation('sessions')],
 ).enableRLS();

@@ -22,6 +22,8 @@ export interface CurrentUser {
   roles: Role[];
   /** Extra permissions a role does not give by itself, such as equality:read. */
   permissions: string[];
+  /** In assisted mode: the member of staff acting for this customer. */
+  assistedBy?: { id: string; name: string } | null;
 }
 
 export type Action =
@@ -32,7 +34,8 @@ export type Action =
   | 'audit:read'
   | 'outbox:read'
   | 'equality:read'
-  | 'account:use';
+  | 'account:use'
+  | 'customers:assist';
 
 const STAFF_ROLES: Role[] = ['admin', 'involvement_lead', 'staff', 'board_member'];
 
@@ -62,6 +65,8 @@ export function can(user: CurrentUser | null, action: Action): boolean {
       return hasAnyRole(user, STAFF_ROLES) && user.permissions.includes('equality:read');
     case 'account:use':
       return true;
+    case 'customers:assist':
+      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) && !user.assistedBy;
     default:
       return false;
   }

@@ -120,6 +120,11 @@ try {
     '`GET /?lang=cy&display=easy`',
     await measure(`${base}/?lang=cy&display=easy`),
   ]);
+  rows.push([
+    'Sign-in page',
+    '`GET /sign-in`: a form, with a new CSRF token and signed cookie',
+    await measure(`${base}/sign-in`),
+  ]);
 
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}`;

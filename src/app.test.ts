@@ -203,3 +203,31 @@ describe('the staff side', () => {
     assert.match(res.body, /href="\/staff\/services"/);
   });
 });
+
+describe('query counts', () => {
+  it('stay flat on the services page as the services grow', async () => {
+    const headers = signedInAs(demo, ['staff']);
+    const few = await testDb.countQueries(() => app.inject({ url: '/staff/services', headers }));
+    await testDb.database.withOrganisation(demo.id, (tx) =>
+      addServices(
+        tx,
+        Array.from({ length: 40 }, (_, i) => ({
+          organisationId: demo.id,
+          code: `MANY-${i}`,
+          name: `Scheme ${i}`,
+          type: 'Supported housing',
+          specialism: 'Mental health',
+        })),
+      ),
+    );
+    const many = await testDb.countQueries(() => app.inject({ url: '/staff/services', headers }));
+    assert.equal(many.result.statusCode, 200);
+    assert.match(many.result.body, /Scheme 39/);
+    assert.ok(few.queries > 0, 'the counter sees the queries');
+    assert.equal(
+      many.queries,
+      few.queries,
+      `${few.queries} queries with 1 service, ${many.queries} with 41`,
+    );
+  });
+});

@@ -37,6 +37,12 @@ describe('the coproduce command', () => {
     assert.match(unknown.stderr, /Unknown command "fly"/);
   });
 
+  it('leaves background jobs to the server on the embedded database', () => {
+    const res = coproduce(['worker']);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /the server runs background jobs itself/);
+  });
+
   it('stops at once on bad configuration, naming the variable', () => {
     const res = coproduce(['migrate'], { PORT: 'eighty' });
     assert.equal(res.code, 2);

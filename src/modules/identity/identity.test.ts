@@ -315,6 +315,25 @@ describe('links sent by email', () => {
     assert.equal((await new TestClient(app).get(late)).statusCode, 410);
   });
 
+  it('ends a session after an hour idle, and after twelve hours whatever happens', async () => {
+    for (const change of [
+      sql`update sessions set last_seen_at = now() - interval '61 minutes'`,
+      sql`update sessions set expires_at = now() - interval '1 second'`,
+    ]) {
+      const client = new TestClient(app);
+      await client.post(
+        '/sign-in',
+        { email: 'staff@example.org', password: PASSWORD },
+        { from: '/sign-in' },
+      );
+      assert.equal((await client.get('/staff')).statusCode, 200);
+      await testDb.database.withOrganisation(org.id, (tx) => tx.execute(change));
+      const res = await client.get('/staff');
+      assert.equal(res.statusCode, 303);
+      assert.match(String(res.headers.location), /^\/sign-in/);
+    }
+  });
+
   it('signs a user out everywhere', async () => {
     const a = new TestClient(app);
     const b = new TestClient(app);

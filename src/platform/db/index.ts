@@ -59,6 +59,8 @@ export interface OpenOptions {
   pglite?: PGlite;
   /** Pool size on a server. */
   poolSize?: number;
+  /** Called with every query's SQL text (tests count queries to catch N+1). */
+  onQuery?: (sql: string) => void;
 }
 
 function scoped(system: Queryable) {
@@ -73,6 +75,11 @@ function scoped(system: Queryable) {
     });
 }
 
+function queryLogger(options: OpenOptions) {
+  const onQuery = options.onQuery;
+  return onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
+}
+
 /** Opens the embedded database (taking the data folder's lock) or a server pool. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -84,7 +91,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool.on('error', () => {
       /* an idle client lost its connection; the pool replaces it */
     });
-    const system = drizzlePg({ client: pool }) as unknown as Queryable;
+    const system = drizzlePg({
+      client: pool,
+      logger: queryLogger(options),
+    }) as unknown as Queryable;
     return {
       kind: 'server',
       system,
@@ -117,7 +127,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     }
   }
   await client.waitReady;
-  const system = drizzlePglite({ client }) as unknown as Queryable;
+  const system = drizzlePglite({ client, logger: queryLogger(options) }) as unknown as Queryable;
   return {
     kind: 'embedded',
     system,

@@ -48,6 +48,8 @@ function render(message: MailMessage): { subject: string; text: string; html: st
   const spec = TEMPLATES[message.template];
   const key = (part: string) => `mail.${message.template}.${part}`;
   const subject = tr.text(key('subject'), message.vars);
+  // Strings with no trusted Welsh come in English: say so to mail readers too.
+  const language = tr.has(key('subject')) ? message.language : 'en';
   const paragraphs = spec.paragraphs.map((p) => tr.text(key(p), message.vars));
   const action = tr.text(key(spec.action), message.vars);
   const text = [
@@ -59,7 +61,7 @@ function render(message: MailMessage): { subject: string; text: string; html: st
   ].join('\n\n');
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = [
-    `<!doctype html><html lang="${message.language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
+    `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
     '<body style="font-family: Arial, sans-serif; font-size: 19px; line-height: 1.5; color: #0b0c0c;">',
     `<p>${esc(tr.text('mail.greeting', message.vars))}</p>`,
     `<p>${esc(paragraphs[0] ?? '')}</p>`,

@@ -72,6 +72,8 @@ async function makeTemplateDump(file: string): Promise<void> {
 
 export interface TestDatabase {
   database: Database;
+  /** Counts the queries run while `work` runs: a page's count must not grow with its rows. */
+  countQueries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }>;
   /** The server URL of this test's own database (server target only). */
   url?: string;
   close(): Promise<void>;
@@ -91,8 +93,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       () => existsSync(file),
       () => makeTemplateDump(file),
     );
-    const database = await openDatabase({ loadDataDir: await openAsBlob(file) });
-    return { database, close: () => database.close() };
+    const counter = queryCounter();
+    const database = await openDatabase({
+      loadDataDir: await openAsBlob(file),
+      onQuery: counter.onQuery,
+    });
+    return { database, countQueries: counter.count, close: () => database.close() };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
@@ -118,9 +124,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
     await admin.query('SELECT pg_advisory_unlock(7204732)');
     const url = withDatabase(adminUrl, name);
-    const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+    const counter = queryCounter();
+    const database = await openDatabase({
+      databaseUrl: url,
+      poolSize: 4,
+      onQuery: counter.onQuery,
+    });
     return {
       database,
+      countQueries: counter.count,
       url,
       async close() {
         await database.close();
@@ -133,6 +145,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+}
+
+function queryCounter() {
+  let queries = 0;
+  return {
+    onQuery: () => {
+      queries += 1;
+    },
+    async count<T>(work: () => Promise<T>) {
+      const before = queries;
+      const result = await work();
+      return { result, queries: queries - before };
+    },
+  };
 }
 
 /** The same server URL pointing at another database. */

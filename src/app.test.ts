@@ -231,3 +231,22 @@ describe('query counts', () => {
     );
   });
 });
+
+describe('a host that reaches no organisation', () => {
+  it('gets a plain 404 page, while health checks still answer', async () => {
+    const lonely = await createTestApp(testDb.database, undefined, { defaultOrg: 'nobody-here' });
+    try {
+      const page = await lonely.inject({ url: '/', headers: { host: 'unknown.example.org' } });
+      assert.equal(page.statusCode, 404);
+      assert.match(page.body, /Page not found/);
+      assert.doesNotMatch(page.body, /Demo Homes|Other Care/);
+      const health = await lonely.inject({
+        url: '/healthz',
+        headers: { host: 'unknown.example.org' },
+      });
+      assert.equal(health.statusCode, 200);
+    } finally {
+      await lonely.close();
+    }
+  });
+});

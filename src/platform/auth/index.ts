@@ -43,33 +43,84 @@ function hasAnyRole(user: CurrentUser, roles: Role[]): boolean {
   return user.roles.some((role) => roles.includes(role));
 }
 
-/**
- * Whether a user may take an action. Pure, so that routes use it to guard and
- * views use it to hide controls. Module rules are added here as modules land;
- * an unknown action is denied.
- */
-export function can(user: CurrentUser | null, action: Action): boolean {
-  if (!user) return false;
+/** What one layer of rules says: allow, deny, or nothing (leave it to the others). */
+export type Decision = 'allow' | 'deny' | undefined;
+
+/** What an action is taken on, when it matters: its organisation, its initiative. */
+export interface Subject {
+  organisationId?: string;
+  initiativeId?: string;
+  [key: string]: unknown;
+}
+
+export type PermissionRule = (
+  user: CurrentUser,
+  action: Action,
+  subject: Subject | undefined,
+) => Decision;
+
+/** Checked in this order; a deny anywhere wins, and something must allow. */
+export const PERMISSION_LAYERS = ['module', 'initiative', 'organisation'] as const;
+export type PermissionLayer = (typeof PERMISSION_LAYERS)[number];
+
+/** The organisation layer: what each role may do anywhere in its organisation. */
+const organisationRoles: PermissionRule = (user, action) => {
   switch (action) {
     case 'staff-area:view':
     case 'services:view':
-      return hasAnyRole(user, STAFF_ROLES);
+      return hasAnyRole(user, STAFF_ROLES) ? 'allow' : undefined;
     case 'organisation:manage':
     case 'users:manage':
     case 'outbox:read':
-      return user.roles.includes('admin');
+      return user.roles.includes('admin') ? 'allow' : undefined;
     case 'audit:read':
-      return user.roles.includes('admin') || user.permissions.includes('audit:read');
+      return user.roles.includes('admin') || user.permissions.includes('audit:read')
+        ? 'allow'
+        : undefined;
     case 'equality:read':
       // Special category data: only staff who hold the permission, whatever their role.
-      return hasAnyRole(user, STAFF_ROLES) && user.permissions.includes('equality:read');
+      return hasAnyRole(user, STAFF_ROLES) && user.permissions.includes('equality:read')
+        ? 'allow'
+        : undefined;
     case 'account:use':
-      return true;
+      return 'allow';
     case 'customers:assist':
-      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) && !user.assistedBy;
+      if (user.assistedBy) return 'deny'; // no helping someone else while helping one person
+      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
     default:
-      return false;
+      return undefined;
   }
+};
+
+const rules: Record<PermissionLayer, PermissionRule[]> = {
+  module: [],
+  initiative: [],
+  organisation: [organisationRoles],
+};
+
+/** Adds a rule at a layer: modules add theirs when they are imported. */
+export function registerPermissionRule(layer: PermissionLayer, rule: PermissionRule): void {
+  rules[layer].push(rule);
+}
+
+/**
+ * Whether a user may take an action (on a subject). Pure, so that routes use
+ * it to guard and views use it to hide controls. Rules are asked module, then
+ * initiative, then organisation; the first deny wins, and without an allow
+ * the answer is no. A subject of another organisation is always denied.
+ */
+export function can(user: CurrentUser | null, action: Action, subject?: Subject): boolean {
+  if (!user) return false;
+  if (subject?.organisationId && subject.organisationId !== user.organisationId) return false;
+  let allowed = false;
+  for (const layer of PERMISSION_LAYERS) {
+    for (const rule of rules[layer]) {
+      const decision = rule(user, action, subject);
+      if (decision === 'deny') return false;
+      if (decision === 'allow') allowed = true;
+    }
+  }
+  return allowed;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ContextOptions {
 }
 
 const YEAR = 60 * 60 * 24 * 365;
+/** Paths that answer whatever the host, even one that reaches no organisation. */
+const ORGANISATION_OPTIONAL = ['/assets/', '/healthz', '/readyz'];
 
 /**
  * Gives every request its organisation, its scoped database work, its user,
@@ -91,6 +93,8 @@ export const requestContext = fp<ContextOptions>(
       const org = await lookup(normaliseHost(request.headers.host));
       if (!org) {
         request.language = 'en';
+        // Health checks and static files answer whatever the host.
+        if (ORGANISATION_OPTIONAL.some((prefix) => request.url.startsWith(prefix))) return;
         throw new AppError(404, 'ORGANISATION_NOT_FOUND', 'errors.notFound');
       }
       request.organisation = org;

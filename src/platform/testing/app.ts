@@ -23,9 +23,13 @@ async function userFromHeader(request: FastifyRequest): Promise<CurrentUser | nu
 export async function createTestApp(
   database: Database,
   setup?: (app: FastifyInstance) => void,
-  options: { headerSignIn?: boolean } = {},
+  options: { headerSignIn?: boolean; defaultOrg?: string } = {},
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ NODE_ENV: 'test', DEFAULT_ORG: 'demo', DATA_DIR: '/nonexistent' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DEFAULT_ORG: options.defaultOrg ?? 'demo',
+    DATA_DIR: '/nonexistent',
+  });
   const app = await buildApp({
     config,
     database,

@@ -1,0 +1,76 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ROLES,
+  can,
+  registerPermissionRule,
+  type Action,
+  type CurrentUser,
+  type Role,
+} from './index.ts';
+
+const user = (
+  roles: Role[],
+  permissions: string[] = [],
+  extra: Partial<CurrentUser> = {},
+): CurrentUser => ({
+  id: 'u1',
+  organisationId: 'org-a',
+  name: 'Test',
+  roles,
+  permissions,
+  ...extra,
+});
+
+describe('can()', () => {
+  it('gives each role what the organisation layer allows', () => {
+    const expected: Record<Action, Role[]> = {
+      'staff-area:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'services:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'organisation:manage': ['admin'],
+      'users:manage': ['admin'],
+      'outbox:read': ['admin'],
+      'audit:read': ['admin'],
+      'equality:read': [],
+      'account:use': [...ROLES],
+      'customers:assist': ['admin', 'involvement_lead', 'staff'],
+    };
+    for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
+      for (const role of ROLES) {
+        assert.equal(can(user([role]), action), allowed.includes(role), `${role} ${action}`);
+      }
+    }
+    assert.equal(can(null, 'account:use'), false);
+  });
+
+  it('shows equality answers only to staff who hold the permission', () => {
+    assert.equal(can(user(['admin']), 'equality:read'), false);
+    assert.equal(can(user(['staff'], ['equality:read']), 'equality:read'), true);
+    assert.equal(can(user(['customer'], ['equality:read']), 'equality:read'), false);
+  });
+
+  it('denies a subject of another organisation, whatever the role', () => {
+    assert.equal(can(user(['admin']), 'services:view', { organisationId: 'org-b' }), false);
+    assert.equal(can(user(['admin']), 'services:view', { organisationId: 'org-a' }), true);
+  });
+
+  it('lets the first deny win: a module or initiative rule overrides the role', () => {
+    registerPermissionRule('initiative', (_user, action, subject) =>
+      action === 'services:view' && subject?.initiativeId === 'closed' ? 'deny' : undefined,
+    );
+    registerPermissionRule('module', (u, action) =>
+      action === 'outbox:read' && u.permissions.includes('outbox:read') ? 'allow' : undefined,
+    );
+    assert.equal(can(user(['admin']), 'services:view', { initiativeId: 'closed' }), false);
+    assert.equal(can(user(['admin']), 'services:view', { initiativeId: 'open' }), true);
+    assert.equal(
+      can(user(['staff'], ['outbox:read']), 'outbox:read'),
+      true,
+      'a module may allow more',
+    );
+    assert.equal(
+      can(user(['staff'], [], { assistedBy: { id: 's', name: 'S' } }), 'customers:assist'),
+      false,
+    );
+  });
+});

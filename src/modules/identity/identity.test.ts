@@ -187,10 +187,10 @@ describe('staff sign-in', () => {
     assert.ok(secret);
     const bad = await client.post('/sign-in/set-up-code', { secret, code: '000000' });
     assert.equal(bad.statusCode, 400);
-    const done = await client.post('/sign-in/set-up-code', {
-      secret,
-      code: await generate({ secret }),
-    });
+    // Codes by explicit time step, so that a step ending mid-test changes nothing.
+    const step = Math.floor(Date.now() / 30_000);
+    const codeAt = (n: number) => generate({ secret, epoch: n * 30 });
+    const done = await client.post('/sign-in/set-up-code', { secret, code: await codeAt(step) });
     assert.equal(done.statusCode, 200);
     const codes = [...done.body.matchAll(/<li><code>([a-z2-9]{4}-[a-z2-9]{4})<\/code><\/li>/g)].map(
       (m) => m[1]!,
@@ -207,11 +207,16 @@ describe('staff sign-in', () => {
     );
     assert.equal(step1.headers.location, '/sign-in/code');
     const pendingSid = next.cookies.get('sid');
-    const step2 = await next.post(
+    // The code used to turn the app on is used up: a code works once. The
+    // next step's code is accepted (one step of clock drift is allowed).
+    const used = await next.post(
       '/sign-in/code',
-      { code: await generate({ secret }) },
+      { code: await codeAt(step) },
       { from: '/sign-in/code' },
     );
+    assert.equal(used.statusCode, 400, 'a code already used is refused');
+    const nextCode = await codeAt(step + 1);
+    const step2 = await next.post('/sign-in/code', { code: nextCode }, { from: '/sign-in/code' });
     assert.equal(step2.statusCode, 303);
     assert.notEqual(next.cookies.get('sid'), pendingSid);
     assert.equal((await next.get('/admin/users')).statusCode, 200);

@@ -22,6 +22,7 @@ import {
   createUser,
   emailKey,
   enableTotp,
+  useTotpCode,
   endAllSessions,
   endSession,
   findUser,
@@ -269,7 +270,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     const ok = await request.db(async (tx) => {
       if (await lockedUntil(tx, [key])) return 'locked';
       const good =
-        (await checkTotp(user.totpSecret!, code)) || (await useRecoveryCode(tx, user.id, code));
+        (await useTotpCode(tx, user, code)) || (await useRecoveryCode(tx, user.id, code));
       if (!good) await recordFailure(tx, key, EMAIL_FAILURE_LIMIT);
       else await clearFailures(tx, key);
       return good ? 'ok' : 'wrong';
@@ -318,7 +319,8 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     const tr = translator(request.language);
     const userId = request.user?.id ?? request.pendingUserId;
     if (!userId || !/^[A-Z2-7]{16,64}$/.test(secret)) return reply.redirect('/sign-in', 303);
-    if (!(await checkTotp(secret, code))) {
+    const epoch = await checkTotp(secret, code);
+    if (epoch === null) {
       return showSetup(
         request,
         reply,
@@ -327,7 +329,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
         formErrors(tr, { code: 'identity.setup.wrong' }) ?? {},
       );
     }
-    const codes = await request.db((tx) => enableTotp(tx, actorOf(request), userId, secret));
+    const codes = await request.db((tx) => enableTotp(tx, actorOf(request), userId, secret, epoch));
     if (!request.user) {
       // The password was right and the code is right: finish signing in.
       const old = request.cookies[SESSION_COOKIE];

@@ -277,12 +277,38 @@ export function totpUri(secret: string, organisation: string, email: string): st
   return generateURI({ issuer: `${organisation} (Coproduce)`, label: email, secret });
 }
 
-/** Checks a six-digit code, allowing one step of clock drift either way. */
-export async function checkTotp(secret: string, code: string): Promise<boolean> {
+/**
+ * Checks a six-digit code, allowing one step of clock drift either way.
+ * Returns the start of the time step it matched, or null.
+ */
+export async function checkTotp(secret: string, code: string): Promise<number | null> {
   const clean = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(clean)) return false;
+  if (!/^\d{6}$/.test(clean)) return null;
   const result = await verifyTotpCode({ secret, token: clean, epochTolerance: 30 });
-  return result.valid;
+  if (!result.valid) return null;
+  // The start of the 30-second step the code belongs to.
+  return (Math.floor(Date.now() / 30_000) + result.delta) * 30;
+}
+
+/**
+ * Accepts a user's code once: it must be right and of a later time step than
+ * the last code they used, so a code seen over a shoulder cannot be replayed.
+ */
+export async function useTotpCode(tx: Queryable, user: UserRow, code: string): Promise<boolean> {
+  if (!user.totpSecret) return false;
+  const epoch = await checkTotp(user.totpSecret, code);
+  if (epoch === null) return false;
+  const [row] = await tx
+    .update(users)
+    .set({ totpLastEpoch: epoch })
+    .where(
+      and(
+        eq(users.id, user.id),
+        sql`(${users.totpLastEpoch} is null or ${users.totpLastEpoch} < ${epoch})`,
+      ),
+    )
+    .returning({ id: users.id });
+  return Boolean(row);
 }
 
 function recoveryCode(): string {
@@ -297,10 +323,12 @@ export async function enableTotp(
   actor: Actor,
   userId: string,
   secret: string,
+  /** The time step of the code that confirmed it: that code is now used. */
+  epoch: number,
 ): Promise<string[]> {
   await tx
     .update(users)
-    .set({ totpSecret: secret, totpEnabledAt: sql`now()` })
+    .set({ totpSecret: secret, totpEnabledAt: sql`now()`, totpLastEpoch: epoch })
     .where(eq(users.id, userId));
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   const codes = Array.from({ length: 10 }, recoveryCode);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -38,6 +39,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     totpSecret: text('totp_secret'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The time step of the last code accepted: a code works once (ASVS 2.8.4). */
+    totpLastEpoch: bigint('totp_last_epoch', { mode: 'number' }),
     /** active, invited (has not set up sign-in yet) or disabled */
     status: text('status').notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

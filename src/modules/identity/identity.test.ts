@@ -497,3 +497,18 @@ describe('assisted mode', () => {
     assert.match(rows[1]!.actor_label, /Nell No-Email \(helped by Sam Staff\)/);
   });
 });
+
+describe('form errors', () => {
+  it('put "Error:" before the page title, as GOV.UK pages do', async () => {
+    const res = await new TestClient(app).post(
+      '/sign-in',
+      { email: '', password: '' },
+      { from: '/sign-in' },
+    );
+    assert.match(res.body, /<title>Error: Sign in – Demo Homes<\/title>/);
+    assert.match(
+      res.body,
+      /<span class="govuk-visually-hidden">Error:<\/span> Enter your email address/,
+    );
+  });
+});

@@ -4,7 +4,7 @@ export type FormErrors = {
   /** For govukErrorSummary: each message, linking to its field. */
   errorList: Array<{ text: string; href: string }>;
   /** For each field's errorMessage option. */
-  errors: Record<string, { text: string }>;
+  errors: Record<string, { text: string; visuallyHiddenText: string }>;
 };
 
 /** Turns field → i18n key into what the GOV.UK macros take. */
@@ -16,6 +16,11 @@ export function formErrors(
   if (entries.length === 0) return null;
   return {
     errorList: entries.map(([field, key]) => ({ text: tr.text(key), href: `#${field}` })),
-    errors: Object.fromEntries(entries.map(([field, key]) => [field, { text: tr.text(key) }])),
+    errors: Object.fromEntries(
+      entries.map(([field, key]) => [
+        field,
+        { text: tr.text(key), visuallyHiddenText: tr.text('forms.errorPrefix') },
+      ]),
+    ),
   };
 }

@@ -221,6 +221,23 @@ describe('staff sign-in', () => {
     assert.notEqual(next.cookies.get('sid'), pendingSid);
     assert.equal((await next.get('/admin/users')).statusCode, 200);
 
+    // With an authenticator set up, the password alone cannot set up another.
+    const sneaky = new TestClient(app);
+    await sneaky.post(
+      '/sign-in',
+      { email: 'admin@example.org', password: PASSWORD },
+      { from: '/sign-in' },
+    );
+    assert.equal((await sneaky.get('/sign-in/set-up-code')).statusCode, 303);
+    const replaced = await sneaky.post(
+      '/sign-in/set-up-code',
+      { secret: 'JBSWY3DPEHPK3PXPJBSWY3DP', code: '123456' },
+      { from: '/sign-in/code' },
+    );
+    assert.equal(replaced.statusCode, 303);
+    assert.equal(replaced.headers.location, '/sign-in');
+    assert.equal((await sneaky.get('/admin/users')).statusCode, 303);
+
     // A recovery code works once.
     const third = new TestClient(app);
     await third.post(

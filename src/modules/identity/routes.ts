@@ -344,12 +344,18 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     return reply.page('identity/views/recovery-codes.njk', { codes });
   }
 
+  // Only for someone who has no authenticator yet: with one, the password alone
+  // must never be enough to set up another (that would skip the second factor).
+  async function mayFirstSetUp(request: FastifyRequest): Promise<boolean> {
+    const user = await pendingUser(request);
+    return Boolean(user && !user.totpEnabledAt);
+  }
   app.get('/sign-in/set-up-code', PUBLIC_ROUTE, async (request, reply) => {
-    if (!request.pendingUserId) return reply.redirect('/sign-in', 303);
+    if (!(await mayFirstSetUp(request))) return reply.redirect('/sign-in', 303);
     return showSetup(request, reply, newTotpSecret());
   });
   app.post('/sign-in/set-up-code', PUBLIC_ROUTE, async (request, reply) => {
-    if (!request.pendingUserId) return reply.redirect('/sign-in', 303);
+    if (!(await mayFirstSetUp(request))) return reply.redirect('/sign-in', 303);
     return confirmSetup(request, reply);
   });
 

@@ -486,12 +486,20 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect('/sign-in', 303);
   });
 
-  app.get('/account/two-factor', guard('staff-area:view'), async (request, reply) =>
-    showSetup(request, reply, newTotpSecret()),
-  );
-  app.post('/account/two-factor', guard('staff-area:view'), async (request, reply) =>
-    confirmSetup(request, reply),
-  );
+  // Turning the authenticator on, for staff who have none. Replacing one would
+  // need the current one first: that is not offered yet.
+  async function hasAuthenticator(request: FastifyRequest): Promise<boolean> {
+    const user = await request.db((tx) => findUser(tx, request.user!.id));
+    return Boolean(user?.totpEnabledAt);
+  }
+  app.get('/account/two-factor', guard('staff-area:view'), async (request, reply) => {
+    if (await hasAuthenticator(request)) return reply.redirect('/account', 303);
+    return showSetup(request, reply, newTotpSecret());
+  });
+  app.post('/account/two-factor', guard('staff-area:view'), async (request, reply) => {
+    if (await hasAuthenticator(request)) return reply.redirect('/account', 303);
+    return confirmSetup(request, reply);
+  });
 
   // ------------------------------------------------------------ invitations
   app.get('/invitation/:token', PUBLIC_ROUTE, async (request, reply) => {

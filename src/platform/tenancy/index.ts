@@ -179,15 +179,7 @@ export async function updateOrganisation(
   organisationId: string,
   change: OrganisationChange,
 ): Promise<void> {
-  const [before] = await tx
-    .select({
-      name: organisations.name,
-      nameCy: organisations.nameCy,
-      brandColour: organisations.brandColour,
-      welshEnabled: organisations.welshEnabled,
-    })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
+  const before = await readOrganisationSettings(tx, organisationId);
   const values: Partial<typeof organisations.$inferInsert> = {
     name: change.name,
     nameCy: change.nameCy,

@@ -52,7 +52,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === false ? false : loggerOptions(config),
     // Small by default; a route that takes uploads sets its own larger limit.
     bodyLimit: 64 * 1024,
-    trustProxy: config.env === 'production',
+    // Trust X-Forwarded-* only from the proxies named in TRUST_PROXY.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     genReqId: () => crypto.randomUUID(),
   });
 
@@ -78,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(requestContext, {
     database,
     defaultOrg: config.defaultOrg,
+    baseUrl: config.baseUrl,
     resolveUser: options.resolveUser ?? userFromSession,
   });
   await app.register(csrf, { secure: config.baseUrl.startsWith('https:') });

@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string;
   /** SMTP server for outgoing mail, like smtp://user:pass@host:587; without it, the outbox. */
   smtpUrl: string | undefined;
+  /** Fastify's trustProxy: false, a number of hops, or addresses of the proxies. */
+  trustProxy: boolean | number | string;
   mailFrom: string;
 }
 
@@ -69,6 +71,13 @@ const schema = {
     .trim()
     .min(3, 'must be a sender, like Involvement Team <involve@example.org>')
     .optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(\d+|[0-9a-fA-F.:/,\s]+)$/, {
+      message: 'must be a number of proxies, like 1, or their addresses, like 10.0.0.1',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } as const;
 
@@ -112,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     logLevel: read(env, 'LOG_LEVEL'),
     smtpUrl: read(env, 'SMTP_URL'),
+    trustProxy: trustProxyFrom(read(env, 'TRUST_PROXY')),
     mailFrom: read(env, 'MAIL_FROM') ?? 'Coproduce <no-reply@localhost>',
   };
 }
@@ -128,4 +138,9 @@ export function sessionSecretFor(config: Config): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
+}
+
+function trustProxyFrom(value: string | undefined): boolean | number | string {
+  if (!value) return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -529,3 +529,66 @@ describe('form errors', () => {
     );
   });
 });
+
+describe('emailed links, hardened', () => {
+  it('point at BASE_URL, never at the Host header a request sends', async () => {
+    const client = new TestClient(app, { host: 'evil.example' });
+    await client.post(
+      '/sign-in/link',
+      { email: 'customer@example.org' },
+      { from: '/sign-in/link' },
+    );
+    await worker.runDue();
+    const rows = rowsOf<{ text_body: string }>(
+      await testDb.database.withOrganisation(org.id, (tx) =>
+        tx.execute(sql`select text_body from outbox order by created_at desc limit 1`),
+      ),
+    );
+    assert.doesNotMatch(rows[0]!.text_body, /evil\.example/);
+    assert.match(rows[0]!.text_body, /http:\/\/localhost:3000\/sign-in\/link\//);
+  });
+
+  it('are never sent to staff in place of their password and authenticator', async () => {
+    const before = rowsOf<{ n: number }>(
+      await testDb.database.withOrganisation(org.id, (tx) =>
+        tx.execute(sql`select count(*)::int as n from outbox where template = 'sign-in-link'`),
+      ),
+    );
+    const res = await new TestClient(app).post(
+      '/sign-in/link',
+      { email: 'staff@example.org' },
+      { from: '/sign-in/link' },
+    );
+    assert.equal(res.statusCode, 200, 'the same answer');
+    const after = rowsOf<{ n: number }>(
+      await testDb.database.withOrganisation(org.id, (tx) =>
+        tx.execute(sql`select count(*)::int as n from outbox where template = 'sign-in-link'`),
+      ),
+    );
+    assert.equal(after[0]!.n, before[0]!.n);
+  });
+
+  it('ends the helper’s waiting session when they sign out while helping', async () => {
+    const actor = { userId: null, label: 'test', ip: null };
+    const helped = await testDb.database.withOrganisation(org.id, (tx) =>
+      createUser(tx, actor, {
+        email: null,
+        name: 'Hal Helped',
+        roles: ['customer'],
+        permissions: [],
+      }),
+    );
+    const staff = new TestClient(app);
+    await staff.post(
+      '/sign-in',
+      { email: 'staff@example.org', password: PASSWORD },
+      { from: '/sign-in' },
+    );
+    const staffSid = staff.cookies.get('sid')!;
+    await staff.post(`/staff/assist/${helped.id}`, {}, { from: '/staff/assist' });
+    await staff.post('/sign-out', {}, { from: '/my' });
+    const reuse = new TestClient(app);
+    reuse.cookies.set('sid', staffSid);
+    assert.equal((await reuse.get('/staff')).statusCode, 303, 'the waiting staff session is ended');
+  });
+});

@@ -34,6 +34,7 @@ import {
   peekAuthToken,
   recordFailure,
   recordSignIn,
+  resolveSession,
   setPassword,
   totpUri,
   updateUser,
@@ -133,7 +134,7 @@ async function emailLink(
         template: options.purpose,
         language: request.language,
         vars: { organisation: organisationName(request.organisation, request.language) },
-        link: `${request.protocol}://${request.host}${options.path}${token}`,
+        link: `${request.publicBaseUrl}${options.path}${token}`,
       });
     }
     return true;
@@ -422,8 +423,11 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       view: 'identity/views/link-request.njk',
       purpose: 'sign-in-link',
       path: '/sign-in/link/',
-      // Administrators always sign in with a password and a second factor.
-      eligible: (user) => user.status === 'active' && !user.roles.includes('admin'),
+      // Only customers: staff sign in with their password (and authenticator).
+      eligible: (user) =>
+        user.status === 'active' &&
+        user.roles.length > 0 &&
+        user.roles.every((r) => r === 'customer'),
     }),
   );
 
@@ -462,8 +466,14 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   // ------------------------------------------------------------ signing out, the account
   app.post('/sign-out', PUBLIC_ROUTE, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await request.db((tx) => endSession(tx, token));
+    const staffToken = request.cookies[STAFF_COOKIE];
+    // Signing out while helping someone ends the helper's waiting session too.
+    await request.db(async (tx) => {
+      if (token) await endSession(tx, token);
+      if (staffToken) await endSession(tx, staffToken);
+    });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(STAFF_COOKIE, { path: '/' });
     rotateCsrf(reply);
     return reply.redirect('/', 303);
   });
@@ -624,18 +634,27 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   app.post('/assist/stop', guard('account:use'), async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     const staffToken = request.cookies[STAFF_COOKIE];
-    await request.db(async (tx) => {
-      if (request.user?.assistedBy) {
+    const helper = request.user?.assistedBy ?? null;
+    const restore = await request.db(async (tx) => {
+      if (helper) {
         await audit(tx, actorOf(request), {
           action: 'assist-stop',
           entity: 'user',
-          entityId: request.user.id,
+          entityId: request.user!.id,
         });
       }
       if (token) await endSession(tx, token);
+      if (!staffToken) return false;
+      // Only the helper's own session comes back, and only from an assisted one.
+      const waiting = await resolveSession(tx, staffToken);
+      if (helper && waiting && waiting.user.id === helper.id && !waiting.secondFactorPending) {
+        return true;
+      }
+      await endSession(tx, staffToken);
+      return false;
     });
     reply.clearCookie(STAFF_COOKIE, { path: '/' });
-    if (staffToken) {
+    if (staffToken && restore) {
       setSessionCookie(request, reply, staffToken);
       return reply.redirect('/staff/assist', 303);
     }
@@ -705,7 +724,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
             organisation: organisationName(request.organisation, request.language),
             inviter: request.user!.name,
           },
-          link: `${request.protocol}://${request.host}/invitation/${token}`,
+          link: `${request.publicBaseUrl}/invitation/${token}`,
         });
       }
       return null;

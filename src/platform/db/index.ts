@@ -170,6 +170,20 @@ export async function ensureRoles(db: Database): Promise<void> {
     }
   }
   if (db.kind === 'server') {
+    // Row-level security is forced on the tables, owner included, so the
+    // system paths (host lookup, the worker, the CLI) need a user that
+    // bypasses it. Say so plainly rather than serve empty pages.
+    const [me] = rowsOf<{ ok: boolean }>(
+      await db.system.execute(
+        sql`select (rolsuper or rolbypassrls) as ok from pg_roles where rolname = current_user`,
+      ),
+    );
+    if (!me?.ok) {
+      throw new Error(
+        'The user in DATABASE_URL must bypass row-level security for the paths that work across organisations. ' +
+          'As a superuser run: ALTER ROLE <that user> BYPASSRLS; (requests still run as coproduce_app, which does not).',
+      );
+    }
     // The connecting user must be a member to SET ROLE to it.
     await db.exec(`DO $$ BEGIN
       IF NOT pg_has_role(current_user, '${APP_ROLE}', 'MEMBER') THEN

@@ -21,12 +21,20 @@ declare module 'fastify' {
     pendingUserId: string | null;
     language: Language;
     easyRead: boolean;
+    /**
+     * Where links in messages point: the organisation's own registered host
+     * when the request came by it, else BASE_URL. Never the request's Host
+     * header as such, which anyone can set.
+     */
+    publicBaseUrl: string;
   }
 }
 
 export interface ContextOptions {
   database: Database;
   defaultOrg: string;
+  /** BASE_URL, for links when the host names no organisation of its own. */
+  baseUrl: string;
   /** Finds the signed-in user. The identity module provides the real one. */
   resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
   /** Paths that never need the user (static files, health checks). */
@@ -47,17 +55,24 @@ export const requestContext = fp<ContextOptions>(
   async (app, options) => {
     const { database, defaultOrg } = options;
     const ttl = (options.cacheSeconds ?? 5) * 1000;
-    const cache = new Map<string, { org: Organisation | null; expires: number }>();
+    type Found = { org: Organisation | null; byHost: boolean };
+    const cache = new Map<string, Found & { expires: number }>();
 
-    async function lookup(host: string): Promise<Organisation | null> {
+    async function lookup(host: string): Promise<Found> {
       const hit = cache.get(host);
       const now = Date.now();
-      if (hit && hit.expires > now) return hit.org;
-      const org = await findOrganisationForHost(database.system, host, defaultOrg);
+      if (hit && hit.expires > now) return hit;
+      const found = await findOrganisationForHost(database.system, host, defaultOrg);
+      const entry = {
+        org: found?.organisation ?? null,
+        byHost: found?.byHost ?? false,
+        expires: now + ttl,
+      };
       if (cache.size > 1000) cache.clear();
-      cache.set(host, { org, expires: now + ttl });
-      return org;
+      cache.set(host, entry);
+      return entry;
     }
+    const scheme = new URL(options.baseUrl).protocol;
 
     app.decorateRequest('organisation', null as unknown as Organisation);
     app.decorateRequest('db', null as unknown as FastifyRequest['db']);
@@ -71,6 +86,7 @@ export const requestContext = fp<ContextOptions>(
     ];
     app.decorateRequest('language', 'en');
     app.decorateRequest('easyRead', false);
+    app.decorateRequest('publicBaseUrl', '');
 
     app.addHook('onRequest', async (request, reply) => {
       const query = request.query as Record<string, unknown>;
@@ -90,7 +106,9 @@ export const requestContext = fp<ContextOptions>(
         request.easyRead = cookies.display === 'easy';
       }
 
-      const org = await lookup(normaliseHost(request.headers.host));
+      const host = normaliseHost(request.headers.host);
+      const { org, byHost } = await lookup(host);
+      request.publicBaseUrl = byHost ? `${scheme}//${host}` : options.baseUrl;
       if (!org) {
         request.language = 'en';
         // Health checks and static files answer whatever the host.

@@ -9,7 +9,16 @@ export { jobs } from './tables.ts';
 /** Ids only: a job's payload never carries personal data. */
 export type JobPayload = Record<string, string | number | boolean | null>;
 
-export type JobHandler = (tx: Tx, payload: JobPayload, job: JobRow) => Promise<void>;
+/**
+ * What runs a job. It opens its own short transactions, scoped to the job's
+ * organisation, through `db`: slow work (sending mail) happens between them,
+ * never inside one, since PGlite runs one transaction at a time.
+ */
+export type JobHandler = (
+  context: { db: <T>(work: (tx: Tx) => Promise<T>) => Promise<T> },
+  payload: JobPayload,
+  job: JobRow,
+) => Promise<void>;
 
 const handlers = new Map<string, JobHandler>();
 /** Wakes an in-process worker as soon as a job is queued, instead of at its next poll. */
@@ -144,9 +153,9 @@ export class Worker {
     const handler = handlers.get(job.kind);
     try {
       if (!handler) throw new Error(`No handler for jobs of kind ${job.kind}`);
-      await this.database.withOrganisation(job.organisationId, (tx) =>
-        handler(tx, job.payload, job),
-      );
+      const db = <T>(work: (tx: Tx) => Promise<T>) =>
+        this.database.withOrganisation(job.organisationId, work);
+      await handler({ db }, job.payload, job);
       await this.database.system
         .update(jobs)
         .set({ status: 'done', finishedAt: sql`now()`, lockedAt: null, lastError: null })

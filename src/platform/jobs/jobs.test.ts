@@ -12,14 +12,14 @@ let testDb: TestDatabase;
 let org: Organisation;
 const ran: string[] = [];
 
-registerJob('test.flaky', async (_tx, payload) => {
+registerJob('test.flaky', async (_context, payload) => {
   ran.push(String(payload.name));
   throw new Error(`it broke for ${String(payload.name)}`);
 });
-registerJob('test.record', async (tx, payload) => {
+registerJob('test.record', async ({ db }, payload) => {
   ran.push(String(payload.name));
   // Runs in the job's organisation: it sees that organisation's row and no other.
-  const rows = await tx.execute(sql`select count(*)::int as n from organisations`);
+  const rows = await db((tx) => tx.execute(sql`select count(*)::int as n from organisations`));
   assert.equal((rows as unknown as { rows: Array<{ n: number }> }).rows[0]?.n, 1);
 });
 

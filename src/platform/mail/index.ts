@@ -96,10 +96,11 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
   return row!.id;
 }
 
-registerJob('mail.deliver', async (tx, payload) => {
+registerJob('mail.deliver', async ({ db }, payload) => {
   const id = String(payload.outboxId);
-  const [message] = await tx.select().from(outbox).where(eq(outbox.id, id));
+  const [message] = await db((tx) => tx.select().from(outbox).where(eq(outbox.id, id)));
   if (!message || message.sentAt) return;
+  // Sent with no transaction open: a slow mail server holds up nothing else.
   if (transporter) {
     await transporter.sendMail({
       from,
@@ -109,10 +110,12 @@ registerJob('mail.deliver', async (tx, payload) => {
       html: message.htmlBody,
     });
   }
-  await tx
-    .update(outbox)
-    .set({ sentAt: sql`now()`, transport: transporter ? 'smtp' : 'outbox' })
-    .where(eq(outbox.id, id));
+  await db((tx) =>
+    tx
+      .update(outbox)
+      .set({ sentAt: sql`now()`, transport: transporter ? 'smtp' : 'outbox' })
+      .where(eq(outbox.id, id)),
+  );
 });
 
 /** The newest messages in the outbox. */

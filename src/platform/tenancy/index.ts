@@ -45,15 +45,16 @@ export async function findOrganisationForHost(
   system: Queryable,
   host: string,
   defaultSlug: string,
-): Promise<Organisation | null> {
+): Promise<{ organisation: Organisation; byHost: boolean } | null> {
   const [byHost] = await system
     .select(columns)
     .from(organisationHosts)
     .innerJoin(organisations, eq(organisations.id, organisationHosts.organisationId))
     .where(eq(organisationHosts.host, host))
     .limit(1);
-  if (byHost) return byHost;
-  return findOrganisationBySlug(system, defaultSlug);
+  if (byHost) return { organisation: byHost, byHost: true };
+  const fallback = await findOrganisationBySlug(system, defaultSlug);
+  return fallback ? { organisation: fallback, byHost: false } : null;
 }
 
 /** Finds an organisation by its slug, on the system handle (CLI, default organisation). */

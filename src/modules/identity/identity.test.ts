@@ -19,6 +19,15 @@ let app: FastifyInstance;
 let org: Organisation;
 let worker: Worker;
 
+async function signInLinksSent(): Promise<number> {
+  const rows = rowsOf<{ n: number }>(
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      tx.execute(sql`select count(*)::int as n from outbox where template = 'sign-in-link'`),
+    ),
+  );
+  return rows[0]!.n;
+}
+
 async function outboxLink(to: string): Promise<string> {
   await worker.runDue();
   const rows = rowsOf<{ text_body: string }>(
@@ -549,23 +558,15 @@ describe('emailed links, hardened', () => {
   });
 
   it('are never sent to staff in place of their password and authenticator', async () => {
-    const before = rowsOf<{ n: number }>(
-      await testDb.database.withOrganisation(org.id, (tx) =>
-        tx.execute(sql`select count(*)::int as n from outbox where template = 'sign-in-link'`),
-      ),
-    );
+    const before = await signInLinksSent();
     const res = await new TestClient(app).post(
       '/sign-in/link',
       { email: 'staff@example.org' },
       { from: '/sign-in/link' },
     );
     assert.equal(res.statusCode, 200, 'the same answer');
-    const after = rowsOf<{ n: number }>(
-      await testDb.database.withOrganisation(org.id, (tx) =>
-        tx.execute(sql`select count(*)::int as n from outbox where template = 'sign-in-link'`),
-      ),
-    );
-    assert.equal(after[0]!.n, before[0]!.n);
+    const after = await signInLinksSent();
+    assert.equal(after, before);
   });
 
   it('ends the helper’s waiting session when they sign out while helping', async () => {

@@ -34,6 +34,7 @@ import {
   peekAuthToken,
   recordFailure,
   recordSignIn,
+  isCustomerOnly,
   resolveSession,
   setPassword,
   totpUri,
@@ -424,10 +425,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       purpose: 'sign-in-link',
       path: '/sign-in/link/',
       // Only customers: staff sign in with their password (and authenticator).
-      eligible: (user) =>
-        user.status === 'active' &&
-        user.roles.length > 0 &&
-        user.roles.every((r) => r === 'customer'),
+      eligible: (user) => user.status === 'active' && isCustomerOnly(user.roles),
     }),
   );
 
@@ -594,7 +592,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/staff/assist', assist, async (request, reply) => {
     const customers = (await request.db((tx) => listUsers(tx))).filter(
-      (u) => u.status === 'active' && u.roles.length > 0 && u.roles.every((r) => r === 'customer'),
+      (u) => u.status === 'active' && isCustomerOnly(u.roles),
     );
     return reply.page('identity/views/assist.njk', { customers });
   });
@@ -604,12 +602,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     const staffToken = request.cookies[SESSION_COOKIE];
     const result = await request.db(async (tx) => {
       const customer = await findUser(tx, id);
-      if (
-        !customer ||
-        customer.status !== 'active' ||
-        !customer.roles.every((r) => r === 'customer')
-      )
-        return null;
+      if (!customer || customer.status !== 'active' || !isCustomerOnly(customer.roles)) return null;
       const token = await createSession(tx, customer.id, { assistedBy: request.user!.id });
       await audit(tx, actorOf(request), {
         action: 'assist-start',
@@ -694,7 +687,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       (ROLES as readonly string[]).includes(r),
     );
     const result = await request.db(async (tx) => {
-      const customerOnly = roles.length > 0 && roles.every((r) => r === 'customer');
+      const customerOnly = isCustomerOnly(roles);
       // A customer may have no email: staff then help them take part (assisted mode).
       const noEmailAllowed = customerOnly && !values.email;
       const problems = {

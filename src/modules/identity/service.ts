@@ -42,6 +42,11 @@ export function newToken(): { token: string; hash: string } {
   return { token, hash: hashToken(token) };
 }
 
+/** Whether an account is a customer's and nothing else (no staff role). */
+export function isCustomerOnly(roles: readonly string[]): boolean {
+  return roles.length > 0 && roles.every((role) => role === 'customer');
+}
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }

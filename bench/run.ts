@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { withDatabase } from './lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -20,12 +21,6 @@ if (!adminUrl) {
 }
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
 
 function start(
   args: string[],
@@ -58,15 +53,16 @@ interface Figures {
   errors: number;
 }
 
-async function measure(url: string): Promise<Figures> {
+async function measure(url: string, options: Partial<autocannon.Options> = {}): Promise<Figures> {
   // A short warm-up, then the measured run.
-  await autocannon({ url, connections, duration: 2 });
-  const result = await autocannon({ url, connections, duration: seconds });
+  await autocannon({ url, connections, duration: 2, ...options });
+  const result = await autocannon({ url, connections, duration: seconds, ...options });
   return {
     requests: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    // A sign-up answers 303 (see other): a redirect is its success.
+    errors: result.errors + result.non2xx - (result.statusCodeStats?.['303']?.count ?? 0),
   };
 }
 
@@ -91,6 +87,9 @@ try {
       NODE_ENV: 'production',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
+      // The sign-up benchmark posts from one address, as a kiosk at an event does.
+      SIGNUP_LIMIT_PER_ADDRESS: '1000000',
+      SIGNUP_LIMIT_PER_OPPORTUNITY: '1000000',
     },
     /running at http:\/\/localhost:(\d+)/,
   );
@@ -126,6 +125,43 @@ try {
     await measure(`${base}/sign-in`),
   ]);
 
+  // The public opportunities (issue 5): the list, one opportunity, and a sign-up.
+  const list = await (await fetch(`${base}/opportunities`)).text();
+  const opportunity = /href="\/opportunities\/([0-9a-f-]{36})"/.exec(list)?.[1];
+  if (!opportunity) throw new Error('the demo has no published opportunity');
+  rows.push([
+    'Opportunities',
+    '`GET /opportunities`: the published opportunities, with filters',
+    await measure(`${base}/opportunities`),
+  ]);
+  rows.push([
+    'An opportunity',
+    '`GET /opportunities/:id`: with its initiative’s purpose statement',
+    await measure(`${base}/opportunities/${opportunity}`),
+  ]);
+  const form = await fetch(`${base}/opportunities/${opportunity}/sign-up`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const cookie = (form.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+  const body = new URLSearchParams({
+    _csrf: token,
+    firstName: 'Bench',
+    lastName: 'Visitor',
+    email: 'bench.visitor@example.org',
+    channel: 'email',
+    takePart: 'In person, in the mornings',
+    consentRegister: 'yes',
+    consentContact: 'yes',
+  }).toString();
+  rows.push([
+    'Sign-up',
+    '`POST /opportunities/:id/sign-up`: checks, a new person with consents, the duplicate check, the sign-up, the audit, then a redirect',
+    await measure(`${base}/opportunities/${opportunity}/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body,
+    }),
+  ]);
+
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}`;
   const table = [
@@ -138,7 +174,7 @@ try {
   ].join('\n');
   const section = [
     '<!-- bench:foundation:start -->',
-    '## Foundation: the web shell',
+    '## The web: the shell and the public opportunities',
     '',
     `Measured ${date} on ${machine}; autocannon, ${connections} connections, ${seconds} s after a 2 s warm-up, server and load on the same machine (loopback). Ratios are to the bare Fastify route measured in the same run: the machine is shared, so read the ratios, not the absolute figures.`,
     '',

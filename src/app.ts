@@ -14,6 +14,8 @@ import { views } from './platform/views/index.ts';
 import { shellRoutes } from './platform/shell/index.ts';
 import { loggerOptions } from './platform/http/logging.ts';
 import { portal } from './modules/portal/index.ts';
+import { initiativesModule } from './modules/initiatives/index.ts';
+import { configureSignUpLimits, participationModule } from './modules/participation/index.ts';
 import { peopleModule } from './modules/people/index.ts';
 import { identity, userFromSession } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
@@ -33,7 +35,14 @@ declare module 'fastify' {
 }
 
 /** Every module, in navigation order. A new module is added here. */
-export const MODULES: ModuleManifest[] = [portal, peopleModule, identity, settings];
+export const MODULES: ModuleManifest[] = [
+  portal,
+  initiativesModule,
+  participationModule,
+  peopleModule,
+  identity,
+  settings,
+];
 
 export interface AppOptions {
   config: Config;
@@ -63,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every route as it is registered, with who may use it (the route-access test walks these).
   const routeCatalogue: RouteEntry[] = [];
   app.decorate('routeCatalogue', routeCatalogue);
+  app.decorate('dataDir', config.dataDir);
   app.addHook('onRoute', (route) => {
     for (const method of ([] as string[]).concat(route.method)) {
       if (method !== 'HEAD')
@@ -79,6 +89,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Platform
   await app.register(assets);
   configureMail({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  configureSignUpLimits({
+    perAddress: config.signUpLimitPerAddress,
+    perOpportunityPerHour: config.signUpLimitPerOpportunity,
+  });
   await app.register(requestContext, {
     database,
     defaultOrg: config.defaultOrg,

@@ -15,6 +15,13 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { createAuthToken } from './modules/identity/index.ts';
 import { Worker } from './platform/jobs/index.ts';
 import { startServer } from './server.ts';
+import { IMPORT_HELP, runImportCommand } from './modules/people/import-cli.ts';
+import {
+  PERSON_HELP,
+  PersonCommandError,
+  applySuppressionList,
+  runPersonCommand,
+} from './modules/people/person-cli.ts';
 
 // Logs and messages go to standard error; only output meant for a file
 // (a backup written to "-") goes to standard output.
@@ -33,6 +40,10 @@ Commands:
   worker                     Run background jobs in their own process (PostgreSQL only)
   backup FILE                Write a plain SQL backup to FILE ("-" for standard output)
   restore FILE               Restore a backup into an empty database
+  person export|erase REFERENCE --org SLUG
+                             A person's data as JSON, or erase them (--yes)
+  import people|services FILE --org SLUG
+                             Import people or services from a CSV or .xlsx file
 
 Each command takes --help. Configuration comes from the environment:
 DATABASE_URL (a PostgreSQL server; otherwise the embedded database in DATA_DIR,
@@ -68,7 +79,13 @@ server with "coproduce restore FILE".`,
 
 Restores a backup made by "coproduce backup" into an empty database: a data
 folder with no database in it, or the empty PostgreSQL database in DATABASE_URL.
-It creates the database roles first, then brings the schema up to date.`,
+It creates the database roles first, then brings the schema up to date.
+
+People erased after the backup was made are erased again: the restore reads the
+suppression list kept in the data folder (suppression-list.txt), or the file
+given with --suppression-list FILE (copy it from the old data folder).`,
+  import: IMPORT_HELP,
+  person: PERSON_HELP,
 };
 
 async function open(config: Config, command: string): Promise<Database> {
@@ -268,7 +285,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'restore': {
-        const file = rest[0];
+        const { values: restoreOptions, positionals: restoreFiles } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { 'suppression-list': { type: 'string' } },
+        });
+        const file = restoreFiles[0];
+        const suppressionList = restoreOptions['suppression-list'];
         if (!file) throw new UsageError('Say which backup to restore: coproduce restore FILE');
         const dump = readFileSync(file === '-' ? 0 : file, 'utf8');
         if (!config.databaseUrl && hasEmbeddedDatabase(config.dataDir)) {
@@ -289,16 +312,39 @@ export async function main(argv: string[]): Promise<number> {
           await ensureRoles(db);
           await restoreDatabase(db, dump);
           await migrateDatabase(db, config.databaseUrl);
+          // People erased after the backup was made stay erased.
+          const applied = await applySuppressionList(db, config.dataDir, suppressionList);
+          if (applied.erased > 0)
+            log(`Erased ${applied.erased} people again who were erased after the backup was made.`);
         });
         log(`Restored ${file}.`);
         return 0;
       }
+      case 'import':
+        return await withDatabase(config, 'coproduce import', async (db) => {
+          await migrateDatabase(db, config.databaseUrl);
+          return runImportCommand(db, rest, { log });
+        });
+      case 'person':
+        return await withDatabase(config, 'coproduce person', async (db) => {
+          await migrateDatabase(db, config.databaseUrl);
+          return runPersonCommand(
+            db,
+            config.dataDir,
+            rest,
+            (text) =>
+              new Promise<void>((resolve, reject) =>
+                process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+              ),
+            log,
+          );
+        });
       default:
         log(`Unknown command "${command}".\n\n${HELP.main}`);
         return 2;
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof PersonCommandError) {
       log(error.message);
       return 2;
     }

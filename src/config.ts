@@ -20,6 +20,12 @@ export interface Config {
   /** Fastify's trustProxy: false, a number of hops, or addresses of the proxies. */
   trustProxy: boolean | number | string;
   mailFrom: string;
+  /**
+   * Public sign-ups allowed from one address an hour, and to one opportunity
+   * an hour. A kiosk at a tenants' event shares one address: raise the first.
+   */
+  signUpLimitPerAddress: number;
+  signUpLimitPerOpportunity: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +85,16 @@ const schema = {
     })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
+  SIGNUP_LIMIT_PER_OPPORTUNITY: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(300),
 } as const;
 
 type Key = keyof typeof schema;
@@ -123,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: read(env, 'SMTP_URL'),
     trustProxy: trustProxyFrom(read(env, 'TRUST_PROXY')),
     mailFrom: read(env, 'MAIL_FROM') ?? 'Coproduce <no-reply@localhost>',
+    signUpLimitPerAddress: read(env, 'SIGNUP_LIMIT_PER_ADDRESS'),
+    signUpLimitPerOpportunity: read(env, 'SIGNUP_LIMIT_PER_OPPORTUNITY'),
   };
 }
 

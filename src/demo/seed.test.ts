@@ -51,11 +51,11 @@ describe('the demo organisation', () => {
     assert.deepEqual(sa, sb);
     const specialisms = new Set(sa.services.map((s) => s.specialism));
     assert.deepEqual([...specialisms].sort(), [
-      'Floating support',
-      'Homelessness',
-      'Learning disabilities',
-      'Mental health',
-      'Young people',
+      'floating_support',
+      'homelessness',
+      'learning_disabilities',
+      'mental_health',
+      'young_people',
     ]);
     assert.ok(sa.people.some((p) => p.kinds.includes('staff')));
     assert.ok(sa.people.some((p) => p.kinds.includes('customer')));

@@ -4,17 +4,12 @@ import {
   findOrganisationBySlug,
   type Organisation,
 } from '../platform/tenancy/index.ts';
-import {
-  addPeople,
-  addServices,
-  linkPeopleToServices,
-  type NewPerson,
-  type NewPersonService,
-  type NewService,
-} from '../modules/people/index.ts';
+import { addServices, type NewService } from '../modules/people/index.ts';
 import { createUser, hashPassword } from '../modules/identity/index.ts';
 import type { Role } from '../platform/auth/index.ts';
-import { daysFrom, seededRandom } from './random.ts';
+import { seededRandom } from './random.ts';
+import { seedRegister } from './register.ts';
+import { seedParticipation } from './participation.ts';
 
 /** For the demo only: every demo staff account has this password. */
 export const DEMO_PASSWORD = 'coproduce demo password';
@@ -47,157 +42,107 @@ const SERVICES: Array<Omit<NewService, 'organisationId'>> = [
   {
     code: 'LD-OAK',
     name: 'Oak House',
-    type: 'Care home',
-    specialism: 'Learning disabilities',
+    type: 'care_home',
+    specialism: 'learning_disabilities',
     area: 'North',
     postcode: 'NE1 4AB',
   },
   {
     code: 'LD-WIL',
     name: 'Willow Court',
-    type: 'Supported housing',
-    specialism: 'Learning disabilities',
+    type: 'supported_housing',
+    specialism: 'learning_disabilities',
     area: 'North',
     postcode: 'NE2 1CD',
   },
   {
     code: 'LD-HOM',
     name: 'Learning disabilities home care',
-    type: 'Home care',
-    specialism: 'Learning disabilities',
+    type: 'home_care',
+    specialism: 'learning_disabilities',
     area: 'East',
     postcode: 'NE6 2EF',
   },
   {
     code: 'MH-BRI',
     name: 'Bridge House',
-    type: 'Supported housing',
-    specialism: 'Mental health',
+    type: 'supported_housing',
+    specialism: 'mental_health',
     area: 'Central',
     postcode: 'NE1 6GH',
   },
   {
     code: 'MH-HAR',
     name: 'Harbour View',
-    type: 'Care home',
-    specialism: 'Mental health',
+    type: 'care_home',
+    specialism: 'mental_health',
     area: 'South',
     postcode: 'NE8 3JK',
   },
   {
     code: 'MH-STE',
     name: 'Stepping Stones',
-    type: 'Supported housing',
-    specialism: 'Mental health',
+    type: 'supported_housing',
+    specialism: 'mental_health',
     area: 'West',
     postcode: 'NE4 5LM',
   },
   {
     code: 'YP-FOY',
     name: 'The Foyer',
-    type: 'Supported housing',
-    specialism: 'Young people',
+    type: 'supported_housing',
+    specialism: 'young_people',
     area: 'Central',
     postcode: 'NE1 7NP',
   },
   {
     code: 'YP-LAU',
     name: 'Launchpad',
-    type: 'Supported housing',
-    specialism: 'Young people',
+    type: 'supported_housing',
+    specialism: 'young_people',
     area: 'East',
     postcode: 'NE6 4QR',
   },
   {
     code: 'HL-STM',
     name: "St Mark's Hostel",
-    type: 'Hostel',
-    specialism: 'Homelessness',
+    type: 'hostel',
+    specialism: 'homelessness',
     area: 'Central',
     postcode: 'NE1 8ST',
   },
   {
     code: 'HL-RIV',
     name: 'Riverside Hostel',
-    type: 'Hostel',
-    specialism: 'Homelessness',
+    type: 'hostel',
+    specialism: 'homelessness',
     area: 'South',
     postcode: 'NE8 1UV',
   },
   {
     code: 'HL-NEW',
     name: 'New Start flats',
-    type: 'Unsupported',
-    specialism: 'Homelessness',
+    type: 'unsupported',
+    specialism: 'homelessness',
     area: 'West',
     postcode: 'NE4 9WX',
   },
   {
     code: 'FS-NOR',
     name: 'Floating support North',
-    type: 'Floating support',
-    specialism: 'Floating support',
+    type: 'floating_support',
+    specialism: 'floating_support',
     area: 'North',
     postcode: null,
   },
   {
     code: 'FS-SOU',
     name: 'Floating support South',
-    type: 'Floating support',
-    specialism: 'Floating support',
+    type: 'floating_support',
+    specialism: 'floating_support',
     area: 'South',
     postcode: null,
   },
-];
-
-const FIRST = [
-  'Aisha',
-  'Ben',
-  'Carys',
-  'Dev',
-  'Ella',
-  'Femi',
-  'Grace',
-  'Harry',
-  'Imran',
-  'Jade',
-  'Kofi',
-  'Lily',
-  'Mo',
-  'Nia',
-  'Owen',
-  'Priya',
-  'Quinn',
-  'Rhys',
-  'Sam',
-  'Tomasz',
-  'Uma',
-  'Vik',
-  'Wen',
-  'Yusuf',
-  'Zara',
-];
-const LAST = [
-  'Adams',
-  'Begum',
-  'Campbell',
-  'Davies',
-  'Evans',
-  'Francis',
-  'Green',
-  'Hughes',
-  'Iqbal',
-  'Jones',
-  'Khan',
-  'Lewis',
-  'Morgan',
-  'Nowak',
-  'Okafor',
-  'Patel',
-  'Roberts',
-  'Smith',
-  'Thomas',
-  'Williams',
 ];
 
 export interface SeedResult {
@@ -232,46 +177,8 @@ export async function seedDemo(database: Database, today = new Date()): Promise<
       tx,
       SERVICES.map((s) => ({ ...s, organisationId: orgId })),
     );
-    const people: NewPerson[] = [];
-    const homes: number[] = [];
-    // Staff first (a few per service), then customers.
-    const total = 40 + 200;
-    for (let i = 0; i < total; i++) {
-      const staff = i < 40;
-      const first = random.pick(FIRST);
-      const last = random.pick(LAST);
-      const kinds = staff ? ['staff'] : random.chance(0.1) ? ['customer', 'carer'] : ['customer'];
-      const hasEmail = staff || random.chance(0.6);
-      people.push({
-        organisationId: orgId,
-        reference: staff
-          ? `ST${String(i + 1).padStart(4, '0')}`
-          : `CU${String(i - 39).padStart(5, '0')}`,
-        firstName: first,
-        lastName: last,
-        email: hasEmail ? `${first}.${last}.${i}@example.org`.toLowerCase() : null,
-        phone: random.chance(0.8)
-          ? `07700 9${String(random.int(0, 99999)).padStart(5, '0')}`
-          : null,
-        kinds,
-      });
-      homes.push(random.int(0, services.length - 1));
-    }
-    const ids = await addPeople(tx, people);
-    const links: NewPersonService[] = ids.map((personId, index) => {
-      const service = services[homes[index] ?? 0];
-      if (!service) throw new Error('demo service missing');
-      const started = -random.int(30, 365 * 4);
-      const left = random.chance(0.1);
-      return {
-        organisationId: orgId,
-        personId,
-        serviceId: service.id,
-        startedOn: daysFrom(today, started),
-        endedOn: left ? daysFrom(today, -random.int(1, -started - 1)) : null,
-      };
-    });
-    await linkPeopleToServices(tx, links);
+    const register = await seedRegister(tx, orgId, services, random, today);
+    await seedParticipation(tx, orgId, random, today);
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const actor = { userId: null, label: 'demo seed', ip: null };
     for (const user of DEMO_USERS) {
@@ -282,7 +189,7 @@ export async function seedDemo(database: Database, today = new Date()): Promise<
         passwordHash: staff ? passwordHash : null,
       });
     }
-    return { services: services.length, people: ids.length };
+    return { services: services.length, people: register.people };
   });
   return { organisation, created: true, ...counts };
 }

@@ -5,6 +5,10 @@ import { identityRoutes, SESSION_COOKIE } from './routes.ts';
 import { resolveSession, toCurrentUser } from './service.ts';
 
 export {
+  accountsForEmail,
+  allowUse,
+  findUser,
+  eraseCustomerAccounts,
   createUser,
   createAuthToken,
   findUserByEmail,

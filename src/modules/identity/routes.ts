@@ -845,4 +845,21 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     const link = /https?:\/\/\S+/.exec(message.textBody)?.[0] ?? null;
     return reply.page('identity/views/outbox-message.njk', { message, link, smtp: usesSmtp() });
   });
+
+  app.get('/admin/outbox/:id/attachments/:index', outboxAccess, async (request, reply) => {
+    const { id, index } = request.params as { id: string; index: string };
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !/^\d{1,2}$/.test(index))
+      throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    const message = await request.db((tx) => readOutboxMessage(tx, id));
+    const file = message?.attachments[Number(index)];
+    if (!file) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    return reply
+      .header('content-type', file.contentType)
+      .header(
+        'content-disposition',
+        `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
+      )
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(file.content, 'base64'));
+  });
 };

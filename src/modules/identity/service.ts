@@ -489,3 +489,39 @@ export async function recordSignIn(
     after: { method },
   });
 }
+
+/**
+ * The sign-in accounts of a customer with this email, for subject access:
+ * when they were made and last used, never secrets.
+ */
+export async function accountsForEmail(tx: Queryable, email: string) {
+  return tx
+    .select({
+      email: users.email,
+      roles: users.roles,
+      status: users.status,
+      createdAt: users.createdAt,
+      lastSignInAt: users.lastSignInAt,
+    })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+}
+
+/**
+ * Erasure: deletes the customer-only accounts with this email (sessions,
+ * tokens and codes go with them) and returns their ids, so the audit trail's
+ * copies can be erased too. A staff account is left for an administrator to
+ * close: erasing it here could lock the organisation out.
+ */
+export async function eraseCustomerAccounts(tx: Queryable, email: string): Promise<string[]> {
+  const rows = await tx
+    .delete(users)
+    .where(
+      and(
+        sql`lower(${users.email}) = ${email.toLowerCase()}`,
+        sql`${users.roles} <@ array['customer']::text[]`,
+      ),
+    )
+    .returning({ id: users.id });
+  return rows.map((r) => r.id);
+}

@@ -1,5 +1,27 @@
-import type { Queryable } from '../../platform/db/index.ts';
-import { people, personServices, services } from './tables.ts';
+import { randomInt } from 'node:crypto';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { audit, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import {
+  CHANNELS,
+  CONSENT_PURPOSES,
+  CONSENT_WORDING_VERSION,
+  type ConsentPurpose,
+  type EqualityQuestion,
+  EQUALITY_QUESTIONS,
+} from './lists.ts';
+import {
+  consents,
+  partnerOrganisations,
+  people,
+  personEquality,
+  personRoles,
+  personServices,
+  personTraining,
+  possibleDuplicates,
+  services,
+  type PersonRow,
+} from './tables.ts';
 
 export type NewService = typeof services.$inferInsert;
 export type NewPerson = typeof people.$inferInsert;
@@ -29,4 +51,533 @@ export async function linkPeopleToServices(db: Queryable, rows: NewPersonService
   for (let i = 0; i < rows.length; i += 500) {
     await db.insert(personServices).values(rows.slice(i, i + 500));
   }
+}
+
+// Letters and digits that cannot be mistaken for each other when read aloud or copied.
+const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** A reference for a person who came without one: CP- and six unambiguous characters. */
+export function newReference(): string {
+  let out = 'CP-';
+  for (let i = 0; i < 6; i++) out += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return out;
+}
+
+/** The person fields staff edit on the person form. */
+export type PersonFields = Omit<
+  NewPerson,
+  | 'organisationId'
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'erasedAt'
+  | 'consents'
+  | 'searchName'
+  | 'phoneDigits'
+  | 'reference'
+> & { reference?: string | null };
+
+/** Personal fields: what an audit copy holds and what erasure removes. */
+const AUDITED: Array<keyof PersonRow> = [
+  'reference',
+  'firstName',
+  'lastName',
+  'preferredName',
+  'kinds',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'town',
+  'postcode',
+  'area',
+  'dateOfBirth',
+  'language',
+  'preferredChannels',
+  'bestTimes',
+  'doNotContact',
+  'supporterId',
+  'supporterRelationship',
+  'contactViaSupporter',
+  'buddyId',
+  'partnerOrganisationId',
+  'needs',
+  'needsNote',
+  'skills',
+  'interests',
+  'availability',
+  'availabilityNote',
+  'notes',
+];
+
+function snapshot(row: Partial<PersonRow>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of AUDITED) if (key in row) out[key] = row[key];
+  return out;
+}
+
+/** Adds a person, flags likely duplicates, and records it. */
+export async function createPerson(
+  tx: Queryable,
+  actor: Actor,
+  fields: PersonFields,
+): Promise<{ id: string; reference: string; duplicates: number }> {
+  const reference = fields.reference?.trim() || newReference();
+  const [row] = await tx
+    .insert(people)
+    .values({ ...fields, reference, organisationId: sql`app_organisation_id()` })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  await audit(tx, actor, {
+    action: 'create',
+    entity: 'person',
+    entityId: row.id,
+    after: snapshot(row),
+  });
+  const duplicates = await flagDuplicates(tx, row);
+  return { id: row.id, reference, duplicates };
+}
+
+/** Changes a person's details, recording what they were. */
+export async function updatePerson(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  fields: Partial<PersonFields>,
+): Promise<void> {
+  const [before] = await tx.select().from(people).where(eq(people.id, id));
+  if (!before) return;
+  const { reference, ...rest } = fields;
+  const [after] = await tx
+    .update(people)
+    .set({ ...rest, ...(reference ? { reference } : {}), updatedAt: new Date() })
+    .where(eq(people.id, id))
+    .returning();
+  const changedBefore: Record<string, unknown> = {};
+  const changedAfter: Record<string, unknown> = {};
+  const b = snapshot(before);
+  const a = snapshot(after ?? {});
+  for (const key of Object.keys(a)) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
+      changedBefore[key] = b[key];
+      changedAfter[key] = a[key];
+    }
+  }
+  if (Object.keys(changedAfter).length === 0) return;
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'person',
+    entityId: id,
+    before: changedBefore,
+    after: changedAfter,
+  });
+  if (after && ('email' in fields || 'phone' in fields || 'firstName' in fields)) {
+    await flagDuplicates(tx, after);
+  }
+}
+
+/**
+ * Records possible duplicates of one person: the same email or phone, or a
+ * similar name with the same date of birth or postcode. One query however
+ * big the register is (the indexes do the work).
+ */
+export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<number> {
+  const digits = (person.phone ?? '').replace(/\D/g, '');
+  // Every word of the name must be like a word of the other's (through the
+  // trigram index: see migration 0009).
+  const words = sql`array[${sql.join(
+    [person.firstName, person.lastName]
+      .flatMap((n) => n.toLowerCase().split(/\s+/))
+      .filter((w) => w.length > 1)
+      .map((w) => sql`${w}`),
+    sql`, `,
+  )}]`;
+  const result = await tx.execute(sql`
+    insert into possible_duplicates (organisation_id, person_id, other_id, reason)
+    select app_organisation_id(), ${person.id}, p.id,
+      case
+        when ${person.email}::text is not null and p.email = lower(${person.email}) then 'same_email'
+        when length(${digits}) >= 7 and p.phone_digits = ${digits} then 'same_phone'
+        else 'similar_name'
+      end
+    from people p
+    where p.id <> ${person.id} and p.erased_at is null
+      and (
+        (${person.email}::text is not null and p.email = lower(${person.email}))
+        or (length(${digits}) >= 7 and p.phone_digits = ${digits})
+        or (p.id in (select people_matching_name(${words}::text[], 0.6::real))
+            and (p.date_of_birth = ${person.dateOfBirth}::date or p.postcode = ${person.postcode}
+                 or (p.date_of_birth is null and p.postcode is null)))
+      )
+      and not exists (
+        select 1 from possible_duplicates d
+        where (d.person_id = p.id and d.other_id = ${person.id})
+           or (d.person_id = ${person.id} and d.other_id = p.id))
+    limit 20
+    on conflict do nothing
+    returning id`);
+  return rowsOf(result).length;
+}
+
+/** Marks a pair as two different people, so it is not shown again. */
+export async function dismissDuplicate(tx: Queryable, actor: Actor, id: string): Promise<void> {
+  const [row] = await tx
+    .update(possibleDuplicates)
+    .set({ status: 'not_duplicate' })
+    .where(eq(possibleDuplicates.id, id))
+    .returning();
+  if (row)
+    await audit(tx, actor, {
+      action: 'not-duplicate',
+      entity: 'person',
+      entityId: row.personId,
+      after: { otherId: row.otherId },
+    });
+}
+
+export interface ConsentChange {
+  purpose: ConsentPurpose;
+  status: 'given' | 'withdrawn' | 'objected';
+  method: string;
+}
+
+/**
+ * Records consent decisions and brings people.consents in step in the same
+ * transaction, so a withdrawal holds everywhere at once. An objection to
+ * equality monitoring also deletes the answers already given: the law says
+ * processing must stop (DPA 2018 Sch 1 para 8(5)).
+ */
+export async function recordConsents(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  changes: ConsentChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  const current = await currentConsents(tx, personId);
+  const effective = changes.filter((c) => current.get(c.purpose) !== c.status);
+  if (effective.length === 0) return;
+  await tx.insert(consents).values(
+    effective.map((c) => ({
+      organisationId: sql`app_organisation_id()`,
+      personId,
+      purpose: c.purpose,
+      status: c.status,
+      wordingVersion: CONSENT_WORDING_VERSION,
+      method: c.method,
+      recordedBy: actor.label,
+    })),
+  );
+  for (const c of effective) current.set(c.purpose, c.status);
+  const given = CONSENT_PURPOSES.filter((p) => current.get(p) === 'given');
+  await tx
+    .update(people)
+    .set({ consents: given, updatedAt: new Date() })
+    .where(eq(people.id, personId));
+  if (effective.some((c) => c.purpose === 'equality' && c.status !== 'given')) {
+    await tx.delete(personEquality).where(eq(personEquality.personId, personId));
+  }
+  await audit(tx, actor, {
+    action: 'consent',
+    entity: 'person',
+    entityId: personId,
+    after: { changes: effective, wordingVersion: CONSENT_WORDING_VERSION },
+  });
+}
+
+/** The latest decision for each purpose. */
+export async function currentConsents(
+  tx: Queryable,
+  personId: string,
+): Promise<Map<string, string>> {
+  const rows = await tx
+    .selectDistinctOn([consents.purpose], { purpose: consents.purpose, status: consents.status })
+    .from(consents)
+    .where(eq(consents.personId, personId))
+    .orderBy(consents.purpose, desc(consents.recordedAt));
+  return new Map(rows.map((r) => [r.purpose, r.status]));
+}
+
+/** The consents a set of channels means, for the add-person form. */
+export function channelConsents(channels: string[], method: string): ConsentChange[] {
+  return CHANNELS.filter((c) => channels.includes(c)).map((c) => ({
+    purpose: `contact_${c}` as ConsentPurpose,
+    status: 'given' as const,
+    method,
+  }));
+}
+
+/** Starts an involvement role (or does nothing if the person holds it now). */
+export async function startRole(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  role: string,
+  startedOn: string,
+): Promise<void> {
+  const [held] = await tx
+    .select({ id: personRoles.id })
+    .from(personRoles)
+    .where(
+      and(
+        eq(personRoles.personId, personId),
+        eq(personRoles.role, role),
+        isNull(personRoles.endedOn),
+      ),
+    );
+  if (held) return;
+  await tx.insert(personRoles).values({
+    organisationId: sql`app_organisation_id()`,
+    personId,
+    role,
+    startedOn,
+  });
+  await audit(tx, actor, {
+    action: 'role-start',
+    entity: 'person',
+    entityId: personId,
+    after: { role, startedOn },
+  });
+}
+
+export async function endRole(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  roleId: string,
+  endedOn: string,
+): Promise<void> {
+  const [row] = await tx
+    .update(personRoles)
+    .set({ endedOn })
+    .where(and(eq(personRoles.id, roleId), eq(personRoles.personId, personId)))
+    .returning();
+  if (row)
+    await audit(tx, actor, {
+      action: 'role-end',
+      entity: 'person',
+      entityId: personId,
+      after: { role: row.role, endedOn },
+    });
+}
+
+export async function addTraining(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  input: { module: string; completedOn: string; expiresOn: string | null },
+): Promise<void> {
+  await tx.insert(personTraining).values({
+    organisationId: sql`app_organisation_id()`,
+    personId,
+    ...input,
+  });
+  await audit(tx, actor, {
+    action: 'training',
+    entity: 'person',
+    entityId: personId,
+    after: input,
+  });
+}
+
+export async function linkService(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  serviceId: string,
+  startedOn: string,
+): Promise<void> {
+  await tx.insert(personServices).values({
+    organisationId: sql`app_organisation_id()`,
+    personId,
+    serviceId,
+    startedOn,
+  });
+  await audit(tx, actor, {
+    action: 'service-link',
+    entity: 'person',
+    entityId: personId,
+    after: { serviceId, startedOn },
+  });
+}
+
+export async function endServiceLink(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  linkId: string,
+  endedOn: string,
+): Promise<void> {
+  const [row] = await tx
+    .update(personServices)
+    .set({ endedOn })
+    .where(and(eq(personServices.id, linkId), eq(personServices.personId, personId)))
+    .returning();
+  if (row)
+    await audit(tx, actor, {
+      action: 'service-end',
+      entity: 'person',
+      entityId: personId,
+      after: { serviceId: row.serviceId, endedOn },
+    });
+}
+
+export type EqualityAnswers = Partial<Record<EqualityQuestion, string | null>>;
+
+/**
+ * Saves equality monitoring answers. Refused when the person objected or has
+ * not consented: answers are kept only with consent. The audit copy holds
+ * which questions changed, never the answers.
+ */
+export async function saveEquality(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  answers: EqualityAnswers,
+): Promise<'saved' | 'no-consent'> {
+  const [person] = await tx
+    .select({ consents: people.consents })
+    .from(people)
+    .where(eq(people.id, personId));
+  if (!person?.consents.includes('equality')) return 'no-consent';
+  const values: EqualityAnswers = {};
+  for (const [question, allowed] of Object.entries(EQUALITY_QUESTIONS) as Array<
+    [EqualityQuestion, readonly string[]]
+  >) {
+    const answer = answers[question];
+    values[question] = answer && allowed.includes(answer) ? answer : null;
+  }
+  await tx
+    .insert(personEquality)
+    .values({ organisationId: sql`app_organisation_id()`, personId, ...values })
+    .onConflictDoUpdate({
+      target: personEquality.personId,
+      set: { ...values, updatedAt: new Date() },
+    });
+  await audit(tx, actor, {
+    action: 'equality-update',
+    entity: 'person',
+    entityId: personId,
+    after: { questionsAnswered: Object.keys(values).filter((k) => values[k as EqualityQuestion]) },
+  });
+  return 'saved';
+}
+
+/** The open possible duplicates for a person, with the other person's name and reference. */
+export async function duplicatesOf(tx: Queryable, personId: string) {
+  return tx
+    .select({
+      id: possibleDuplicates.id,
+      reason: possibleDuplicates.reason,
+      otherId: people.id,
+      firstName: people.firstName,
+      lastName: people.lastName,
+      reference: people.reference,
+    })
+    .from(possibleDuplicates)
+    .innerJoin(
+      people,
+      sql`${people.id} = case when ${possibleDuplicates.personId} = ${personId} then ${possibleDuplicates.otherId} else ${possibleDuplicates.personId} end`,
+    )
+    .where(
+      and(
+        eq(possibleDuplicates.status, 'open'),
+        or(eq(possibleDuplicates.personId, personId), eq(possibleDuplicates.otherId, personId)),
+      ),
+    );
+}
+
+/** Every open possible duplicate pair, for the duplicates page. */
+export async function openDuplicates(tx: Queryable, limit = 100) {
+  return rowsOf<{
+    id: string;
+    reason: string;
+    personId: string;
+    personName: string;
+    personReference: string;
+    otherId: string;
+    otherName: string;
+    otherReference: string;
+  }>(
+    await tx.execute(sql`
+      select d.id, d.reason,
+        p.id as "personId", p.first_name || ' ' || p.last_name as "personName", p.reference as "personReference",
+        o.id as "otherId", o.first_name || ' ' || o.last_name as "otherName", o.reference as "otherReference"
+      from possible_duplicates d
+      join people p on p.id = d.person_id
+      join people o on o.id = d.other_id
+      where d.status = 'open'
+      order by d.created_at desc
+      limit ${limit}`),
+  );
+}
+
+/** People with the given ids (staff pickers: buddies, supporters). */
+export async function peopleByIds(tx: Queryable, ids: string[]) {
+  if (ids.length === 0) return [];
+  return tx
+    .select({
+      id: people.id,
+      firstName: people.firstName,
+      lastName: people.lastName,
+      reference: people.reference,
+    })
+    .from(people)
+    .where(inArray(people.id, ids));
+}
+
+/** Staff on the register, to choose a buddy from. */
+export async function staffPeople(tx: Queryable) {
+  return tx
+    .select({ id: people.id, firstName: people.firstName, lastName: people.lastName })
+    .from(people)
+    .where(and(sql`'staff' = any(${people.kinds})`, isNull(people.erasedAt)))
+    .orderBy(people.lastName, people.firstName)
+    .limit(500);
+}
+
+/** Finds a person by reference (or an earlier, merged reference). */
+export async function personByReference(
+  tx: Queryable,
+  reference: string,
+): Promise<PersonRow | null> {
+  const [row] = await tx
+    .select()
+    .from(people)
+    .where(
+      or(
+        eq(people.reference, reference),
+        sql`${people.id} = (select person_id from person_aliases where reference = ${reference})`,
+      ),
+    );
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------
+// Bulk adders for the demo and the benchmarks: multi-row INSERTs, no audit
+// (the caller records one entry for the whole batch if it needs one).
+
+async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += 500) await write(rows.slice(i, i + 500));
+}
+
+export type NewRole = typeof personRoles.$inferInsert;
+export type NewTraining = typeof personTraining.$inferInsert;
+export type NewConsent = typeof consents.$inferInsert;
+export type NewEquality = typeof personEquality.$inferInsert;
+export type NewPartner = typeof partnerOrganisations.$inferInsert;
+
+export const addRoles = (db: Queryable, rows: NewRole[]) =>
+  inBatches(rows, (b) => db.insert(personRoles).values(b));
+export const addTrainingRecords = (db: Queryable, rows: NewTraining[]) =>
+  inBatches(rows, (b) => db.insert(personTraining).values(b));
+export const addEqualityAnswers = (db: Queryable, rows: NewEquality[]) =>
+  inBatches(rows, (b) => db.insert(personEquality).values(b));
+
+/** Consent history rows; people.consents must already say the same (the caller sets both). */
+export const addConsentRecords = (db: Queryable, rows: NewConsent[]) =>
+  inBatches(rows, (b) => db.insert(consents).values(b));
+
+export async function addPartners(db: Queryable, rows: NewPartner[]) {
+  return db.insert(partnerOrganisations).values(rows).returning({ id: partnerOrganisations.id });
 }

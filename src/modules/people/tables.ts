@@ -1,11 +1,46 @@
-import { date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import { bytea, textArray } from '../../platform/db/types.ts';
 
 /**
- * The organisation's services and schemes. The involvement register issue
- * extends these tables; the foundation keeps what the demo and the staff
- * pages need.
+ * The organisation's own entries in its configurable lists (service types,
+ * specialisms, involvement roles, skills, interests, training modules, kinds
+ * of partner organisation). Coproduce ships a default list for each (lists.ts);
+ * a row here adds an entry, renames a default one or retires it.
  */
+export const registerOptions = pgTable(
+  'register_options',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    list: text('list').notNull(),
+    code: text('code').notNull(),
+    label: text('label').notNull(),
+    labelCy: text('label_cy'),
+    sortOrder: integer('sort_order').notNull().default(100),
+    retired: boolean('retired').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('register_options_code_idx').on(t.organisationId, t.list, t.code),
+    tenantIsolation('register_options'),
+  ],
+).enableRLS();
+
+/** The organisation's services and schemes. */
 export const services = pgTable(
   'services',
   {
@@ -14,13 +49,14 @@ export const services = pgTable(
     /** The organisation's own code for the service, unique within it. */
     code: text('code').notNull(),
     name: text('name').notNull(),
-    /** Configurable list: hostel, supported housing, care home, floating support … */
+    /** Code from the service_type list: hostel, supported housing, care home … */
     type: text('type').notNull(),
-    /** Configurable list: the demo uses four specialisms plus floating support. */
+    /** Code from the specialism list: the demo uses four specialisms plus floating support. */
     specialism: text('specialism').notNull(),
     area: text('area'),
     postcode: text('postcode'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('services_code_idx').on(t.organisationId, t.code),
@@ -28,7 +64,30 @@ export const services = pgTable(
   ],
 ).enableRLS();
 
-/** Everyone on the register: customers, carers, staff, volunteers … */
+/** User-led and carer-led organisations, equality groups and others that people represent. */
+export const partnerOrganisations = pgTable(
+  'partner_organisations',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** Code from the partner_kind list: user-led, carer-led, equality group … */
+    kind: text('kind').notNull(),
+    /** Whom the organisation speaks for, in its own words. */
+    represents: text('represents'),
+    email: text('email'),
+    phone: text('phone'),
+    website: text('website'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation('partner_organisations')],
+).enableRLS();
+
+/**
+ * Everyone on the register: customers, carers, family members, staff,
+ * volunteers and partners' representatives. Equality answers live apart, in
+ * person_equality, so that they are never read by accident.
+ */
 export const people = pgTable(
   'people',
   {
@@ -37,16 +96,95 @@ export const people = pgTable(
     /** The person's reference: from the source system, or assigned by Coproduce. */
     reference: text('reference').notNull(),
     firstName: text('first_name').notNull(),
-    lastName: text('last_name').notNull(),
+    lastName: text('last_name').notNull().default(''),
+    /** What they like to be called, where it is not their first name. */
+    preferredName: text('preferred_name'),
+    /** customer, carer, family, staff, volunteer, partner: a person may be several. */
+    kinds: textArray('kinds'),
     email: text('email'),
     phone: text('phone'),
-    /** customer, carer, family, staff, volunteer, partner: a person may be several. */
-    kinds: text('kinds').array().notNull(),
+    addressLine1: text('address_line_1'),
+    addressLine2: text('address_line_2'),
+    town: text('town'),
+    postcode: text('postcode'),
+    area: text('area'),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }),
+    /** en, cy or another language the person prefers to be written to in. */
+    language: text('language').notNull().default('en'),
+    /** email, sms, phone, letter, in the person's order of preference. */
+    preferredChannels: textArray('preferred_channels'),
+    bestTimes: text('best_times'),
+    doNotContact: boolean('do_not_contact').notNull().default(false),
+    /** A carer, advocate or support worker through whom the person is contacted. */
+    supporterId: uuid('supporter_id').references((): AnyPgColumn => people.id, {
+      onDelete: 'set null',
+    }),
+    /** carer, advocate, support_worker, family */
+    supporterRelationship: text('supporter_relationship'),
+    contactViaSupporter: boolean('contact_via_supporter').notNull().default(false),
+    /** A member of staff who supports the person's attendance. */
+    buddyId: uuid('buddy_id').references((): AnyPgColumn => people.id, { onDelete: 'set null' }),
+    partnerOrganisationId: uuid('partner_organisation_id').references(
+      () => partnerOrganisations.id,
+      { onDelete: 'set null' },
+    ),
+    /** Access need codes (lists.ts ACCESS_NEEDS). */
+    needs: textArray('needs'),
+    needsNote: text('needs_note'),
+    skills: textArray('skills'),
+    interests: textArray('interests'),
+    availability: textArray('availability'),
+    availabilityNote: text('availability_note'),
+    /**
+     * The consents currently given (purposes), kept in step with the consents
+     * history in the same transaction, so that a withdrawal holds everywhere
+     * the moment it is saved.
+     */
+    consents: textArray('consents'),
+    notes: text('notes'),
+    /** Set by the modules that record involvement (attendance, sign-ups …). */
+    lastInvolvedOn: date('last_involved_on', { mode: 'string' }),
+    retentionReviewedOn: date('retention_reviewed_on', { mode: 'string' }),
+    source: text('source').notNull().default('staff'),
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Lower-cased names, for the typo-tolerant search (trigram index). */
+    searchName: text('search_name').generatedAlwaysAs(
+      sql`lower(coalesce(preferred_name, '') || ' ' || first_name || ' ' || last_name)`,
+    ),
+    /** The phone number's digits, so 07700 900123 and 07700900123 find each other. */
+    phoneDigits: text('phone_digits').generatedAlwaysAs(
+      sql`regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g')`,
+    ),
   },
   (t) => [
     uniqueIndex('people_reference_idx').on(t.organisationId, t.reference),
+    index('people_search_name_trgm_idx').using('gin', sql`${t.searchName} gin_trgm_ops`),
+    // Emails are stored lower-case (validate.ts), so a plain index serves.
+    index('people_email_idx').on(t.organisationId, t.email),
+    index('people_phone_idx').on(t.organisationId, t.phoneDigits),
+    index('people_postcode_idx').on(t.organisationId, t.postcode),
+    index('people_name_idx').on(t.organisationId, t.lastName, t.firstName),
+    index('people_needs_idx').using('gin', t.needs),
     tenantIsolation('people'),
+  ],
+).enableRLS();
+
+/** Earlier references of a person: those of records merged into them. Imports match on them too. */
+export const personAliases = pgTable(
+  'person_aliases',
+  {
+    organisationId: organisationIdColumn(),
+    reference: text('reference').notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.reference] }),
+    index('person_aliases_person_idx').on(t.personId),
+    tenantIsolation('person_aliases'),
   ],
 ).enableRLS();
 
@@ -72,5 +210,216 @@ export const personServices = pgTable(
   ],
 ).enableRLS();
 
+/** Involvement roles over time: panel member, quality checker, peer researcher … */
+export const personRoles = pgTable(
+  'person_roles',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** Code from the involvement_role list. */
+    role: text('role').notNull(),
+    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    endedOn: date('ended_on', { mode: 'string' }),
+  },
+  (t) => [
+    index('person_roles_person_idx').on(t.personId),
+    index('person_roles_role_idx').on(t.organisationId, t.role),
+    tenantIsolation('person_roles'),
+  ],
+).enableRLS();
+
+/** Training completed, so that "16 trained Quality Checkers" can be counted. */
+export const personTraining = pgTable(
+  'person_training',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** Code from the training_module list. */
+    module: text('module').notNull(),
+    completedOn: date('completed_on', { mode: 'string' }).notNull(),
+    expiresOn: date('expires_on', { mode: 'string' }),
+  },
+  (t) => [
+    index('person_training_person_idx').on(t.personId),
+    index('person_training_module_idx').on(t.organisationId, t.module),
+    tenantIsolation('person_training'),
+  ],
+).enableRLS();
+
+/**
+ * Every consent decision, dated and versioned; never updated, only added to.
+ * The latest row for a purpose is the one that holds (people.consents mirrors it).
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** register, contact_email, contact_sms, contact_phone, contact_letter, photos, quotes, equality */
+    purpose: text('purpose').notNull(),
+    /** given, withdrawn, or objected (equality monitoring: DPA 2018 Sch 1 para 8(5)) */
+    status: text('status').notNull(),
+    /** Which wording the person agreed to (lists.ts CONSENT_WORDING_VERSION). */
+    wordingVersion: text('wording_version').notNull(),
+    /** How it was given: online, paper form, verbal, through a supporter */
+    method: text('method').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [
+    index('consents_person_idx').on(t.personId, t.purpose, t.recordedAt),
+    tenantIsolation('consents'),
+  ],
+).enableRLS();
+
+/**
+ * Equality monitoring answers: special category data, read only by holders of
+ * equality:read, used only for counts. Every answer is optional; the code
+ * prefer_not_to_say is an answer of its own.
+ */
+export const personEquality = pgTable(
+  'person_equality',
+  {
+    organisationId: organisationIdColumn(),
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    sex: text('sex'),
+    genderIdentity: text('gender_identity'),
+    ethnicity: text('ethnicity'),
+    disability: text('disability'),
+    religion: text('religion'),
+    sexualOrientation: text('sexual_orientation'),
+    caring: text('caring'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation('person_equality')],
+).enableRLS();
+
+/** A search a member of staff saved to come back to: the filters, not the people. */
+export const savedLists = pgTable(
+  'saved_lists',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The query string of the people page. */
+    query: text('query').notNull(),
+    ownerUserId: uuid('owner_user_id'),
+    shared: boolean('shared').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation('saved_lists')],
+).enableRLS();
+
+/** Pairs of records that may be one person, found on entry and import, until staff decide. */
+export const possibleDuplicates = pgTable(
+  'possible_duplicates',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    otherId: uuid('other_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** same_email, same_phone, similar_name */
+    reason: text('reason').notNull(),
+    /** open, or not_duplicate once staff say so */
+    status: text('status').notNull().default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('possible_duplicates_pair_idx').on(t.organisationId, t.personId, t.otherId),
+    index('possible_duplicates_other_idx').on(t.otherId),
+    tenantIsolation('possible_duplicates'),
+  ],
+).enableRLS();
+
+/**
+ * Imports: the file while it waits for checking or for the person's go-ahead
+ * (then dropped), and the counts of a finished one. A refused or cancelled
+ * import is deleted outright, so none of its rows stay behind.
+ */
+export const imports = pgTable(
+  'imports',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** people or services */
+    kind: text('kind').notNull(),
+    filename: text('filename').notNull(),
+    file: bytea('file'),
+    /** uploaded, checking, checked, importing, imported, failed */
+    status: text('status').notNull(),
+    skipInvalid: boolean('skip_invalid').notNull().default(false),
+    totalRows: integer('total_rows').notNull().default(0),
+    processedRows: integer('processed_rows').notNull().default(0),
+    /** { created, updated, unchanged, skipped, suppressed } once checked or imported. */
+    counts: jsonb('counts').$type<Record<string, number>>(),
+    /** The first problems: line, column and reason, never a row's values. */
+    problems: jsonb('problems').$type<Array<{ line: number; column: string; reason: string }>>(),
+    problemCount: integer('problem_count').notNull().default(0),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  () => [tenantIsolation('imports')],
+).enableRLS();
+
+/**
+ * One-way fingerprints of erased people's references and email addresses, so
+ * that a later import or a restored backup cannot bring them back.
+ */
+export const erasureSuppressions = pgTable(
+  'erasure_suppressions',
+  {
+    organisationId: organisationIdColumn(),
+    fingerprint: text('fingerprint').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.fingerprint] }),
+    tenantIsolation('erasure_suppressions'),
+  ],
+).enableRLS();
+
+/** Subject access and erasure requests, with the one-month deadline each must meet. */
+export const rightsRequests = pgTable(
+  'rights_requests',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    /** access or erasure */
+    kind: text('kind').notNull(),
+    receivedOn: date('received_on', { mode: 'string' }).notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    /** Up to two further months for a complex request; the person must be told why. */
+    extendedTo: date('extended_to', { mode: 'string' }),
+    completedOn: date('completed_on', { mode: 'string' }),
+    /** open, completed, refused */
+    status: text('status').notNull().default('open'),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('rights_requests_person_idx').on(t.personId), tenantIsolation('rights_requests')],
+).enableRLS();
+
 export type ServiceRow = typeof services.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
+export type PartnerRow = typeof partnerOrganisations.$inferSelect;
+export type ConsentRow = typeof consents.$inferSelect;
+export type EqualityRow = typeof personEquality.$inferSelect;
+export type ImportRow = typeof imports.$inferSelect;
+export type RightsRequestRow = typeof rightsRequests.$inferSelect;

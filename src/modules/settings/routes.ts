@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import multipart, { type MultipartFile } from '@fastify/multipart';
 import { guard } from '../../platform/auth/index.ts';
+import { acceptUploads, fileTypeOf, type UploadBody } from '../../platform/http/uploads.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
 import {
@@ -18,49 +18,16 @@ const LOGO_TYPES: Record<string, string> = {
   'image/webp': 'WebP',
 };
 
-interface UploadedFile {
-  buffer: Buffer;
-  truncated: boolean;
-  mimetype: string;
-  filename: string;
-}
-
-type SettingsBody = Record<string, string | UploadedFile | undefined>;
+type SettingsBody = UploadBody;
 
 function text(body: SettingsBody, name: string): string {
   const value = body[name];
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Checks the file's first bytes, not only the type the browser claimed. */
-function sniff(buffer: Buffer): string | null {
-  if (buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return 'image/png';
-  if (buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff) return 'image/jpeg';
-  if (
-    buffer.subarray(0, 4).toString('latin1') === 'RIFF' &&
-    buffer.subarray(8, 12).toString('latin1') === 'WEBP'
-  )
-    return 'image/webp';
-  return null;
-}
-
 export const settingsRoutes: FastifyPluginAsync = async (app) => {
   // Multipart only in this context, with this route's own limits.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 20, fieldSize: 10 * 1024 },
-    async onFile(part: MultipartFile & { value?: unknown }) {
-      const buffer = await part.toBuffer();
-      part.value = {
-        buffer,
-        truncated: part.file.truncated,
-        mimetype: part.mimetype,
-        filename: part.filename,
-      } satisfies UploadedFile;
-    },
-  });
+  await acceptUploads(app, { fileSize: LOGO_MAX_BYTES, fields: 20, fieldSize: 10 * 1024 });
 
   app.get('/admin/organisation', guard('organisation:manage'), async (request, reply) => {
     const row = await request.db((tx) => readOrganisationSettings(tx, request.organisation.id));
@@ -82,7 +49,7 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
     };
     const file = typeof body.logo === 'object' ? body.logo : undefined;
     const hasFile = Boolean(file && file.filename && file.buffer.length > 0);
-    const sniffed = hasFile ? sniff(file!.buffer) : null;
+    const sniffed = hasFile ? fileTypeOf(file!.buffer, Object.keys(LOGO_TYPES)) : null;
     const colourOk = /^#[0-9a-f]{6}$/.test(values.brandColour);
     const problems = {
       name: values.name

@@ -34,6 +34,19 @@ describe('can()', () => {
       'equality:read': [],
       'account:use': [...ROLES],
       'customers:assist': ['admin', 'involvement_lead', 'staff'],
+      'people:view': ['admin', 'involvement_lead', 'staff'],
+      'people:edit': ['admin', 'involvement_lead', 'staff'],
+      'people:merge': ['admin', 'involvement_lead'],
+      'people:import': ['admin', 'involvement_lead'],
+      'people:export': ['admin', 'involvement_lead'],
+      'people:erase': ['admin', 'involvement_lead'],
+      'rights:manage': ['admin', 'involvement_lead'],
+      'register:configure': ['admin', 'involvement_lead'],
+      'equality:stats': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'initiatives:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'initiatives:manage': ['admin', 'involvement_lead', 'staff'],
+      'participation:manage': ['admin', 'involvement_lead', 'staff'],
+      'rewards:manage': ['admin', 'involvement_lead'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

@@ -35,7 +35,22 @@ export type Action =
   | 'outbox:read'
   | 'equality:read'
   | 'account:use'
-  | 'customers:assist';
+  | 'customers:assist'
+  // The involvement register
+  | 'people:view'
+  | 'people:edit'
+  | 'people:merge'
+  | 'people:import'
+  | 'people:export'
+  | 'people:erase'
+  | 'rights:manage'
+  | 'register:configure'
+  | 'equality:stats'
+  // Initiatives and participation
+  | 'initiatives:view'
+  | 'initiatives:manage'
+  | 'participation:manage'
+  | 'rewards:manage';
 
 const STAFF_ROLES: Role[] = ['admin', 'involvement_lead', 'staff', 'board_member'];
 
@@ -84,6 +99,27 @@ const organisationRoles: PermissionRule = (user, action) => {
         : undefined;
     case 'account:use':
       return 'allow';
+    // The register holds personal data: staff who work with people see and
+    // edit it; board members see only counts. Merging, importing, exporting,
+    // erasing and rights requests are for leads and administrators.
+    case 'people:view':
+    case 'people:edit':
+      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
+    case 'people:merge':
+    case 'people:import':
+    case 'people:export':
+    case 'people:erase':
+    case 'rights:manage':
+    case 'register:configure':
+      return hasAnyRole(user, ['admin', 'involvement_lead']) ? 'allow' : undefined;
+    case 'equality:stats':
+    case 'initiatives:view':
+      return hasAnyRole(user, STAFF_ROLES) ? 'allow' : undefined;
+    case 'initiatives:manage':
+    case 'participation:manage':
+      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
+    case 'rewards:manage':
+      return hasAnyRole(user, ['admin', 'involvement_lead']) ? 'allow' : undefined;
     case 'customers:assist':
       if (user.assistedBy) return 'deny'; // no helping someone else while helping one person
       return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
@@ -141,9 +177,14 @@ export function requirePermission(action: Action) {
   };
 }
 
-/** Route options that declare and enforce who may use a route. */
+/**
+ * Route options that declare and enforce who may use a route. The check runs
+ * on request, before the body is read, so nobody without the permission can
+ * make the server read an upload (the user is known by then: request-context
+ * resolves it in its own onRequest hook).
+ */
 export function guard(action: Action) {
-  return { config: { access: action }, preHandler: requirePermission(action) };
+  return { config: { access: action }, onRequest: requirePermission(action) };
 }
 
 /** Route options for a route anyone may use. */

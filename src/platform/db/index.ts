@@ -1,7 +1,8 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -14,6 +15,20 @@ import { APP_ROLE } from './tenant.ts';
 
 export { APP_ROLE } from './tenant.ts';
 export { DataDirLockedError } from './lock.ts';
+
+/**
+ * The extensions the migrations create, loaded into every embedded database:
+ * pg_trgm for the register's typo-tolerant name search. A server has them in
+ * Debian's postgresql package (contrib) and creates them as trusted extensions.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm } satisfies PGliteOptions['extensions'];
+
+/** Opens a PGlite with the extensions the schema needs. */
+export function newPglite(dataDir?: string, options: PGliteOptions = {}): PGlite {
+  // new PGlite(undefined, options) ignores the options: pass them alone then.
+  const withExtensions = { ...options, extensions: PGLITE_EXTENSIONS };
+  return dataDir ? new PGlite(dataDir, withExtensions) : new PGlite(withExtensions);
+}
 
 /** A Drizzle handle: the database, or a transaction on it. */
 export type Queryable = PgDatabase<PgQueryResultHKT>;
@@ -112,14 +127,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.pglite) {
     client = options.pglite;
   } else if (options.loadDataDir) {
-    client = new PGlite({ loadDataDir: options.loadDataDir });
+    client = newPglite(undefined, { loadDataDir: options.loadDataDir });
   } else {
     const dataDir = options.dataDir ?? './data';
     lock = lockDataDir(dataDir, options.command ?? 'coproduce');
     try {
       const pgDir = path.join(dataDir, 'pg');
       if (!existsSync(pgDir)) mkdirSync(pgDir, { recursive: true });
-      client = new PGlite(pgDir);
+      client = newPglite(pgDir);
       await client.waitReady;
     } catch (error) {
       lock.release();

@@ -6,3 +6,5 @@ export * from '../audit/tables.ts';
 export * from '../mail/tables.ts';
 export * from '../jobs/tables.ts';
 export * from '../../modules/identity/tables.ts';
+export * from '../../modules/initiatives/tables.ts';
+export * from '../../modules/participation/tables.ts';

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18n } from 'i18next';
 import nunjucks from 'nunjucks';
 
@@ -9,9 +11,49 @@ export function isLanguage(value: unknown): value is Language {
   return value === 'en' || value === 'cy';
 }
 
-function load(language: Language): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`./locales/${language}.json`, import.meta.url), 'utf8'));
+const MODULES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../modules');
+
+type Catalogue = Record<string, unknown>;
+
+function deepMerge(into: Catalogue, from: Catalogue, file: string, prefix = ''): Catalogue {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    if (value && typeof value === 'object' && existing && typeof existing === 'object') {
+      deepMerge(existing as Catalogue, value as Catalogue, file, `${prefix}${key}.`);
+    } else if (existing !== undefined) {
+      throw new Error(`${file} repeats the string ${prefix}${key}`);
+    } else {
+      into[key] = value;
+    }
+  }
+  return into;
 }
+
+/**
+ * The files a catalogue is made of: the platform's locales/<language>.json,
+ * then each module's own strings, src/modules/<module>/locales/*.<language>.json,
+ * so that a module owns its words as it owns its tables and views.
+ */
+export function catalogueFiles(language: Language): string[] {
+  const files = [fileURLToPath(new URL(`./locales/${language}.json`, import.meta.url))];
+  for (const module of readdirSync(MODULES_DIR).sort()) {
+    const dir = path.join(MODULES_DIR, module, 'locales');
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort())
+      if (name.endsWith(`.${language}.json`)) files.push(path.join(dir, name));
+  }
+  return files;
+}
+
+/** One language's whole catalogue; a key defined twice stops the start. */
+export function loadCatalogue(language: Language): Catalogue {
+  const catalogue: Catalogue = {};
+  for (const file of catalogueFiles(language))
+    deepMerge(catalogue, JSON.parse(readFileSync(file, 'utf8')) as Catalogue, file);
+  return catalogue;
+}
+
+const load = loadCatalogue;
 
 let instance: I18n | null = null;
 

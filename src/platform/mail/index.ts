@@ -8,14 +8,35 @@ import { sql } from 'drizzle-orm';
 
 export { outbox } from './tables.ts';
 
-/** The messages Coproduce sends, each made of i18n strings (English and Welsh). */
-const TEMPLATES = {
-  'sign-in-link': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
-  'password-reset': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
-  invitation: { paragraphs: ['intro', 'expiry'], action: 'action' },
-} as const;
+interface TemplateSpec {
+  /** i18n keys under mail.<template>: the first paragraph comes before the button. */
+  paragraphs: readonly string[];
+  action: string;
+}
 
-export type MailTemplate = keyof typeof TEMPLATES;
+/** The messages Coproduce sends, each made of i18n strings (English and Welsh). */
+const TEMPLATES = new Map<string, TemplateSpec>([
+  ['sign-in-link', { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' }],
+  ['password-reset', { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' }],
+  ['invitation', { paragraphs: ['intro', 'expiry'], action: 'action' }],
+]);
+
+/**
+ * Adds a message a module sends: its strings live under mail.<name> in the
+ * module's locale files, like the platform's own.
+ */
+export function registerMailTemplate(name: string, spec: TemplateSpec): void {
+  TEMPLATES.set(name, spec);
+}
+
+export type MailTemplate = string;
+
+/** A file sent with a message: the outbox keeps it, base64-encoded. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string | Buffer;
+}
 
 export interface MailMessage {
   to: string;
@@ -25,6 +46,9 @@ export interface MailMessage {
   vars: Record<string, string>;
   /** The link the message's button points to. */
   link: string;
+  /** Values that go into the paragraphs as they are (already in the reader's language). */
+  extraParagraphs?: string[];
+  attachments?: MailAttachment[];
 }
 
 let transporter: Transporter | null = null;
@@ -45,12 +69,16 @@ export function usesSmtp(): boolean {
 
 function render(message: MailMessage): { subject: string; text: string; html: string } {
   const tr = translator(message.language);
-  const spec = TEMPLATES[message.template];
+  const spec = TEMPLATES.get(message.template);
+  if (!spec) throw new Error(`No mail template "${message.template}"`);
   const key = (part: string) => `mail.${message.template}.${part}`;
   const subject = tr.text(key('subject'), message.vars);
   // Strings with no trusted Welsh come in English: say so to mail readers too.
   const language = tr.has(key('subject')) ? message.language : 'en';
-  const paragraphs = spec.paragraphs.map((p) => tr.text(key(p), message.vars));
+  const paragraphs = [
+    ...spec.paragraphs.map((p) => tr.text(key(p), message.vars)),
+    ...(message.extraParagraphs ?? []),
+  ];
   const action = tr.text(key(spec.action), message.vars);
   const text = [
     tr.text('mail.greeting', message.vars),
@@ -90,6 +118,11 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
       subject: rendered.subject,
       textBody: rendered.text,
       htmlBody: rendered.html,
+      attachments: (message.attachments ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content).toString('base64'),
+      })),
     })
     .returning({ id: outbox.id });
   await enqueue(tx, 'mail.deliver', { outboxId: row!.id });
@@ -108,6 +141,11 @@ registerJob('mail.deliver', async ({ db }, payload) => {
       subject: message.subject,
       text: message.textBody,
       html: message.htmlBody,
+      attachments: message.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content, 'base64'),
+      })),
     });
   }
   await db((tx) =>
@@ -131,4 +169,17 @@ export async function listOutbox(tx: Queryable, limit = 50) {
 export async function readOutboxMessage(tx: Queryable, id: string) {
   const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
   return row ?? null;
+}
+
+/**
+ * Deletes every message to an address (erasure under UK GDPR): the outbox
+ * holds names and links in its bodies. Their delivery jobs then find nothing
+ * to send.
+ */
+export async function forgetRecipient(tx: Queryable, address: string): Promise<number> {
+  const rows = await tx
+    .delete(outbox)
+    .where(sql`lower(${outbox.toAddress}) = ${address.toLowerCase()}`)
+    .returning({ id: outbox.id });
+  return rows.length;
 }

@@ -212,3 +212,52 @@ export async function updateOrganisation(
     },
   });
 }
+
+/** What each setting is when the organisation has not chosen (issue 4 §6 and §10). */
+export const DEFAULT_SETTINGS: Required<OrganisationSettings> = {
+  suppressionStaff: 5,
+  suppressionPublished: 10,
+  retentionYears: 3,
+  rewardPerHourPence: 1000,
+  rewardCapPerActivityPence: 3000,
+  rewardWeeklyThresholdPence: 2000,
+  rewardMonthlyThresholdPence: 8000,
+  rewardTaxYearThresholdPence: 100000,
+  invitationLimit: 3,
+  invitationWindowDays: 90,
+  plainEnglishAcronyms: {},
+};
+
+/** The organisation's settings as they are now, defaults filled in, in its scoped transaction. */
+export async function readSettings(
+  tx: Queryable,
+  organisationId: string,
+): Promise<Required<OrganisationSettings>> {
+  const [row] = await tx
+    .select({ settings: organisations.settings })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!row) throw new Error('The organisation is not there');
+  return { ...DEFAULT_SETTINGS, ...row.settings };
+}
+
+/** Changes some settings, keeping the others, with an audit record of before and after. */
+export async function updateSettings(
+  tx: Queryable,
+  actor: Actor,
+  organisationId: string,
+  change: Partial<OrganisationSettings>,
+): Promise<void> {
+  const before = await readSettings(tx, organisationId);
+  await tx
+    .update(organisations)
+    .set({ settings: sql`${organisations.settings} || ${JSON.stringify(change)}::jsonb` })
+    .where(eq(organisations.id, organisationId));
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'organisation_settings',
+    entityId: organisationId,
+    before,
+    after: { ...before, ...change },
+  });
+}

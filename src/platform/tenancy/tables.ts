@@ -17,6 +17,20 @@ export interface OrganisationSettings {
   suppressionStaff?: number;
   /** Counts below this are shown as "fewer than N" in anything published. */
   suppressionPublished?: number;
+  /** People with no involvement for this many years are listed for review (default 3). */
+  retentionYears?: number;
+  /** Reward policy (issue 5): pence per hour of attendance, and the most for one activity. */
+  rewardPerHourPence?: number;
+  rewardCapPerActivityPence?: number;
+  /** Warn when a person's rewards near these totals (payments can affect benefits). */
+  rewardWeeklyThresholdPence?: number;
+  rewardMonthlyThresholdPence?: number;
+  rewardTaxYearThresholdPence?: number;
+  /** Matching leaves out people invited more than this many times in the window. */
+  invitationLimit?: number;
+  invitationWindowDays?: number;
+  /** The organisation's own acronyms and what they stand for, for the plain-English check. */
+  plainEnglishAcronyms?: Record<string, string>;
 }
 
 /**

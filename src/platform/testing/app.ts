@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { buildApp } from '../../app.ts';
@@ -28,7 +31,7 @@ export async function createTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     DEFAULT_ORG: options.defaultOrg ?? 'demo',
-    DATA_DIR: '/nonexistent',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'coproduce-test-')),
   });
   const app = await buildApp({
     config,

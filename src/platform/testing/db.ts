@@ -11,9 +11,14 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { MIGRATIONS_DIR, migrateDatabase, openDatabase, type Database } from '../db/index.ts';
+import {
+  MIGRATIONS_DIR,
+  migrateDatabase,
+  newPglite,
+  openDatabase,
+  type Database,
+} from '../db/index.ts';
 import { ROOT } from '../views/index.ts';
 
 /** Which database the suite runs on: TEST_DB=postgres with TEST_DATABASE_URL, else PGlite. */
@@ -59,7 +64,7 @@ async function once(
  * and reused: creating and migrating PGlite takes seconds, loading a dump one.
  */
 async function makeTemplateDump(file: string): Promise<void> {
-  const client = new PGlite();
+  const client = newPglite();
   await client.waitReady;
   const tmp = `${file}.${process.pid}.tmp`;
   const db = await openDatabase({ pglite: client });

@@ -45,6 +45,37 @@ function withQuery(url: string, key: string, value: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
+/**
+ * Dates as GOV.UK writes them: "23 November 2026", and with the time
+ * "23 November 2026, 10:15am", in UK time, in the page's language.
+ */
+export function formatDate(value: unknown, language: string, withTime: boolean): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? new Date(`${value}T12:00:00Z`)
+      : new Date(value as string | number | Date);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const locale = language === 'cy' ? 'cy-GB' : 'en-GB';
+  const day = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/London',
+  }).format(date);
+  if (!withTime) return day;
+  const time = new Intl.DateTimeFormat('en-GB', {
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h12',
+    timeZone: 'Europe/London',
+  })
+    .format(date)
+    .replace(' ', '')
+    .toLowerCase();
+  return `${day}, ${time}`;
+}
+
 /** Nunjucks with the GOV.UK and MOJ templates, the layout, and reply.page(). */
 export const views = fp<ViewOptions>(
   async (app, options) => {
@@ -79,6 +110,18 @@ export const views = fp<ViewOptions>(
             (...args: unknown[]) => unknown
           >;
           for (const [name, filter] of Object.entries(mojFilters())) env.addFilter(name, filter);
+          env.addFilter(
+            'govukDate',
+            function (this: { ctx?: { language?: string } }, value: unknown) {
+              return formatDate(value, this.ctx?.language ?? 'en', false);
+            },
+          );
+          env.addFilter(
+            'govukDateTime',
+            function (this: { ctx?: { language?: string } }, value: unknown) {
+              return formatDate(value, this.ctx?.language ?? 'en', true);
+            },
+          );
         },
       },
     });

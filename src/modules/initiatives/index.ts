@@ -1,0 +1,45 @@
+import type { ModuleManifest } from '../../platform/manifest.ts';
+import { initiativeRoutes } from './routes.ts';
+
+export { DEFAULT_RUNGS, RUNGS, countsAsInvolvement, isCoProduced, type Rung } from './ladder.ts';
+export { initiatives, ladderRungs, type InitiativeRow } from './tables.ts';
+export {
+  INITIATIVE_STATUSES,
+  initiativeById,
+  listInitiatives,
+  loadLadder,
+  type InitiativeDetail,
+  type InitiativeFilter,
+  type InitiativeStatus,
+  type InitiativeSummary,
+  type LadderRung,
+} from './queries.ts';
+export {
+  PURPOSE_PARTS,
+  closeInitiative,
+  createInitiative,
+  missingPurposeParts,
+  publishInitiative,
+  registerInitiativeSection,
+  updateInitiative,
+  type InitiativeInput,
+  type InitiativeSection,
+  type InitiativeSectionContent,
+  type PublishResult,
+  type PurposePart,
+} from './service.ts';
+
+/** Initiatives on the co-production ladder, with their purpose statements. */
+export const initiativesModule: ModuleManifest = {
+  name: 'initiatives',
+  routes: initiativeRoutes,
+  navigation: [
+    {
+      side: 'staff',
+      href: '/staff/initiatives',
+      labelKey: 'nav.initiatives',
+      order: 10,
+      action: 'initiatives:view',
+    },
+  ],
+};

@@ -1,0 +1,1064 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import { enqueue, registerJob } from '../../platform/jobs/index.ts';
+import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { organisations } from '../../platform/tenancy/index.ts';
+import { formatDate } from '../../platform/views/index.ts';
+import { sumNeedsOf } from '../people/index.ts';
+import { activities, attendance, invitations, type ActivityRow } from './tables.ts';
+
+/**
+ * Activities (meetings, workshops, interview panels, audit visits, drop-ins,
+ * training): invitations with an iCalendar file, RSVP by link without
+ * signing in, reminders by job, and the attendance register with the hours
+ * that follow from it (issue 5 §6).
+ */
+
+// ---------------------------------------------------------------------------
+// Time in England
+
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+function partsOf(at: Date): Record<string, string> {
+  return Object.fromEntries(londonParts.formatToParts(at).map((p) => [p.type, p.value]));
+}
+
+/** Minutes England is ahead of UTC at that moment (0 or 60). */
+function londonOffsetMinutes(at: Date): number {
+  const p = partsOf(at);
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+}
+
+/** The moment a date and a 24-hour time mean on a clock in England. */
+export function londonDateTime(date: string, time: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, min] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, h, min);
+  const first = wall - londonOffsetMinutes(new Date(wall)) * 60000;
+  return new Date(wall - londonOffsetMinutes(new Date(first)) * 60000);
+}
+
+/** A moment as a date and 24-hour time on a clock in England. */
+export function londonDateAndTime(at: Date): { date: string; time: string } {
+  const p = partsOf(at);
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+/** "14:30", "2:30pm", "2pm", "9.15 am" → "14:30"; null when it is not a time. */
+export function parseTime(value: string): string | null {
+  const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/i.exec(value.trim());
+  if (!match) return null;
+  let hour = Number(match[1]);
+  const minute = match[2] === undefined ? 0 : Number(match[2]);
+  const half = match[3]?.toLowerCase().replace(/\./g, '');
+  if (minute > 59) return null;
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    if (half === 'am' && hour === 12) hour = 0;
+    if (half === 'pm' && hour !== 12) hour += 12;
+  } else if (hour > 23) return null;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+function validDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return (
+    y >= 2000 &&
+    y <= 2100 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === m - 1 &&
+    date.getUTCDate() === d
+  );
+}
+
+/** Hours between two moments, to 2 decimal places: a 2h30 meeting is 2.5. */
+export function durationHours(startsAt: Date, endsAt: Date): number {
+  return Math.round(((endsAt.getTime() - startsAt.getTime()) / 3_600_000) * 100) / 100;
+}
+
+// ---------------------------------------------------------------------------
+// The activity form
+
+export type Body = Record<string, unknown>;
+export type ActivityValues = Record<string, string>;
+
+export interface ActivityFields {
+  initiativeId: string;
+  kind: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+  onlineLink: string | null;
+  capacity: number | null;
+}
+
+const tidy = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const oneLine = (value: unknown) => tidy(value).replace(/\s+/g, ' ');
+
+export const TITLE_MAX = 200;
+export const LOCATION_MAX = 500;
+
+/**
+ * Reads the activity form: the values as typed (to show again) and, when
+ * every answer makes sense, the fields to save. Problems map a field's id to
+ * the i18n key of its message.
+ */
+export function readActivityForm(
+  body: Body,
+  choices: { initiativeIds: Set<string>; kinds: Set<string> },
+): { values: ActivityValues; fields: ActivityFields | null; problems: Record<string, string> } {
+  const values: ActivityValues = {
+    initiativeId: oneLine(body.initiativeId),
+    kind: oneLine(body.kind),
+    title: oneLine(body.title),
+    'date-day': oneLine(body['date-day']),
+    'date-month': oneLine(body['date-month']),
+    'date-year': oneLine(body['date-year']),
+    startTime: oneLine(body.startTime),
+    endTime: oneLine(body.endTime),
+    location: tidy(body.location),
+    onlineLink: oneLine(body.onlineLink),
+    capacity: oneLine(body.capacity),
+  };
+  const problems: Record<string, string> = {};
+  if (!choices.initiativeIds.has(values.initiativeId!))
+    problems.initiativeId = 'activities.errors.initiative';
+  if (!choices.kinds.has(values.kind!)) problems.kind = 'activities.errors.kind';
+  if (!values.title) problems.title = 'activities.errors.title';
+  else if (values.title.length > TITLE_MAX) problems.title = 'activities.errors.titleLong';
+
+  const [d, m, y] = [values['date-day']!, values['date-month']!, values['date-year']!];
+  const date = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  if (!d && !m && !y) problems['date-day'] = 'activities.errors.date';
+  else if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y) || !validDate(date))
+    problems['date-day'] = 'activities.errors.dateInvalid';
+
+  const start = parseTime(values.startTime!);
+  const end = parseTime(values.endTime!);
+  if (!values.startTime) problems.startTime = 'activities.errors.startTime';
+  else if (!start) problems.startTime = 'activities.errors.timeInvalid';
+  if (!values.endTime) problems.endTime = 'activities.errors.endTime';
+  else if (!end) problems.endTime = 'activities.errors.timeInvalid';
+  else if (start && end <= start) problems.endTime = 'activities.errors.endBeforeStart';
+
+  if (!values.location && !values.onlineLink) problems.location = 'activities.errors.where';
+  else if (values.location!.length > LOCATION_MAX)
+    problems.location = 'activities.errors.whereLong';
+  if (values.onlineLink && !/^https:\/\/[^\s]+$/i.test(values.onlineLink))
+    problems.onlineLink = 'activities.errors.onlineLink';
+  let capacity: number | null = null;
+  if (values.capacity) {
+    if (!/^\d{1,5}$/.test(values.capacity) || Number(values.capacity) < 1)
+      problems.capacity = 'activities.errors.capacity';
+    else capacity = Number(values.capacity);
+  }
+  if (Object.keys(problems).length > 0) return { values, fields: null, problems };
+  return {
+    values,
+    problems,
+    fields: {
+      initiativeId: values.initiativeId!,
+      kind: values.kind!,
+      title: values.title!,
+      startsAt: londonDateTime(date, start!),
+      endsAt: londonDateTime(date, end!),
+      location: values.location || null,
+      onlineLink: values.onlineLink || null,
+      capacity,
+    },
+  };
+}
+
+/** The form's values for an activity being changed. */
+export function valuesFromActivity(row: ActivityRow): ActivityValues {
+  const start = londonDateAndTime(row.startsAt);
+  const end = londonDateAndTime(row.endsAt);
+  const [y, m, d] = start.date.split('-') as [string, string, string];
+  return {
+    initiativeId: row.initiativeId,
+    kind: row.kind,
+    title: row.title,
+    'date-day': String(Number(d)),
+    'date-month': String(Number(m)),
+    'date-year': y,
+    startTime: start.time,
+    endTime: end.time,
+    location: row.location ?? '',
+    onlineLink: row.onlineLink ?? '',
+    capacity: row.capacity === null ? '' : String(row.capacity),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Activities
+
+export const REMINDERS_JOB = 'participation.reminders';
+const HOURS_48 = 48 * 3_600_000;
+
+/** Queues the reminder job for 48 hours before the start (now, when that has passed). */
+async function scheduleReminders(tx: Queryable, startsAt: Date, baseUrl: string): Promise<void> {
+  if (startsAt.getTime() <= Date.now()) return;
+  const runAt = new Date(Math.max(Date.now(), startsAt.getTime() - HOURS_48));
+  await enqueue(tx, REMINDERS_JOB, { baseUrl }, { runAt });
+}
+
+const auditable = (fields: ActivityFields) => ({
+  ...fields,
+  startsAt: fields.startsAt.toISOString(),
+  endsAt: fields.endsAt.toISOString(),
+});
+
+/** Adds an activity and queues its reminders. */
+export async function createActivity(
+  tx: Queryable,
+  actor: Actor,
+  fields: ActivityFields,
+  context: { baseUrl: string },
+): Promise<string> {
+  const [row] = await tx
+    .insert(activities)
+    .values({ organisationId: sql`app_organisation_id()`, ...fields })
+    .returning({ id: activities.id });
+  await audit(tx, actor, {
+    action: 'create',
+    entity: 'activity',
+    entityId: row!.id,
+    after: auditable(fields),
+  });
+  await scheduleReminders(tx, fields.startsAt, context.baseUrl);
+  return row!.id;
+}
+
+/** Changes an activity; a new start time sends reminders again. False when there is none. */
+export async function updateActivity(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  fields: ActivityFields,
+  context: { baseUrl: string },
+): Promise<boolean> {
+  const [before] = await tx.select().from(activities).where(eq(activities.id, id));
+  if (!before) return false;
+  const moved = before.startsAt.getTime() !== fields.startsAt.getTime();
+  await tx
+    .update(activities)
+    .set({ ...fields, ...(moved ? { remindersSentAt: null } : {}) })
+    .where(eq(activities.id, id));
+  const { organisationId: _o, ...was } = before;
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'activity',
+    entityId: id,
+    before: was,
+    after: auditable(fields),
+  });
+  if (moved) await scheduleReminders(tx, fields.startsAt, context.baseUrl);
+  return true;
+}
+
+export interface ActivityListRow {
+  id: string;
+  title: string;
+  kind: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  location: string | null;
+  onlineLink: string | null;
+  capacity: number | null;
+  initiativeId: string;
+  initiativeTitle: string;
+  invited: number;
+  yes: number;
+  attended: number;
+}
+
+/**
+ * Upcoming activities (soonest first) and past ones (latest first), with the
+ * numbers invited, saying yes and attending counted in the same query.
+ */
+export async function listActivities(
+  tx: Queryable,
+  filter: { initiativeId?: string | undefined } = {},
+): Promise<{ upcoming: ActivityListRow[]; past: ActivityListRow[] }> {
+  const initiative = filter.initiativeId
+    ? sql`a.initiative_id = ${filter.initiativeId}`
+    : sql`true`;
+  const page = async (when: SQL, order: SQL, limit: number) =>
+    rowsOf<ActivityListRow>(
+      await tx.execute(sql`
+        select a.id, a.title, a.kind, a.starts_at as "startsAt", a.ends_at as "endsAt", a.status,
+          a.location, a.online_link as "onlineLink", a.capacity,
+          i.id as "initiativeId", i.title as "initiativeTitle",
+          (select count(*) from invitations v where v.activity_id = a.id)::int as invited,
+          (select count(*) from invitations v where v.activity_id = a.id and v.rsvp = 'yes')::int as yes,
+          (select count(*) from attendance t where t.activity_id = a.id and t.status = 'attended')::int as attended
+        from activities a join initiatives i on i.id = a.initiative_id
+        where ${initiative} and ${when}
+        order by ${order}
+        limit ${limit}`),
+    );
+  return {
+    upcoming: await page(sql`a.ends_at >= now()`, sql`a.starts_at, a.id`, 200),
+    past: await page(sql`a.ends_at < now()`, sql`a.starts_at desc, a.id`, 100),
+  };
+}
+
+/** Initiatives to choose from or filter by, in title order: one query. */
+export async function initiativeChoices(tx: Queryable) {
+  return rowsOf<{ id: string; title: string; status: string }>(
+    await tx.execute(
+      sql`select id, title, status from initiatives order by lower(title), id limit 1000`,
+    ),
+  );
+}
+
+export interface ActivityDetail extends ActivityRow {
+  initiativeTitle: string;
+  rung: number;
+}
+
+export async function activityById(tx: Queryable, id: string): Promise<ActivityDetail | null> {
+  const [row] = rowsOf<ActivityDetail>(
+    await tx.execute(sql`
+      select a.organisation_id as "organisationId", a.id, a.initiative_id as "initiativeId", a.kind,
+        a.title, a.starts_at as "startsAt", a.ends_at as "endsAt", a.location,
+        a.online_link as "onlineLink", a.capacity, a.status, a.reminders_sent_at as "remindersSentAt",
+        a.created_at as "createdAt", i.title as "initiativeTitle", i.rung
+      from activities a join initiatives i on i.id = a.initiative_id
+      where a.id = ${id}`),
+  );
+  if (!row) return null;
+  // Raw rows may carry timestamps as text on one driver and dates on another.
+  return {
+    ...row,
+    startsAt: new Date(row.startsAt),
+    endsAt: new Date(row.endsAt),
+    remindersSentAt: row.remindersSentAt ? new Date(row.remindersSentAt) : null,
+    createdAt: new Date(row.createdAt),
+  };
+}
+
+/** One person invited to, or recorded at, an activity. */
+export interface RosterRow {
+  id: string;
+  reference: string;
+  firstName: string;
+  lastName: string;
+  preferredName: string | null;
+  needs: string[];
+  needsNote: string | null;
+  email: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  town: string | null;
+  postcode: string | null;
+  consents: string[];
+  doNotContact: boolean;
+  invitationId: string | null;
+  rsvp: string | null;
+  respondedAt: string | null;
+  attendance: string | null;
+  role: string | null;
+  hours: number | null;
+  /** Accepted for one of the initiative's opportunities, asking to hear by email. */
+  acceptedByEmail: boolean;
+  /** Whether invitations and reminders reach them by email. */
+  byEmail: boolean;
+}
+
+/** Everyone invited to an activity or on its register, in name order: one query. */
+export async function activityRoster(tx: Queryable, activityId: string): Promise<RosterRow[]> {
+  const rows = rowsOf<Omit<RosterRow, 'byEmail'>>(
+    await tx.execute(sql`
+      with roster as (
+        select person_id from invitations where activity_id = ${activityId}
+        union
+        select person_id from attendance where activity_id = ${activityId}
+      )
+      select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
+        p.preferred_name as "preferredName", p.needs, p.needs_note as "needsNote", p.email, p.phone,
+        p.address_line_1 as "addressLine1", p.town, p.postcode, p.consents,
+        ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = ${activityId})`)} as "acceptedByEmail",
+        p.do_not_contact as "doNotContact",
+        v.id as "invitationId", v.rsvp, v.responded_at as "respondedAt",
+        t.status as attendance, t.role, t.hours::float8 as hours
+      from roster r
+      join people p on p.id = r.person_id
+      left join invitations v on v.activity_id = ${activityId} and v.person_id = p.id
+      left join attendance t on t.activity_id = ${activityId} and t.person_id = p.id
+      order by lower(p.last_name), lower(p.first_name), p.id`),
+  );
+  return rows.map((row) => ({ ...row, byEmail: reachableByEmail(row) }));
+}
+
+/**
+ * Whether a person accepted for one of the initiative's opportunities asked
+ * to hear by email: their invitations and reminders for the initiative's
+ * activities are part of what they signed up for, so they reach them by
+ * email even without the wider consent to be contacted about other things.
+ */
+function acceptedByEmail(person: SQL, initiativeId: SQL): SQL {
+  return sql`(${person}.preferred_channels[1] = 'email' and exists (
+    select 1 from sign_ups s join opportunities o on o.id = s.opportunity_id
+    where s.person_id = ${person}.id and s.status = 'accepted' and o.initiative_id = ${initiativeId}))`;
+}
+
+const reachableByEmail = (p: {
+  email: string | null;
+  consents: string[];
+  doNotContact: boolean;
+  acceptedByEmail: boolean;
+}) =>
+  Boolean(p.email) &&
+  (p.consents.includes('contact_email') || p.acceptedByEmail) &&
+  !p.doNotContact;
+
+/**
+ * Everything the activity page shows, in a fixed number of queries however
+ * many are invited: the activity, its roster, the access needs of everyone
+ * invited summed, and how many accepted sign-ups are not yet invited.
+ */
+export async function loadActivityPage(tx: Queryable, id: string) {
+  const activity = await activityById(tx, id);
+  if (!activity) return null;
+  const roster = await activityRoster(tx, id);
+  const invitedIds = roster.filter((r) => r.invitationId).map((r) => r.id);
+  const needs = await sumNeedsOf(tx, invitedIds);
+  const [pending] = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      select count(distinct s.person_id)::int as n
+      from sign_ups s join opportunities o on o.id = s.opportunity_id
+      join people p on p.id = s.person_id
+      where o.initiative_id = ${activity.initiativeId} and s.status = 'accepted'
+        and p.erased_at is null and not p.do_not_contact
+        and not exists (select 1 from invitations v where v.activity_id = ${id} and v.person_id = s.person_id)`),
+  );
+  return { activity, roster, needs, pendingSignUps: pending?.n ?? 0 };
+}
+
+// ---------------------------------------------------------------------------
+// Invitations
+
+/** A new RSVP token: the link carries it, the database keeps only its hash. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
+
+const textArray = (values: string[]) =>
+  values.length
+    ? sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`
+    : sql`array[]::text[]`;
+
+const uuidList = (ids: string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+
+/**
+ * The people a list of references names, one reference a line, in one
+ * query (earlier references of merged records included, erased people not);
+ * the lines no one has, by number.
+ */
+export async function resolveReferences(
+  tx: Queryable,
+  text: string,
+): Promise<{ ids: string[]; unknown: Array<{ line: number; reference: string }> }> {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, i) => ({ line: i + 1, reference: line.trim() }))
+    .filter((l) => l.reference)
+    .slice(0, 500);
+  if (lines.length === 0) return { ids: [], unknown: [] };
+  const rows = rowsOf<{ n: number; id: string | null }>(
+    await tx.execute(sql`
+      select r.n::int as n, (
+        select x.id from (
+          select p.id from people p
+          where p.reference in (r.ref, upper(r.ref)) and p.erased_at is null
+          union all
+          select pa.person_id from person_aliases pa where pa.reference in (r.ref, upper(r.ref))
+        ) x limit 1) as id
+      from unnest(${textArray(lines.map((l) => l.reference))}) with ordinality as r(ref, n)`),
+  );
+  const byLine = new Map(rows.map((r) => [r.n, r.id]));
+  const ids: string[] = [];
+  const unknown: Array<{ line: number; reference: string }> = [];
+  lines.forEach((l, i) => {
+    const id = byLine.get(i + 1);
+    if (id) ids.push(id);
+    else unknown.push(l);
+  });
+  return { ids: [...new Set(ids)], unknown };
+}
+
+/** People accepted for an opportunity of the activity's initiative: one query. */
+export async function acceptedSignUps(tx: Queryable, activityId: string): Promise<string[]> {
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select distinct s.person_id as id
+      from activities a
+      join opportunities o on o.initiative_id = a.initiative_id
+      join sign_ups s on s.opportunity_id = o.id
+      where a.id = ${activityId} and s.status = 'accepted' and s.person_id is not null`),
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Where an activity is, in words: the place, the online link, or both. */
+export function whereText(
+  activity: { location: string | null; onlineLink: string | null },
+  language: Language,
+): string {
+  const tr = translator(language);
+  const parts: string[] = [];
+  if (activity.location) parts.push(activity.location.replace(/\s*\n\s*/g, ', '));
+  if (activity.onlineLink)
+    parts.push(tr.text('activities.onlineAt', { link: activity.onlineLink }));
+  return parts.join(tr.text('activities.whereJoin'));
+}
+
+/** A time as GOV.UK writes it, in England: "10am", "12:30pm". */
+export function clockTime(at: Date): string {
+  const [h, m] = londonDateAndTime(at).time.split(':').map(Number) as [number, number];
+  const hour = h % 12 || 12;
+  return `${hour}${m ? `:${String(m).padStart(2, '0')}` : ''}${h >= 12 ? 'pm' : 'am'}`;
+}
+
+/** "23 November 2026, 10:15am to 12:45pm" in the reader's language. */
+export function whenText(activity: { startsAt: Date; endsAt: Date }, language: Language): string {
+  const tr = translator(language);
+  const startDay = formatDate(activity.startsAt, language, false);
+  const endDay = formatDate(activity.endsAt, language, false);
+  const start = `${startDay}, ${clockTime(activity.startsAt)}`;
+  const end =
+    startDay === endDay ? clockTime(activity.endsAt) : `${endDay}, ${clockTime(activity.endsAt)}`;
+  return tr.text('activities.whenRange', { start, end });
+}
+
+/** The iCalendar file for an activity (one VEVENT), for the invitation. */
+export function activityCalendar(
+  activity: Pick<ActivityRow, 'id' | 'title' | 'startsAt' | 'endsAt' | 'location' | 'onlineLink'>,
+  options: { organisationName: string; baseUrl: string; url: string; language: Language },
+): string {
+  const host = hostOf(options.baseUrl);
+  const calendar = ical({
+    prodId: { company: 'Coproduce', product: 'Coproduce', language: 'EN' },
+    method: ICalCalendarMethod.PUBLISH,
+  });
+  const where = whereText(activity, options.language);
+  calendar.createEvent({
+    id: `activity-${activity.id}@${host}`,
+    start: activity.startsAt,
+    end: activity.endsAt,
+    summary: activity.title,
+    location: where || null,
+    url: activity.onlineLink ?? options.url,
+    organizer: { name: options.organisationName, email: `no-reply@${host}` },
+  });
+  return calendar.toString();
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
+}
+
+registerMailTemplate('activity-invitation', {
+  paragraphs: ['intro', 'when', 'where', 'needs', 'calendar'],
+  action: 'action',
+});
+registerMailTemplate('activity-reminder', {
+  paragraphs: ['intro', 'when', 'where', 'change'],
+  action: 'action',
+});
+
+interface Invitee {
+  id: string;
+  email: string | null;
+  consents: string[];
+  doNotContact: boolean;
+  acceptedByEmail: boolean;
+  language: string;
+}
+
+const languageOf = (p: { language: string }): Language =>
+  isLanguage(p.language) ? p.language : 'en';
+
+async function organisationNameOf(tx: Queryable): Promise<string> {
+  const [org] = await tx.select({ name: organisations.name }).from(organisations).limit(1);
+  return org?.name ?? 'Coproduce';
+}
+
+/** Writes one audit record per person in one statement, so erasure can clear each. */
+async function auditPeople(
+  tx: Queryable,
+  actor: Actor,
+  action: string,
+  rows: Array<{ personId: string; after: unknown }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(auditLog).values(
+    rows.map((r) => ({
+      organisationId: sql`app_organisation_id()`,
+      actorUserId: actor.userId,
+      actorLabel: actor.label,
+      action,
+      entity: 'person',
+      entityId: r.personId,
+      after: r.after,
+      ip: actor.ip,
+    })),
+  );
+}
+
+export interface InviteOutcome {
+  /** Newly invited. */
+  invited: number;
+  /** Invited before: never twice. */
+  already: number;
+  /** Of those newly invited, sent an email with the calendar file. */
+  emailed: number;
+  /** Of those newly invited, to contact by phone or letter. */
+  byPhoneOrLetter: number;
+  /** Asked not to be contacted: not invited. */
+  doNotContact: number;
+}
+
+/**
+ * Invites people to an activity, never twice. Each invitation has its own
+ * RSVP link; people with an email address who consented to email get the
+ * invitation with an iCalendar file, the rest go on the page's "contact by
+ * phone or letter" list. Anyone who asked not to be contacted is left out.
+ */
+export async function inviteToActivity(
+  tx: Queryable,
+  actor: Actor,
+  activityId: string,
+  personIds: string[],
+  context: { baseUrl: string },
+): Promise<InviteOutcome | null> {
+  const activity = await activityById(tx, activityId);
+  if (!activity) return null;
+  const outcome: InviteOutcome = {
+    invited: 0,
+    already: 0,
+    emailed: 0,
+    byPhoneOrLetter: 0,
+    doNotContact: 0,
+  };
+  if (personIds.length === 0) return outcome;
+  const found = rowsOf<Invitee>(
+    await tx.execute(sql`
+      select p.id, p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
+        ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = ${activityId})`)} as "acceptedByEmail"
+      from people p where p.id in (${uuidList(personIds)}) and p.erased_at is null`),
+  );
+  const eligible = found.filter((p) => !p.doNotContact);
+  outcome.doNotContact = found.length - eligible.length;
+  const tokens = new Map(eligible.map((p) => [p.id, newToken()]));
+  const inserted = eligible.length
+    ? await tx
+        .insert(invitations)
+        .values(
+          eligible.map((p) => ({
+            organisationId: sql`app_organisation_id()`,
+            activityId,
+            personId: p.id,
+            tokenHash: hashToken(tokens.get(p.id)!),
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ personId: invitations.personId })
+    : [];
+  outcome.invited = inserted.length;
+  outcome.already = eligible.length - inserted.length;
+  const newly = new Set(inserted.map((r) => r.personId));
+  const organisationName = await organisationNameOf(tx);
+  for (const person of eligible) {
+    if (!newly.has(person.id)) continue;
+    if (!reachableByEmail(person)) {
+      outcome.byPhoneOrLetter += 1;
+      continue;
+    }
+    const language = languageOf(person);
+    const link = `${context.baseUrl}/rsvp/${tokens.get(person.id)}`;
+    await queueMail(tx, {
+      to: person.email!,
+      template: 'activity-invitation',
+      language,
+      vars: {
+        organisation: organisationName,
+        title: activity.title,
+        when: whenText(activity, language),
+        where: whereText(activity, language),
+      },
+      link,
+      attachments: [
+        {
+          filename: 'invitation.ics',
+          contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+          content: activityCalendar(activity, {
+            organisationName,
+            baseUrl: context.baseUrl,
+            url: link,
+            language,
+          }),
+        },
+      ],
+    });
+    outcome.emailed += 1;
+  }
+  await audit(tx, actor, {
+    action: 'invite',
+    entity: 'activity',
+    entityId: activityId,
+    after: { ...outcome, personIds: [...newly] },
+  });
+  await auditPeople(
+    tx,
+    actor,
+    'invite',
+    [...newly].map((personId) => ({ personId, after: { activityId } })),
+  );
+  return outcome;
+}
+
+export const RSVP_ANSWERS = ['yes', 'no'] as const;
+export type RsvpAnswer = (typeof RSVP_ANSWERS)[number];
+
+/** Answers staff record for people they reached by phone or letter. */
+export async function recordAnswers(
+  tx: Queryable,
+  actor: Actor,
+  activityId: string,
+  answers: Array<{ personId: string; rsvp: RsvpAnswer }>,
+): Promise<number> {
+  if (answers.length === 0) return 0;
+  const values = sql.join(
+    answers.map((a) => sql`(${a.personId}::uuid, ${a.rsvp})`),
+    sql`, `,
+  );
+  const changed = rowsOf<{ personId: string; rsvp: string }>(
+    await tx.execute(sql`
+      update invitations v set rsvp = x.rsvp, responded_at = now()
+      from (values ${values}) as x(person_id, rsvp)
+      where v.activity_id = ${activityId} and v.person_id = x.person_id
+        and v.rsvp is distinct from x.rsvp
+      returning v.person_id as "personId", v.rsvp`),
+  );
+  if (changed.length) {
+    await audit(tx, actor, {
+      action: 'rsvp-recorded',
+      entity: 'activity',
+      entityId: activityId,
+      after: { answers: changed.length },
+    });
+    await auditPeople(
+      tx,
+      actor,
+      'rsvp',
+      changed.map((c) => ({ personId: c.personId, after: { activityId, rsvp: c.rsvp } })),
+    );
+  }
+  return changed.length;
+}
+
+// ---------------------------------------------------------------------------
+// RSVP by link
+
+export interface RsvpView {
+  personId: string;
+  firstName: string;
+  rsvp: string | null;
+  activity: {
+    title: string;
+    kind: string;
+    startsAt: Date;
+    endsAt: Date;
+    location: string | null;
+    onlineLink: string | null;
+    status: string;
+  };
+}
+
+/** What the RSVP page shows for a link: the activity and the person's first name only. */
+export async function invitationByToken(tx: Queryable, token: string): Promise<RsvpView | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const [row] = rowsOf<{
+    personId: string;
+    firstName: string;
+    preferredName: string | null;
+    rsvp: string | null;
+    title: string;
+    kind: string;
+    startsAt: string | Date;
+    endsAt: string | Date;
+    location: string | null;
+    onlineLink: string | null;
+    status: string;
+  }>(
+    await tx.execute(sql`
+      select v.person_id as "personId", p.first_name as "firstName",
+        p.preferred_name as "preferredName", v.rsvp,
+        a.title, a.kind, a.starts_at as "startsAt", a.ends_at as "endsAt", a.location,
+        a.online_link as "onlineLink", a.status
+      from invitations v
+      join activities a on a.id = v.activity_id
+      join people p on p.id = v.person_id
+      where v.token_hash = ${hashToken(token)} and p.erased_at is null`),
+  );
+  if (!row) return null;
+  return {
+    personId: row.personId,
+    firstName: row.preferredName || row.firstName,
+    rsvp: row.rsvp,
+    activity: {
+      title: row.title,
+      kind: row.kind,
+      startsAt: new Date(row.startsAt),
+      endsAt: new Date(row.endsAt),
+      location: row.location,
+      onlineLink: row.onlineLink,
+      status: row.status,
+    },
+  };
+}
+
+/** Whether an activity still takes answers: planned and not yet over. */
+export const takesAnswers = (activity: { status: string; endsAt: Date }) =>
+  activity.status === 'planned' && activity.endsAt.getTime() > Date.now();
+
+/** Records the answer given through an RSVP link. False when the link does not work. */
+export async function recordRsvp(
+  tx: Queryable,
+  actor: Actor,
+  token: string,
+  answer: RsvpAnswer,
+): Promise<boolean> {
+  if (!TOKEN_PATTERN.test(token)) return false;
+  const [row] = rowsOf<{ personId: string; activityId: string }>(
+    await tx.execute(sql`
+      update invitations v set rsvp = ${answer}, responded_at = now()
+      from activities a
+      where v.token_hash = ${hashToken(token)} and a.id = v.activity_id
+        and a.status = 'planned' and a.ends_at > now()
+      returning v.person_id as "personId", v.activity_id as "activityId"`),
+  );
+  if (!row) return false;
+  await audit(tx, actor, {
+    action: 'rsvp',
+    entity: 'person',
+    entityId: row.personId,
+    after: { activityId: row.activityId, rsvp: answer },
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Reminders
+
+/**
+ * Sends the reminders that are due: for every planned activity starting in
+ * the next 48 hours whose reminders have not gone, a reminder to each person
+ * invited who said yes or has not answered and can be emailed. Each reminder
+ * carries a fresh RSVP link (the database keeps only hashes, so the first
+ * link cannot be sent again); the activity is marked in the same statement
+ * that picks it, so reminders go once. Returns how many were queued.
+ */
+export async function sendDueReminders(
+  tx: Queryable,
+  context: { baseUrl: string },
+): Promise<number> {
+  const due = rowsOf<{
+    id: string;
+    title: string;
+    startsAt: string | Date;
+    endsAt: string | Date;
+    location: string | null;
+    onlineLink: string | null;
+  }>(
+    await tx.execute(sql`
+      update activities set reminders_sent_at = now()
+      where id in (
+        select id from activities
+        where status = 'planned' and reminders_sent_at is null
+          and starts_at > now() and starts_at <= now() + interval '48 hours'
+        for update skip locked)
+      returning id, title, starts_at as "startsAt", ends_at as "endsAt", location,
+        online_link as "onlineLink"`),
+  ).map((a) => ({ ...a, startsAt: new Date(a.startsAt), endsAt: new Date(a.endsAt) }));
+  if (due.length === 0) return 0;
+  const invitees = rowsOf<{
+    invitationId: string;
+    activityId: string;
+    email: string;
+    language: string;
+  }>(
+    await tx.execute(sql`
+      select v.id as "invitationId", v.activity_id as "activityId", p.email, p.language
+      from invitations v join people p on p.id = v.person_id
+      where v.activity_id in (${uuidList(due.map((a) => a.id))})
+        and (v.rsvp is null or v.rsvp = 'yes')
+        and p.email is not null
+        and ('contact_email' = any(p.consents)
+             or ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = v.activity_id)`)})
+        and not p.do_not_contact and p.erased_at is null`),
+  );
+  if (invitees.length === 0) return 0;
+  const tokens = new Map(invitees.map((i) => [i.invitationId, newToken()]));
+  const values = sql.join(
+    invitees.map((i) => sql`(${i.invitationId}::uuid, ${hashToken(tokens.get(i.invitationId)!)})`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update invitations v set token_hash = x.hash, reminded_at = now()
+    from (values ${values}) as x(id, hash) where v.id = x.id`);
+  const organisationName = await organisationNameOf(tx);
+  const byId = new Map(due.map((a) => [a.id, a]));
+  for (const invitee of invitees) {
+    const activity = byId.get(invitee.activityId)!;
+    const language = languageOf(invitee);
+    await queueMail(tx, {
+      to: invitee.email,
+      template: 'activity-reminder',
+      language,
+      vars: {
+        organisation: organisationName,
+        title: activity.title,
+        day: formatDate(activity.startsAt, language, false),
+        when: whenText(activity, language),
+        where: whereText(activity, language),
+      },
+      link: `${context.baseUrl}/rsvp/${tokens.get(invitee.invitationId)}`,
+    });
+  }
+  return invitees.length;
+}
+
+registerJob(REMINDERS_JOB, async ({ db }, payload) => {
+  await db((tx) =>
+    sendDueReminders(tx, { baseUrl: typeof payload.baseUrl === 'string' ? payload.baseUrl : '' }),
+  );
+});
+
+// ---------------------------------------------------------------------------
+// The attendance register
+
+export const ATTENDANCE_STATUSES = ['attended', 'apologies', 'did_not_attend'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export interface AttendanceEntry {
+  personId: string;
+  status: AttendanceStatus;
+  role: string | null;
+  /** Hours given by hand; otherwise the activity's length when attended, else 0. */
+  hours: number | null;
+}
+
+/**
+ * Saves the register: one row per person (updated when there is one), hours
+ * for those who attended, the day they were last involved moved on in one
+ * statement, and the activity marked held. False when there is no activity.
+ */
+export async function saveAttendance(
+  tx: Queryable,
+  actor: Actor,
+  activityId: string,
+  entries: AttendanceEntry[],
+): Promise<boolean> {
+  const [activity] = await tx.select().from(activities).where(eq(activities.id, activityId));
+  if (!activity) return false;
+  const length = durationHours(activity.startsAt, activity.endsAt);
+  const rows = entries.map((e) => ({
+    ...e,
+    hours: e.status === 'attended' ? (e.hours ?? length) : 0,
+  }));
+  if (rows.length > 0) {
+    await tx
+      .insert(attendance)
+      .values(
+        rows.map((r) => ({
+          organisationId: sql`app_organisation_id()`,
+          activityId,
+          personId: r.personId,
+          status: r.status,
+          role: r.role,
+          hours: r.hours,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [attendance.activityId, attendance.personId],
+        set: {
+          status: sql`excluded.status`,
+          role: sql`excluded.role`,
+          hours: sql`excluded.hours`,
+          recordedAt: sql`now()`,
+        },
+      });
+    await tx.execute(sql`
+      update people p set last_involved_on = d.day
+      from attendance t,
+        (select (starts_at at time zone 'Europe/London')::date as day from activities where id = ${activityId}) d
+      where t.activity_id = ${activityId} and t.person_id = p.id and t.status = 'attended'
+        and (p.last_involved_on is null or p.last_involved_on < d.day)`);
+  }
+  await tx.update(activities).set({ status: 'held' }).where(eq(activities.id, activityId));
+  const counts = Object.fromEntries(
+    ATTENDANCE_STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length]),
+  );
+  await audit(tx, actor, {
+    action: 'attendance',
+    entity: 'activity',
+    entityId: activityId,
+    after: { ...counts, hours: rows.reduce((sum, r) => sum + r.hours, 0) },
+  });
+  await auditPeople(
+    tx,
+    actor,
+    'attendance',
+    rows.map((r) => ({
+      personId: r.personId,
+      after: { activityId, status: r.status, role: r.role, hours: r.hours },
+    })),
+  );
+  return true;
+}

@@ -1,0 +1,177 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { audit, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { formatDate } from '../../platform/views/index.ts';
+
+/**
+ * Matching people on the register to an opportunity (issue 5 §5): those who
+ * fit (a shared interest, and in the initiative's audience when it names
+ * one), who need nothing the opportunity cannot offer, and who have not been
+ * asked too often lately, so that the same few voices are not asked every
+ * time while others are never asked. Those asked least, and involved least
+ * recently, come first.
+ */
+
+registerMailTemplate('opportunity-match', { paragraphs: ['intro', 'reason'], action: 'action' });
+
+export interface MatchOptions {
+  /** How many people to return at most. */
+  limit: number;
+  /** A person already invited this many times in the window is left out. */
+  invitationLimit: number;
+  windowDays: number;
+}
+
+export interface MatchRow {
+  id: string;
+  reference: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  language: string;
+  consents: string[];
+  contactViaSupporter: boolean;
+  /** Why they fit: */
+  sharedInterests: string[];
+  skills: string[];
+  services: string[];
+  roles: string[];
+  area: string | null;
+  availability: string[];
+  recentInvitations: number;
+  lastInvolvedOn: string | null;
+}
+
+export interface MatchResult {
+  matches: MatchRow[];
+  /** How many fit in all (matches may be fewer, up to the limit). */
+  fitting: number;
+  /** Who was left out, and why; a person may be left out for both reasons. */
+  leftOut: { unmetNeed: number; askedTooOften: number };
+}
+
+/**
+ * Everyone who could be asked: on the register (consented, not erased, not
+ * "do not contact"), sharing an interest with the opportunity (or it names
+ * none), and in the initiative's audience (or it names none), with what they
+ * need that is not on offer and how often they were invited in the window.
+ */
+function candidates(opportunityId: string, windowDays: number): SQL {
+  return sql`
+    with o as (
+      select o.interests, o.access_provisions,
+        i.audience_services, i.audience_specialisms, i.audience_areas, i.audience_roles
+      from opportunities o join initiatives i on i.id = o.initiative_id
+      where o.id = ${opportunityId}
+    ),
+    candidates as (
+      select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
+        p.email, p.language, p.consents, p.contact_via_supporter as "contactViaSupporter",
+        p.skills, p.area, p.availability, p.last_involved_on::text as "lastInvolvedOn",
+        array(select x from unnest(p.interests) x where x = any(o.interests)) as "sharedInterests",
+        array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds",
+        (select count(*) from invitations v
+          where v.person_id = p.id
+            and v.invited_at > now() - make_interval(days => ${windowDays}::int))::int
+          as "recentInvitations",
+        array(select s.name from person_services ps join services s on s.id = ps.service_id
+          where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
+          order by s.name) as services,
+        array(select r.role from person_roles r
+          where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
+          order by r.role) as roles,
+        (cardinality(o.audience_services) + cardinality(o.audience_specialisms)
+          + cardinality(o.audience_areas) + cardinality(o.audience_roles) = 0
+         or p.area = any(o.audience_areas)
+         or exists (select 1 from person_services ps join services s on s.id = ps.service_id
+              where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
+                and (s.id::text = any(o.audience_services) or s.specialism = any(o.audience_specialisms)
+                     or s.area = any(o.audience_areas)))
+         or exists (select 1 from person_roles r
+              where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
+                and r.role = any(o.audience_roles))) as "inAudience"
+      from people p cross join o
+      where p.erased_at is null and not p.do_not_contact and 'register' = any(p.consents)
+        and (cardinality(o.interests) = 0 or p.interests && o.interests)
+    )`;
+}
+
+/**
+ * The people who fit an opportunity, with why they fit, and counts of who
+ * was left out and why. Two queries however big the register is.
+ */
+export async function matchPeople(
+  tx: Queryable,
+  opportunityId: string,
+  options: MatchOptions,
+): Promise<MatchResult> {
+  const base = candidates(opportunityId, options.windowDays);
+  const limit = options.invitationLimit;
+  const matches = rowsOf<MatchRow>(
+    await tx.execute(sql`${base}
+      select * from candidates
+      where "inAudience" and cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
+      order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id
+      limit ${options.limit}::int`),
+  );
+  const [counts] = rowsOf<{ fitting: number; unmetNeed: number; askedTooOften: number }>(
+    await tx.execute(sql`${base}
+      select
+        (count(*) filter (where cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int))::int as fitting,
+        (count(*) filter (where cardinality("unmetNeeds") > 0))::int as "unmetNeed",
+        (count(*) filter (where "recentInvitations" >= ${limit}::int))::int as "askedTooOften"
+      from candidates where "inAudience"`),
+  );
+  return {
+    matches,
+    fitting: counts?.fitting ?? 0,
+    leftOut: { unmetNeed: counts?.unmetNeed ?? 0, askedTooOften: counts?.askedTooOften ?? 0 },
+  };
+}
+
+/** Whether a match can be emailed: their own address, and consent to email. */
+export const mayEmail = (row: MatchRow) =>
+  Boolean(row.email) && row.consents.includes('contact_email') && !row.contactViaSupporter;
+
+/**
+ * Emails everyone who fits and consented to email, one message each, in the
+ * caller's transaction, recorded as one audit entry. Returns how many.
+ */
+export async function emailMatches(
+  tx: Queryable,
+  actor: Actor,
+  opportunity: { id: string; title: string; closesOn: string | null },
+  options: MatchOptions & { organisation: string; baseUrl: string },
+): Promise<number> {
+  const { matches } = await matchPeople(tx, opportunity.id, options);
+  const recipients = matches.filter(mayEmail);
+  for (const person of recipients) {
+    const language: Language = isLanguage(person.language) ? person.language : 'en';
+    const tr = translator(language);
+    await queueMail(tx, {
+      to: person.email!,
+      template: 'opportunity-match',
+      language,
+      vars: { organisation: options.organisation, opportunity: opportunity.title },
+      link: `${options.baseUrl}/opportunities/${opportunity.id}`,
+      ...(opportunity.closesOn
+        ? {
+            extraParagraphs: [
+              tr.text('matching.mailCloses', {
+                date: formatDate(opportunity.closesOn, language, false),
+              }),
+            ],
+          }
+        : {}),
+    });
+  }
+  await audit(tx, actor, {
+    action: 'email-matches',
+    entity: 'opportunity',
+    entityId: opportunity.id,
+    after: { sent: recipients.length, personIds: recipients.map((p) => p.id) },
+  });
+  return recipients.length;
+}

@@ -1,0 +1,946 @@
+import { formList } from '../../platform/views/forms.ts';
+import { UUID } from '../../platform/http/params.ts';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { audit, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { allowUse } from '../identity/index.ts';
+import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
+import {
+  checkContact,
+  createPerson,
+  dateFromParts,
+  recordConsents,
+  tidy,
+  validIsoDate,
+  type ConsentChange,
+} from '../people/index.ts';
+import { checkPlainEnglish, type Finding, type PlainEnglishOptions } from './plain-english.ts';
+import { opportunities, signUps, type OpportunityRow } from './tables.ts';
+
+/**
+ * Opportunities (calls for people, attached to an initiative), their
+ * publication behind the plain-English check, sign-ups from people without
+ * an account, and staff decisions on them (issue 5 §3–4). The initiative's
+ * title, status and purpose statement are read from its table, never written.
+ */
+
+registerMailTemplate('sign-up-accepted', { paragraphs: ['intro', 'next'], action: 'action' });
+registerMailTemplate('sign-up-declined', { paragraphs: ['intro'], action: 'action' });
+
+export type Body = Record<string, unknown>;
+export type FormValues = Record<string, string | string[]>;
+
+/** A problem with a form field: the field's id and the i18n key that says how to fix it. */
+export interface FieldProblem {
+  field: string;
+  key: string;
+}
+
+export const OPPORTUNITY_STATUSES = ['draft', 'published', 'closed'] as const;
+export const SIGN_UP_STATUSES = ['new', 'shortlisted', 'accepted', 'declined'] as const;
+export type Decision = 'shortlisted' | 'accepted' | 'declined';
+
+/** Limits that keep automated sign-ups out without a CAPTCHA; tests and benchmarks may raise them. */
+/** Sets the limits from the configuration (SIGNUP_LIMIT_PER_ADDRESS, SIGNUP_LIMIT_PER_OPPORTUNITY). */
+export function configureSignUpLimits(limits: {
+  perAddress: number;
+  perOpportunityPerHour: number;
+}) {
+  SIGN_UP_LIMITS.perAddress = limits.perAddress;
+  SIGN_UP_LIMITS.perOpportunityPerHour = limits.perOpportunityPerHour;
+}
+
+export const SIGN_UP_LIMITS = {
+  /** Sign-ups from one address … */
+  perAddress: 10,
+  /** … in this many minutes. */
+  perAddressMinutes: 60,
+  /** Sign-ups to one opportunity, from anywhere, in the last hour. */
+  perOpportunityPerHour: 300,
+};
+
+// ---------------------------------------------------------------- form helpers
+
+/** Text typed into a textarea: trimmed, line breaks kept, blank runs shortened. */
+export function longText(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+const only = (values: string[], allowed: Iterable<string>) => {
+  const set = new Set(allowed);
+  return [...new Set(values.filter((v) => set.has(v)))];
+};
+
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && UUID.test(value);
+
+// ---------------------------------------------------------------- the opportunity form
+
+export interface OpportunityInput {
+  initiativeId: string;
+  title: string;
+  /** What is involved. */
+  description: string;
+  timeAsked?: string | null;
+  whenWhere?: string | null;
+  online?: boolean;
+  /** Access need codes the opportunity can meet. */
+  accessProvisions?: string[];
+  rewardOffered?: string | null;
+  expensesOffered?: boolean;
+  whoCanApply?: string | null;
+  /** YYYY-MM-DD */
+  closesOn?: string | null;
+  /** Interest codes. */
+  interests?: string[];
+}
+
+const TEXT_LIMIT = 2000;
+const TITLE_LIMIT = 150;
+
+/** The form's values for an existing opportunity. */
+export function valuesFromOpportunity(row: OpportunityRow): FormValues {
+  const [year = '', month = '', day = ''] = (row.closesOn ?? '').split('-');
+  return {
+    initiativeId: row.initiativeId,
+    title: row.title,
+    description: row.description,
+    timeAsked: row.timeAsked ?? '',
+    whenWhere: row.whenWhere ?? '',
+    online: row.online ? 'yes' : '',
+    accessProvisions: row.accessProvisions,
+    rewardOffered: row.rewardOffered ?? '',
+    expensesOffered: row.expensesOffered ? 'yes' : 'no',
+    whoCanApply: row.whoCanApply ?? '',
+    'closesOn-day': day ? String(Number(day)) : '',
+    'closesOn-month': month ? String(Number(month)) : '',
+    'closesOn-year': year,
+    interests: row.interests,
+  };
+}
+
+/**
+ * Reads the opportunity form: the input to save, the values to show again,
+ * and each problem with its field. A closing date must be a real day and,
+ * when it is set or changed, not in the past.
+ */
+export function readOpportunityForm(
+  body: Body,
+  context: {
+    initiativeIds: Set<string>;
+    interests: Set<string>;
+    today: string;
+    previousClosesOn?: string | null;
+  },
+): { values: FormValues; input: OpportunityInput; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const text = (name: string) => longText(body[name]);
+  const values: FormValues = {
+    initiativeId: tidy(body.initiativeId),
+    title: tidy(body.title),
+    description: text('description'),
+    timeAsked: text('timeAsked'),
+    whenWhere: text('whenWhere'),
+    online: body.online === 'yes' ? 'yes' : '',
+    accessProvisions: only(formList(body['accessProvisions']), ACCESS_NEEDS),
+    rewardOffered: text('rewardOffered'),
+    expensesOffered: body.expensesOffered === 'no' ? 'no' : 'yes',
+    whoCanApply: text('whoCanApply'),
+    'closesOn-day': tidy(body['closesOn-day']),
+    'closesOn-month': tidy(body['closesOn-month']),
+    'closesOn-year': tidy(body['closesOn-year']),
+    interests: only(formList(body['interests']), context.interests),
+  };
+  const v = (name: string) => values[name] as string;
+
+  if (!context.initiativeIds.has(v('initiativeId')))
+    problems.push({ field: 'initiativeId', key: 'opportunities.errors.initiative' });
+  if (!v('title')) problems.push({ field: 'title', key: 'opportunities.errors.title' });
+  else if (v('title').length > TITLE_LIMIT)
+    problems.push({ field: 'title', key: 'opportunities.errors.titleLong' });
+  if (!v('description'))
+    problems.push({ field: 'description', key: 'opportunities.errors.description' });
+  for (const name of ['description', 'timeAsked', 'whenWhere', 'rewardOffered', 'whoCanApply'])
+    if (v(name).length > TEXT_LIMIT)
+      problems.push({ field: name, key: 'opportunities.errors.tooLong' });
+  if (!v('whenWhere') && values.online !== 'yes')
+    problems.push({ field: 'whenWhere', key: 'opportunities.errors.whenWhere' });
+
+  const closesOn = dateFromParts(
+    values['closesOn-day'],
+    values['closesOn-month'],
+    values['closesOn-year'],
+  );
+  if (closesOn && !validIsoDate(closesOn))
+    problems.push({ field: 'closesOn-day', key: 'opportunities.errors.closesOn' });
+  else if (closesOn && closesOn < context.today && closesOn !== context.previousClosesOn)
+    problems.push({ field: 'closesOn-day', key: 'opportunities.errors.closesOnPast' });
+
+  return {
+    values,
+    problems,
+    input: {
+      initiativeId: v('initiativeId'),
+      title: v('title'),
+      description: v('description'),
+      timeAsked: v('timeAsked') || null,
+      whenWhere: v('whenWhere') || null,
+      online: values.online === 'yes',
+      accessProvisions: values.accessProvisions as string[],
+      rewardOffered: v('rewardOffered') || null,
+      expensesOffered: values.expensesOffered === 'yes',
+      whoCanApply: v('whoCanApply') || null,
+      closesOn: closesOn && validIsoDate(closesOn) ? closesOn : null,
+      interests: values.interests as string[],
+    },
+  };
+}
+
+function columnsOf(input: OpportunityInput) {
+  return {
+    initiativeId: input.initiativeId,
+    title: input.title,
+    description: input.description,
+    timeAsked: input.timeAsked ?? null,
+    whenWhere: input.whenWhere ?? null,
+    online: input.online ?? false,
+    accessProvisions: only(input.accessProvisions ?? [], ACCESS_NEEDS),
+    rewardOffered: input.rewardOffered ?? null,
+    expensesOffered: input.expensesOffered ?? true,
+    whoCanApply: input.whoCanApply ?? null,
+    closesOn: input.closesOn ?? null,
+    interests: [...new Set(input.interests ?? [])],
+  };
+}
+
+// ---------------------------------------------------------------- changing opportunities
+
+/** Adds an opportunity as a draft, and records it. */
+export async function createOpportunity(
+  tx: Queryable,
+  actor: Actor,
+  input: OpportunityInput,
+): Promise<string> {
+  const [row] = await tx
+    .insert(opportunities)
+    .values({ ...columnsOf(input), organisationId: sql`app_organisation_id()` })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  await audit(tx, actor, {
+    action: 'create',
+    entity: 'opportunity',
+    entityId: row.id,
+    after: columnsOf(input),
+  });
+  return row.id;
+}
+
+/** Changes an opportunity, recording what changed; false when there is no such opportunity. */
+export async function updateOpportunity(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  input: OpportunityInput,
+): Promise<boolean> {
+  const [before] = await tx.select().from(opportunities).where(eq(opportunities.id, id));
+  if (!before) return false;
+  const next = columnsOf(input);
+  await tx
+    .update(opportunities)
+    .set({ ...next, updatedAt: new Date() })
+    .where(eq(opportunities.id, id));
+  const changedBefore: Record<string, unknown> = {};
+  const changedAfter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const old = before[key as keyof OpportunityRow];
+    if (JSON.stringify(old) !== JSON.stringify(value)) {
+      changedBefore[key] = old;
+      changedAfter[key] = value;
+    }
+  }
+  if (Object.keys(changedAfter).length > 0)
+    await audit(tx, actor, {
+      action: 'update',
+      entity: 'opportunity',
+      entityId: id,
+      before: changedBefore,
+      after: changedAfter,
+    });
+  return true;
+}
+
+/** The public text of an opportunity, field by field, in the order a reader meets it. */
+export function opportunityText(
+  row: Pick<
+    OpportunityRow,
+    'title' | 'description' | 'timeAsked' | 'whenWhere' | 'rewardOffered' | 'whoCanApply'
+  >,
+): Array<{ field: string; text: string }> {
+  return [
+    { field: 'title', text: row.title },
+    { field: 'description', text: row.description },
+    { field: 'timeAsked', text: row.timeAsked ?? '' },
+    { field: 'whenWhere', text: row.whenWhere ?? '' },
+    { field: 'rewardOffered', text: row.rewardOffered ?? '' },
+    { field: 'whoCanApply', text: row.whoCanApply ?? '' },
+  ];
+}
+
+/** An opportunity with its initiative's title, status and purpose statement: one query. */
+export interface OpportunityWithInitiative extends OpportunityRow {
+  initiative: {
+    id: string;
+    title: string;
+    summary: string;
+    status: string;
+    canChange: string | null;
+    fixed: string | null;
+    decider: string | null;
+    feedback: string | null;
+  };
+}
+
+export async function opportunityWithInitiative(
+  tx: Queryable,
+  id: string,
+): Promise<OpportunityWithInitiative | null> {
+  if (!isUuid(id)) return null;
+  const [row] = rowsOf<OpportunityRow & { initiative: OpportunityWithInitiative['initiative'] }>(
+    await tx.execute(sql`
+      select o.organisation_id as "organisationId", o.id, o.initiative_id as "initiativeId",
+        o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
+        o.online, o.access_provisions as "accessProvisions", o.reward_offered as "rewardOffered",
+        o.expenses_offered as "expensesOffered", o.who_can_apply as "whoCanApply",
+        o.closes_on::text as "closesOn", o.interests, o.status,
+        o.published_at as "publishedAt", o.created_at as "createdAt", o.updated_at as "updatedAt",
+        json_build_object('id', i.id, 'title', i.title, 'summary', i.summary, 'status', i.status,
+          'canChange', i.can_change, 'fixed', i.fixed, 'decider', i.decider,
+          'feedback', i.feedback) as initiative
+      from opportunities o join initiatives i on i.id = o.initiative_id
+      where o.id = ${id}`),
+  );
+  return row ?? null;
+}
+
+const blank = (s: string | null | undefined) => !s || !s.trim();
+
+/** The parts of the initiative's purpose statement that are still empty. */
+export function missingPurpose(initiative: OpportunityWithInitiative['initiative']): string[] {
+  return (['canChange', 'fixed', 'decider', 'feedback'] as const).filter((part) =>
+    blank(initiative[part]),
+  );
+}
+
+/** Why an opportunity cannot be published yet, before any question of wording. */
+export function publishBlocker(
+  row: OpportunityWithInitiative,
+): 'initiativeNotActive' | 'noPurpose' | null {
+  if (row.initiative.status !== 'active') return 'initiativeNotActive';
+  if (missingPurpose(row.initiative).length > 0) return 'noPurpose';
+  return null;
+}
+
+export type PublishResult =
+  | { published: true }
+  | { published: false; reason: 'notFound' }
+  | {
+      published: false;
+      reason: 'initiativeNotActive' | 'noPurpose';
+      initiativeTitle: string;
+      missing: string[];
+    }
+  | { published: false; reason: 'findings'; findings: Finding[] };
+
+/**
+ * Publishes an opportunity. Refused while its initiative is not active or has
+ * no purpose statement; the plain-English check runs first, and its findings
+ * hold publication back until the author confirms they have seen them.
+ */
+export async function publishOpportunity(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  options: { confirmFindings: boolean; plainEnglish?: PlainEnglishOptions },
+): Promise<PublishResult> {
+  const row = await opportunityWithInitiative(tx, id);
+  if (!row) return { published: false, reason: 'notFound' };
+  const blocker = publishBlocker(row);
+  if (blocker)
+    return {
+      published: false,
+      reason: blocker,
+      initiativeTitle: row.initiative.title,
+      missing: missingPurpose(row.initiative),
+    };
+  const { findings } = checkPlainEnglish(opportunityText(row), options.plainEnglish);
+  if (findings.length > 0 && !options.confirmFindings)
+    return { published: false, reason: 'findings', findings };
+  if (row.status === 'published') return { published: true };
+  await tx
+    .update(opportunities)
+    .set({ status: 'published', publishedAt: new Date(), updatedAt: new Date() })
+    .where(eq(opportunities.id, id));
+  await audit(tx, actor, {
+    action: 'publish',
+    entity: 'opportunity',
+    entityId: id,
+    before: { status: row.status },
+    after: {
+      status: 'published',
+      plainEnglishFindings: findings.length,
+      findingsConfirmed: findings.length > 0,
+    },
+  });
+  return { published: true };
+}
+
+/** Takes an opportunity off the public pages; its sign-ups stay. */
+export async function closeOpportunity(tx: Queryable, actor: Actor, id: string): Promise<boolean> {
+  const [before] = await tx
+    .select({ status: opportunities.status })
+    .from(opportunities)
+    .where(eq(opportunities.id, id));
+  if (!before) return false;
+  if (before.status === 'closed') return true;
+  await tx
+    .update(opportunities)
+    .set({ status: 'closed', updatedAt: new Date() })
+    .where(eq(opportunities.id, id));
+  await audit(tx, actor, {
+    action: 'close',
+    entity: 'opportunity',
+    entityId: id,
+    before,
+    after: { status: 'closed' },
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------- staff lists
+
+export interface StaffOpportunityRow {
+  id: string;
+  title: string;
+  status: string;
+  closesOn: string | null;
+  publishedAt: Date | null;
+  initiativeId: string;
+  initiativeTitle: string;
+  signUps: number;
+  newSignUps: number;
+  acceptedSignUps: number;
+}
+
+/** Every opportunity with its sign-up counts, in one query however many there are. */
+export async function listStaffOpportunities(
+  tx: Queryable,
+  filter: { status?: string; initiativeId?: string } = {},
+): Promise<StaffOpportunityRow[]> {
+  const where: SQL[] = [sql`true`];
+  if (filter.status && (OPPORTUNITY_STATUSES as readonly string[]).includes(filter.status))
+    where.push(sql`o.status = ${filter.status}`);
+  if (isUuid(filter.initiativeId)) where.push(sql`o.initiative_id = ${filter.initiativeId}`);
+  return rowsOf<StaffOpportunityRow>(
+    await tx.execute(sql`
+      select o.id, o.title, o.status, o.closes_on::text as "closesOn",
+        o.published_at as "publishedAt", i.id as "initiativeId", i.title as "initiativeTitle",
+        count(s.id)::int as "signUps",
+        (count(s.id) filter (where s.status = 'new'))::int as "newSignUps",
+        (count(s.id) filter (where s.status = 'accepted'))::int as "acceptedSignUps"
+      from opportunities o
+      join initiatives i on i.id = o.initiative_id
+      left join sign_ups s on s.opportunity_id = o.id
+      where ${sql.join(where, sql` and `)}
+      group by o.id, i.id
+      order by case o.status when 'published' then 0 when 'draft' then 1 else 2 end,
+        o.closes_on nulls last, o.title
+      limit 500`),
+  );
+}
+
+/** Initiatives an opportunity can be attached to: those not closed. */
+export async function initiativeChoices(
+  tx: Queryable,
+  alsoId?: string | null,
+): Promise<Array<{ id: string; title: string; status: string }>> {
+  return rowsOf(
+    await tx.execute(sql`
+      select id, title, status from initiatives
+      where status <> 'closed' ${isUuid(alsoId) ? sql`or id = ${alsoId}` : sql``}
+      order by title`),
+  );
+}
+
+export interface SignUpRow {
+  id: string;
+  status: string;
+  takePart: string | null;
+  message: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+  personId: string | null;
+  reference: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  town: string | null;
+  postcode: string | null;
+  channel: string | null;
+  needs: string[] | null;
+  needsNote: string | null;
+  erased: boolean;
+  /** Another record that may be the same person, while staff have not decided. */
+  duplicateOf: string | null;
+}
+
+/** The sign-ups to an opportunity with each person's contact details and needs: one query. */
+export async function signUpsOf(tx: Queryable, opportunityId: string): Promise<SignUpRow[]> {
+  return rowsOf<SignUpRow>(
+    await tx.execute(sql`
+      select s.id, s.status, s.take_part as "takePart", s.message,
+        s.created_at as "createdAt", s.decided_at as "decidedAt",
+        p.id as "personId", p.reference, p.first_name as "firstName", p.last_name as "lastName",
+        p.email, p.phone, p.address_line_1 as "addressLine1", p.address_line_2 as "addressLine2",
+        p.town, p.postcode, p.preferred_channels[1] as channel, p.needs, p.needs_note as "needsNote",
+        coalesce(p.erased_at is not null, true) as erased,
+        (select case when d.person_id = p.id then d.other_id else d.person_id end
+           from possible_duplicates d
+           where d.status = 'open' and (d.person_id = p.id or d.other_id = p.id)
+           order by case d.reason when 'same_email' then 0 when 'same_phone' then 1 else 2 end,
+             d.created_at
+           limit 1) as "duplicateOf"
+      from sign_ups s
+      left join people p on p.id = s.person_id
+      where s.opportunity_id = ${opportunityId}
+      order by s.created_at, s.id`),
+  );
+}
+
+/** How a decision reaches the person: by email, or staff phone or write (the "to contact" list). */
+export function decisionChannel(
+  row: Pick<SignUpRow, 'channel' | 'email' | 'phone' | 'addressLine1'>,
+): 'email' | 'phone' | 'letter' | null {
+  if (row.channel === 'email' && row.email) return 'email';
+  if ((row.channel === 'phone' || row.channel === 'sms') && row.phone) return 'phone';
+  if (row.channel === 'letter' && row.addressLine1) return 'letter';
+  if (row.email) return 'email';
+  if (row.phone) return 'phone';
+  if (row.addressLine1) return 'letter';
+  return null;
+}
+
+// ---------------------------------------------------------------- decisions
+
+export interface DecisionContext {
+  organisation: string;
+  /** Where links in the message point, e.g. request.publicBaseUrl. */
+  baseUrl: string;
+}
+
+export type DecisionResult =
+  { done: false } | { done: true; mailed: boolean; channel: 'email' | 'phone' | 'letter' | null };
+
+/**
+ * Shortlists, accepts or declines a sign-up. An accepted or declined person
+ * hears back by their chosen channel: an email goes out at once; a phone call
+ * or a letter is left on the opportunity's "to contact" list for staff.
+ */
+export async function decideSignUp(
+  tx: Queryable,
+  actor: Actor,
+  opportunityId: string,
+  signUpId: string,
+  decision: Decision,
+  options: DecisionContext & { message?: string | null },
+): Promise<DecisionResult> {
+  const [row] = rowsOf<
+    SignUpRow & { opportunityTitle: string; language: string; noContact: boolean }
+  >(
+    await tx.execute(sql`
+      select s.id, s.status, s.message, p.id as "personId", p.email, p.phone,
+        p.address_line_1 as "addressLine1", p.preferred_channels[1] as channel,
+        coalesce(p.language, 'en') as language,
+        coalesce(p.erased_at is not null or p.do_not_contact, true) as "noContact",
+        o.title as "opportunityTitle"
+      from sign_ups s
+      join opportunities o on o.id = s.opportunity_id
+      left join people p on p.id = s.person_id
+      where s.id = ${signUpId} and s.opportunity_id = ${opportunityId}`),
+  );
+  if (!row) return { done: false };
+  const message = decision === 'declined' ? (options.message ?? '').trim() || null : null;
+  const channel = row.noContact ? null : decisionChannel(row);
+  if (row.status === decision && row.message === message)
+    return { done: true, mailed: false, channel };
+  await tx
+    .update(signUps)
+    .set({ status: decision, message, decidedAt: new Date() })
+    .where(eq(signUps.id, signUpId));
+  if (row.personId)
+    await audit(tx, actor, {
+      action: `sign-up-${decision}`,
+      entity: 'person',
+      entityId: row.personId,
+      before: { status: row.status },
+      after: { status: decision, opportunityId, signUpId, message },
+    });
+  let mailed = false;
+  if (decision !== 'shortlisted' && channel === 'email' && row.email) {
+    const language: Language = isLanguage(row.language) ? row.language : 'en';
+    const vars = { organisation: options.organisation, opportunity: row.opportunityTitle };
+    await queueMail(tx, {
+      to: row.email,
+      template: decision === 'accepted' ? 'sign-up-accepted' : 'sign-up-declined',
+      language,
+      // A decline carries the kind message staff wrote, as its first paragraph.
+      vars: {
+        ...vars,
+        message: message ?? translator(language).text('opportunities.decline.defaultMessage', vars),
+      },
+      link:
+        decision === 'accepted'
+          ? `${options.baseUrl}/opportunities/${opportunityId}`
+          : `${options.baseUrl}/opportunities`,
+    });
+    mailed = true;
+  }
+  return { done: true, mailed, channel };
+}
+
+// ---------------------------------------------------------------- the public side
+
+export interface PublicFilter {
+  interest: string;
+  /** '', 'online' or 'in_person' */
+  mode: string;
+  need: string;
+}
+
+export function parsePublicFilter(query: Record<string, unknown>): PublicFilter {
+  const get = (name: string) => (typeof query[name] === 'string' ? tidy(query[name]) : '');
+  const mode = get('mode');
+  const need = get('need');
+  return {
+    interest: get('interest').slice(0, 60),
+    mode: mode === 'online' || mode === 'in_person' ? mode : '',
+    need: (ACCESS_NEEDS as readonly string[]).includes(need) ? need : '',
+  };
+}
+
+export interface PublicOpportunityRow {
+  id: string;
+  title: string;
+  description: string;
+  timeAsked: string | null;
+  whenWhere: string | null;
+  online: boolean;
+  closesOn: string | null;
+  interests: string[];
+  accessProvisions: string[];
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/** Whether the public may see it and sign up: published, not past its closing date, initiative active. */
+const openToPublic = (today: string) =>
+  sql`o.status = 'published' and (o.closes_on is null or o.closes_on >= ${today}::date) and i.status = 'active'`;
+
+/** Published opportunities that have not closed, filtered: one query. */
+export async function publicOpportunities(
+  tx: Queryable,
+  filter: PublicFilter,
+  today: string,
+  limit = 200,
+): Promise<PublicOpportunityRow[]> {
+  const where: SQL[] = [openToPublic(today)];
+  if (filter.interest) where.push(sql`${filter.interest} = any(o.interests)`);
+  if (filter.mode === 'online') where.push(sql`o.online`);
+  if (filter.mode === 'in_person') where.push(sql`not o.online`);
+  if (filter.need) where.push(sql`${filter.need} = any(o.access_provisions)`);
+  return rowsOf<PublicOpportunityRow>(
+    await tx.execute(sql`
+      select o.id, o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
+        o.online, o.closes_on::text as "closesOn", o.interests,
+        o.access_provisions as "accessProvisions", o.published_at as "publishedAt",
+        o.updated_at as "updatedAt"
+      from opportunities o join initiatives i on i.id = o.initiative_id
+      where ${sql.join(where, sql` and `)}
+      order by o.closes_on nulls last, o.title
+      limit ${limit}`),
+  );
+}
+
+/**
+ * An opportunity as the public sees it: 'open' to sign up, 'closed' (it was
+ * published but has closed), or null when the public may not see it at all.
+ */
+export async function publicOpportunity(
+  tx: Queryable,
+  id: string,
+  today: string,
+): Promise<{ row: OpportunityWithInitiative; open: boolean } | null> {
+  const row = await opportunityWithInitiative(tx, id);
+  if (!row || !row.publishedAt || row.status === 'draft') return null;
+  const open =
+    row.status === 'published' &&
+    (!row.closesOn || row.closesOn >= today) &&
+    row.initiative.status === 'active';
+  return { row, open };
+}
+
+// ---------------------------------------------------------------- the Atom feed
+
+const XML_UNSAFE = /[&<>"']/g;
+// Characters XML 1.0 does not allow at all.
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** Text made safe for XML content and attribute values. */
+export function xmlEscape(value: string): string {
+  return value.replace(XML_INVALID, '').replace(XML_UNSAFE, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const iso = (value: Date | string | null | undefined) =>
+  value ? new Date(value).toISOString() : new Date(0).toISOString();
+
+/** An Atom 1.0 feed (RFC 4287) of the open opportunities. */
+export function atomFeed(options: {
+  baseUrl: string;
+  title: string;
+  author: string;
+  language: string;
+  entries: Array<Pick<PublicOpportunityRow, 'id' | 'title' | 'description' | 'updatedAt'>>;
+}): string {
+  const { baseUrl, entries } = options;
+  const updated = entries.reduce(
+    (latest, e) => (iso(e.updatedAt) > latest ? iso(e.updatedAt) : latest),
+    new Date(0).toISOString(),
+  );
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlEscape(options.language)}">`,
+    `  <id>${xmlEscape(`${baseUrl}/opportunities`)}</id>`,
+    `  <title>${xmlEscape(options.title)}</title>`,
+    `  <updated>${updated}</updated>`,
+    `  <link rel="self" type="application/atom+xml" href="${xmlEscape(`${baseUrl}/opportunities.atom`)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${xmlEscape(`${baseUrl}/opportunities`)}"/>`,
+    `  <author><name>${xmlEscape(options.author)}</name></author>`,
+  ];
+  for (const entry of entries) {
+    const link = `${baseUrl}/opportunities/${entry.id}`;
+    lines.push(
+      '  <entry>',
+      `    <id>urn:uuid:${xmlEscape(entry.id)}</id>`,
+      `    <title>${xmlEscape(entry.title)}</title>`,
+      `    <updated>${iso(entry.updatedAt)}</updated>`,
+      `    <link rel="alternate" type="text/html" href="${xmlEscape(link)}"/>`,
+      `    <summary type="text">${xmlEscape(entry.description)}</summary>`,
+      '  </entry>',
+    );
+  }
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- sign-up
+
+export interface SignUpForm {
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  town: string | null;
+  postcode: string | null;
+  /** email, sms, phone or letter */
+  channel: string;
+  takePart: string | null;
+  needs: string[];
+  needsNote: string | null;
+  /** To be contacted by the chosen channel about other ways to get involved. */
+  consentContact: boolean;
+}
+
+/** The field a person fills in only if they are a program: see the sign-up form. */
+export const HONEYPOT_FIELD = 'website';
+
+/**
+ * Reads the sign-up form. Whoever signs up gives a first name, a way to reach
+ * them that fits the channel they choose, and agrees to be on the register.
+ */
+export function readSignUpForm(body: Body): {
+  values: FormValues;
+  form: SignUpForm;
+  problems: FieldProblem[];
+  honeypot: boolean;
+} {
+  const problems: FieldProblem[] = [];
+  const values: FormValues = {
+    firstName: tidy(body.firstName),
+    lastName: tidy(body.lastName),
+    email: tidy(body.email),
+    phone: tidy(body.phone),
+    addressLine1: tidy(body.addressLine1),
+    addressLine2: tidy(body.addressLine2),
+    town: tidy(body.town),
+    postcode: tidy(body.postcode),
+    channel: (CHANNELS as readonly string[]).includes(tidy(body.channel)) ? tidy(body.channel) : '',
+    takePart: longText(body.takePart),
+    needs: only(formList(body['needs']), ACCESS_NEEDS),
+    needsNote: longText(body.needsNote),
+    consentRegister: body.consentRegister === 'yes' ? 'yes' : '',
+    consentContact: body.consentContact === 'yes' ? 'yes' : '',
+  };
+  const v = (name: string) => values[name] as string;
+  const honeypot = tidy(body[HONEYPOT_FIELD]) !== '';
+
+  if (!v('firstName'))
+    problems.push({ field: 'firstName', key: 'publicOpportunities.errors.firstName' });
+  for (const name of ['firstName', 'lastName', 'addressLine1', 'addressLine2', 'town'])
+    if (v(name).length > 100)
+      problems.push({ field: name, key: 'publicOpportunities.errors.tooLong' });
+  for (const name of ['takePart', 'needsNote'])
+    if (v(name).length > TEXT_LIMIT)
+      problems.push({ field: name, key: 'publicOpportunities.errors.tooLongText' });
+
+  const contactProblems: Array<{ field: string; key: string }> = [];
+  const contact = checkContact(
+    { email: v('email'), phone: v('phone'), postcode: v('postcode') },
+    '9999-12-31',
+    contactProblems,
+  );
+  for (const p of contactProblems)
+    problems.push({ field: p.field, key: `publicOpportunities.errors.${p.key}` });
+
+  const hasEmail = Boolean(contact.email);
+  const hasPhone = Boolean(contact.phone);
+  if (!v('email') && !v('phone') && !v('addressLine1') && !v('postcode'))
+    problems.push({ field: 'email', key: 'publicOpportunities.errors.contact' });
+  else if (v('addressLine1') && !v('postcode'))
+    problems.push({ field: 'postcode', key: 'publicOpportunities.errors.postcodeNeeded' });
+  else if (!v('addressLine1') && v('postcode') && !hasEmail && !hasPhone)
+    problems.push({ field: 'addressLine1', key: 'publicOpportunities.errors.addressNeeded' });
+
+  const channel = v('channel');
+  if (!channel) problems.push({ field: 'channel', key: 'publicOpportunities.errors.channel' });
+  else if (channel === 'email' && !v('email'))
+    problems.push({ field: 'email', key: 'publicOpportunities.errors.channelEmail' });
+  else if ((channel === 'phone' || channel === 'sms') && !v('phone'))
+    problems.push({ field: 'phone', key: 'publicOpportunities.errors.channelPhone' });
+  else if (channel === 'letter' && !v('addressLine1'))
+    problems.push({ field: 'addressLine1', key: 'publicOpportunities.errors.channelLetter' });
+
+  if (values.consentRegister !== 'yes')
+    problems.push({ field: 'consentRegister', key: 'publicOpportunities.errors.consentRegister' });
+
+  return {
+    values,
+    honeypot,
+    problems,
+    form: {
+      firstName: v('firstName'),
+      lastName: v('lastName'),
+      email: contact.email,
+      phone: contact.phone,
+      addressLine1: v('addressLine1') || null,
+      addressLine2: v('addressLine2') || null,
+      town: v('town') || null,
+      postcode: contact.postcode,
+      channel,
+      takePart: v('takePart') || null,
+      needs: values.needs as string[],
+      needsNote: v('needsNote') || null,
+      consentContact: values.consentContact === 'yes',
+    },
+  };
+}
+
+/**
+ * Whether one more sign-up may be taken: from this address (counted in the
+ * same table as sign-in back-off, so it holds across servers) and to this
+ * opportunity in the last hour.
+ */
+export async function signUpAllowed(
+  tx: Queryable,
+  opportunityId: string,
+  address: string,
+): Promise<boolean> {
+  const [recent] = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      select count(*)::int as n from sign_ups
+      where opportunity_id = ${opportunityId} and created_at > now() - interval '1 hour'`),
+  );
+  if ((recent?.n ?? 0) >= SIGN_UP_LIMITS.perOpportunityPerHour) return false;
+  return allowUse(
+    tx,
+    `sign-up:${address}`,
+    SIGN_UP_LIMITS.perAddress,
+    SIGN_UP_LIMITS.perAddressMinutes,
+  );
+}
+
+/**
+ * Records a sign-up. It never changes anyone already on the register: it adds
+ * a new person (a customer, from a sign-up, with a reference of their own),
+ * records the consents they gave, and flags likely matches for staff to
+ * confirm or merge.
+ */
+export async function recordSignUp(
+  tx: Queryable,
+  actor: Actor,
+  opportunityId: string,
+  form: SignUpForm,
+  language: Language,
+): Promise<{ signUpId: string; personId: string; duplicates: number }> {
+  const person = await createPerson(tx, actor, {
+    firstName: form.firstName,
+    lastName: form.lastName,
+    kinds: ['customer'],
+    email: form.email,
+    phone: form.phone,
+    addressLine1: form.addressLine1,
+    addressLine2: form.addressLine2,
+    town: form.town,
+    postcode: form.postcode,
+    language,
+    preferredChannels: [form.channel],
+    needs: form.needs,
+    needsNote: form.needsNote,
+    source: 'signup',
+  });
+  const consents: ConsentChange[] = [{ purpose: 'register', status: 'given', method: 'online' }];
+  if (form.consentContact)
+    consents.push({
+      purpose: `contact_${form.channel}` as ConsentChange['purpose'],
+      status: 'given',
+      method: 'online',
+    });
+  await recordConsents(tx, actor, person.id, consents);
+  const [row] = await tx
+    .insert(signUps)
+    .values({
+      organisationId: sql`app_organisation_id()`,
+      opportunityId,
+      personId: person.id,
+      takePart: form.takePart,
+    })
+    .returning({ id: signUps.id });
+  await audit(tx, actor, {
+    action: 'sign-up',
+    entity: 'person',
+    entityId: person.id,
+    after: { opportunityId, signUpId: row!.id, takePart: form.takePart },
+  });
+  return { signUpId: row!.id, personId: person.id, duplicates: person.duplicates };
+}

@@ -1,0 +1,162 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import { PUBLIC_ROUTE } from '../../../platform/auth/index.ts';
+import { todayInLondon } from '../../../platform/calendar/index.ts';
+import { notFound } from '../../../platform/http/params.ts';
+import { translator } from '../../../platform/i18n/index.ts';
+import { organisationName } from '../../../platform/tenancy/index.ts';
+import type { FormErrors } from '../../../platform/views/forms.ts';
+import { actorOf } from '../../identity/index.ts';
+import { ACCESS_NEEDS, CHANNELS } from '../../people/index.ts';
+import { loadOptions } from '../../people/index.ts';
+import {
+  HONEYPOT_FIELD,
+  atomFeed,
+  isUuid,
+  parsePublicFilter,
+  publicOpportunities,
+  publicOpportunity,
+  readSignUpForm,
+  recordSignUp,
+  signUpAllowed,
+  type Body,
+  type FormValues,
+  type OpportunityWithInitiative,
+} from '../opportunities.ts';
+import { labelsOf, toErrors } from './opportunities.ts';
+
+function idOf(request: FastifyRequest): string {
+  const id = (request.params as Record<string, string>).id ?? '';
+  if (!isUuid(id)) throw notFound();
+  return id;
+}
+
+/** An opportunity the public may see, or a 404 (unknown, or never published). */
+async function findPublic(request: FastifyRequest) {
+  const id = idOf(request);
+  const found = await request.db((tx) => publicOpportunity(tx, id, todayInLondon()));
+  if (!found) throw notFound();
+  return found;
+}
+
+/** The kind page for an opportunity that has closed: never a form. */
+function closedPage(reply: FastifyReply, opportunity: OpportunityWithInitiative) {
+  return reply.page('participation/views/public/closed.njk', { opportunity });
+}
+
+function renderSignUp(
+  reply: FastifyReply,
+  opportunity: OpportunityWithInitiative,
+  values: FormValues,
+  errors: FormErrors | null,
+) {
+  return reply.page('participation/views/public/sign-up.njk', {
+    opportunity,
+    values,
+    errorList: errors?.errorList,
+    errors: errors?.errors ?? {},
+    needs: ACCESS_NEEDS,
+    channels: CHANNELS,
+    honeypot: HONEYPOT_FIELD,
+  });
+}
+
+/** The public side: /opportunities, the Atom feed, posters and sign-up (issue 5 §3–4). */
+export const publicRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/opportunities', PUBLIC_ROUTE, async (request, reply) => {
+    const filter = parsePublicFilter(request.query as Record<string, unknown>);
+    const data = await request.db(async (tx) => ({
+      rows: await publicOpportunities(tx, filter, todayInLondon()),
+      options: await loadOptions(tx),
+    }));
+    return reply.page('participation/views/public/list.njk', {
+      rows: data.rows,
+      filter,
+      filtered: Boolean(filter.interest || filter.mode || filter.need),
+      interests: data.options.interest.filter((o) => !o.retired),
+      interestLabels: labelsOf(data.options, 'interest', request.language),
+      needs: ACCESS_NEEDS,
+    });
+  });
+
+  app.get('/opportunities.atom', PUBLIC_ROUTE, async (request, reply) => {
+    const rows = await request.db((tx) =>
+      publicOpportunities(tx, { interest: '', mode: '', need: '' }, todayInLondon(), 100),
+    );
+    const tr = translator(request.language);
+    const name = organisationName(request.organisation, request.language);
+    return reply.header('content-type', 'application/atom+xml; charset=utf-8').send(
+      atomFeed({
+        baseUrl: request.publicBaseUrl,
+        title: tr.text('publicOpportunities.feed.title', { organisation: name }),
+        author: name,
+        language: request.language,
+        entries: rows,
+      }),
+    );
+  });
+
+  app.get('/opportunities/:id', PUBLIC_ROUTE, async (request, reply) => {
+    const { row, open } = await findPublic(request);
+    if (!open) return closedPage(reply, row);
+    return reply.page('participation/views/public/show.njk', { opportunity: row });
+  });
+
+  app.get('/opportunities/:id/poster', PUBLIC_ROUTE, async (request, reply) => {
+    const { row, open } = await findPublic(request);
+    if (!open) return closedPage(reply, row);
+    const url = `${request.publicBaseUrl}/opportunities/${row.id}`;
+    const tr = translator(request.language);
+    const label = tr
+      .text('publicOpportunities.poster.qrLabel', { url })
+      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    // The QR code as inline SVG: it prints sharp at any size and needs no file.
+    const svg = (
+      await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+    ).replace('<svg ', `<svg role="img" aria-label="${label}" focusable="false" `);
+    return reply.page('participation/views/public/poster.njk', {
+      opportunity: row,
+      url,
+      qrSvg: svg,
+    });
+  });
+
+  app.get('/opportunities/:id/sign-up', PUBLIC_ROUTE, async (request, reply) => {
+    const { row, open } = await findPublic(request);
+    if (!open) return closedPage(reply, row);
+    return renderSignUp(reply, row, {}, null);
+  });
+
+  app.post('/opportunities/:id/sign-up', PUBLIC_ROUTE, async (request, reply) => {
+    const { row, open } = await findPublic(request);
+    if (!open) return closedPage(reply, row);
+    const body = (request.body ?? {}) as Body;
+    const { values, form, problems, honeypot } = readSignUpForm(body);
+    const done = `/opportunities/${row.id}/sign-up/done`;
+    // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
+    if (honeypot) return reply.redirect(done, 303);
+    if (problems.length > 0)
+      return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
+    const outcome = await request.db(async (tx) => {
+      if (!(await signUpAllowed(tx, row.id, request.ip))) return null;
+      return recordSignUp(tx, actorOf(request), row.id, form, request.language);
+    });
+    if (!outcome) {
+      const tr = translator(request.language);
+      return renderSignUp(reply.code(429), row, values, {
+        errorList: [{ text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' }],
+        errors: {},
+      });
+    }
+    return reply.redirect(`${done}?by=${form.channel}`, 303);
+  });
+
+  app.get('/opportunities/:id/sign-up/done', PUBLIC_ROUTE, async (request, reply) => {
+    const { row } = await findPublic(request);
+    const by = (request.query as Record<string, unknown>).by;
+    return reply.page('participation/views/public/done.njk', {
+      opportunity: row,
+      channel: (CHANNELS as readonly unknown[]).includes(by) ? by : null,
+    });
+  });
+};

@@ -1,0 +1,238 @@
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import { bytea, textArray } from '../../platform/db/types.ts';
+import { initiatives } from '../initiatives/tables.ts';
+import { people } from '../people/tables.ts';
+
+/** A call for people, attached to an initiative, published at /opportunities. */
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    initiativeId: uuid('initiative_id')
+      .notNull()
+      .references(() => initiatives.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    /** What is involved, in plain English. */
+    description: text('description').notNull().default(''),
+    /** The time asked for, e.g. "2 hours a month for 6 months". */
+    timeAsked: text('time_asked'),
+    /** When and where, in words; online when there is no place. */
+    whenWhere: text('when_where'),
+    online: boolean('online').notNull().default(false),
+    /** Access need codes the opportunity can meet (people/lists.ts ACCESS_NEEDS). */
+    accessProvisions: textArray('access_provisions'),
+    /** The reward and expenses offered, in words. */
+    rewardOffered: text('reward_offered'),
+    expensesOffered: boolean('expenses_offered').notNull().default(true),
+    /** Who can apply, in words, e.g. "Tenants of our supported housing". */
+    whoCanApply: text('who_can_apply'),
+    closesOn: date('closes_on', { mode: 'string' }),
+    /** Interests (register codes) the opportunity is about, for matching and mailing. */
+    interests: textArray('interests'),
+    /** draft, published, closed */
+    status: text('status').notNull().default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('opportunities_status_idx').on(t.organisationId, t.status, t.closesOn),
+    index('opportunities_initiative_idx').on(t.initiativeId),
+    tenantIsolation('opportunities'),
+  ],
+).enableRLS();
+
+/**
+ * A sign-up from someone without an account. It never changes an existing
+ * person: it makes a new record, and likely matches go to staff to merge.
+ */
+export const signUps = pgTable(
+  'sign_ups',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    opportunityId: uuid('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    /** How they would like to take part, in their words. */
+    takePart: text('take_part'),
+    /** new, shortlisted, accepted, declined */
+    status: text('status').notNull().default('new'),
+    /** The kind message sent with the decision. */
+    message: text('message'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('sign_ups_opportunity_idx').on(t.opportunityId),
+    index('sign_ups_person_idx').on(t.personId),
+    tenantIsolation('sign_ups'),
+  ],
+).enableRLS();
+
+/** Meetings, workshops, interview panels, audit visits, drop-ins, training sessions. */
+export const activities = pgTable(
+  'activities',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    initiativeId: uuid('initiative_id')
+      .notNull()
+      .references(() => initiatives.id, { onDelete: 'cascade' }),
+    /** Code from the activity_kind list. */
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    location: text('location'),
+    onlineLink: text('online_link'),
+    capacity: integer('capacity'),
+    /** planned, cancelled, held */
+    status: text('status').notNull().default('planned'),
+    remindersSentAt: timestamp('reminders_sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('activities_starts_idx').on(t.organisationId, t.startsAt),
+    index('activities_initiative_idx').on(t.initiativeId),
+    tenantIsolation('activities'),
+  ],
+).enableRLS();
+
+/** Who was invited to an activity, and their answer (by link, without signing in). */
+export const invitations = pgTable(
+  'invitations',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    activityId: uuid('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** sha256 of the RSVP link's token. */
+    tokenHash: text('token_hash').notNull(),
+    /** yes, no, or null while unanswered */
+    rsvp: text('rsvp'),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    invitedAt: timestamp('invited_at', { withTimezone: true }).notNull().defaultNow(),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('invitations_person_idx').on(t.activityId, t.personId),
+    uniqueIndex('invitations_token_idx').on(t.tokenHash),
+    index('invitations_recent_idx').on(t.personId, t.invitedAt),
+    tenantIsolation('invitations'),
+  ],
+).enableRLS();
+
+/** The attendance register: who came, in what role, and the hours that follow. */
+export const attendance = pgTable(
+  'attendance',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    activityId: uuid('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** attended, apologies, did_not_attend */
+    status: text('status').notNull(),
+    /** The person's role at it, e.g. chair, panel member, observer. */
+    role: text('role'),
+    hours: numeric('hours', { precision: 6, scale: 2, mode: 'number' }).notNull().default(0),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('attendance_person_idx').on(t.activityId, t.personId),
+    index('attendance_by_person_idx').on(t.personId),
+    tenantIsolation('attendance'),
+  ],
+).enableRLS();
+
+/** Rewards computed from attendance under the organisation's policy. */
+export const rewards = pgTable(
+  'rewards',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    activityId: uuid('activity_id').references(() => activities.id, { onDelete: 'set null' }),
+    amountPence: integer('amount_pence').notNull(),
+    /** payment, voucher, or declined (the person chose not to be paid) */
+    choice: text('choice').notNull().default('voucher'),
+    /** due, paid, declined */
+    status: text('status').notNull().default('due'),
+    /** The day it counts on, for weekly, monthly and tax-year totals. */
+    earnedOn: date('earned_on', { mode: 'string' }).notNull(),
+    paidOn: date('paid_on', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('rewards_activity_person_idx').on(t.activityId, t.personId),
+    index('rewards_person_idx').on(t.personId, t.earnedOn),
+    tenantIsolation('rewards'),
+  ],
+).enableRLS();
+
+/** Expense claims with receipts: travel, childcare, replacement care … */
+export const expenseClaims = pgTable(
+  'expense_claims',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    activityId: uuid('activity_id').references(() => activities.id, { onDelete: 'set null' }),
+    /** travel, childcare, replacement_care, other */
+    kind: text('kind').notNull(),
+    amountPence: integer('amount_pence').notNull(),
+    description: text('description'),
+    receipt: bytea('receipt'),
+    receiptType: text('receipt_type'),
+    receiptName: text('receipt_name'),
+    /** submitted, approved, rejected, paid */
+    status: text('status').notNull().default('submitted'),
+    incurredOn: date('incurred_on', { mode: 'string' }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    paidOn: date('paid_on', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('expense_claims_person_idx').on(t.personId), tenantIsolation('expense_claims')],
+).enableRLS();
+
+/** The reward budget for a financial year (starting 1 April of `year`). */
+export const rewardBudgets = pgTable(
+  'reward_budgets',
+  {
+    organisationId: organisationIdColumn(),
+    year: integer('year').notNull(),
+    amountPence: integer('amount_pence').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.year] }), tenantIsolation('reward_budgets')],
+).enableRLS();
+
+export type OpportunityRow = typeof opportunities.$inferSelect;
+export type ActivityRow = typeof activities.$inferSelect;

@@ -1,0 +1,486 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { rowsOf } from '../../platform/db/index.ts';
+import { queueMail } from '../../platform/mail/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
+import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
+import { TestClient } from '../../platform/testing/client.ts';
+import type { Organisation } from '../../platform/tenancy/index.ts';
+import { createUser } from '../identity/index.ts';
+import { addPeople, addServices } from './service.ts';
+import { fingerprint } from './rights.ts';
+
+let testDb: TestDatabase;
+let app: FastifyInstance;
+let org: Organisation;
+let lead: TestClient;
+let staff: TestClient;
+let serviceId: string;
+
+const q = <T = Record<string, unknown>>(text: ReturnType<typeof sql>) =>
+  testDb.database.withOrganisation(org.id, async (tx) => rowsOf<T>(await tx.execute(text)));
+
+before(async () => {
+  testDb = await createTestDatabase();
+  org = await makeOrganisation(testDb.database, { slug: 'demo', name: 'Demo Homes' });
+  app = await createTestApp(testDb.database);
+  lead = new TestClient(app, signedInAs(org, ['involvement_lead']));
+  staff = new TestClient(app, signedInAs(org, ['staff']));
+  const [service] = await testDb.database.withOrganisation(org.id, (tx) =>
+    addServices(tx, [
+      {
+        organisationId: org.id,
+        code: 'MH-BRI',
+        name: 'Bridge House',
+        type: 'supported_housing',
+        specialism: 'mental_health',
+        area: 'Central',
+      },
+    ]),
+  );
+  serviceId = service!.id;
+});
+after(async () => {
+  await app.close();
+  await testDb.close();
+});
+
+/** Adds a person through the form, as staff do, and returns their id. */
+async function addPerson(fields: Record<string, string | string[]>): Promise<string> {
+  const res = await lead.post(
+    '/staff/people',
+    { kinds: 'customer', consentMethod: 'verbal', language: 'en', ...fields },
+    { from: '/staff/people/new' },
+  );
+  assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+  return /\/staff\/people\/([0-9a-f-]{36})/.exec(res.headers.location as string)![1]!;
+}
+
+describe('the register: adding and finding people', () => {
+  it('adds a person with access needs and consents, and shows them', async () => {
+    const id = await addPerson({
+      firstName: 'Marjorie',
+      lastName: 'Fairweather',
+      email: 'MARJORIE@example.org',
+      postcode: 'ne14ab',
+      needs: ['step_free', 'bsl_interpreter'],
+      consents: ['register', 'contact_email'],
+    });
+    const page = await lead.get(`/staff/people/${id}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Marjorie Fairweather/);
+    assert.match(page.body, /Step-free access/);
+    assert.match(page.body, /NE1 4AB/, 'postcode tidied');
+    const [row] = await q<{ email: string; consents: string[]; reference: string }>(
+      sql`select email, consents, reference from people where id = ${id}`,
+    );
+    assert.equal(row!.email, 'marjorie@example.org');
+    assert.deepEqual(row!.consents, ['register', 'contact_email']);
+    assert.match(row!.reference, /^CP-[A-Z0-9]{6}$/, 'a reference is assigned');
+    assert.match(page.body, new RegExp(row!.reference));
+  });
+
+  it('answers bad input with messages that name the field, keeping what was typed', async () => {
+    const res = await lead.post(
+      '/staff/people',
+      { firstName: '', lastName: 'Keepme', email: 'not-an-email', kinds: 'customer' },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /Enter a first name/);
+    assert.match(res.body, /href="#firstName"/);
+    assert.match(res.body, /Enter an email address in the right format/);
+    assert.match(res.body, /value="Keepme"/);
+  });
+
+  it('finds people by a misspelt name, email, phone and postcode', async () => {
+    await addPerson({
+      firstName: 'John',
+      lastName: 'Smith',
+      phone: '07700 900123',
+      postcode: 'NE6 2EF',
+    });
+    await addPerson({ firstName: 'Alice', lastName: 'Nakamura', email: 'alice@example.org' });
+    const byName = await lead.get('/staff/people?q=Jonh+Smyth');
+    assert.match(byName.body, /John Smith/);
+    assert.doesNotMatch(byName.body, /Alice Nakamura/);
+    assert.match((await lead.get('/staff/people?q=07700900123')).body, /John Smith/);
+    assert.match((await lead.get('/staff/people?q=ne62ef')).body, /John Smith/);
+    const byEmail = await lead.get('/staff/people?q=ALICE%40example.org');
+    assert.match(byEmail.body, /Alice Nakamura/);
+    assert.doesNotMatch(byEmail.body, /John Smith/);
+  });
+
+  it('sums the access needs of a filtered list', async () => {
+    await addPerson({ firstName: 'Stepfree', lastName: 'Two', needs: ['step_free'] });
+    const page = await lead.get('/staff/people?need=step_free');
+    assert.match(page.body, /2 need step-free access/);
+    assert.match(page.body, /1 needs a BSL interpreter/);
+  });
+
+  it('keeps the query count flat as the register grows', async () => {
+    const count = async () =>
+      (await testDb.countQueries(() => lead.get('/staff/people?kind=customer'))).queries;
+    const before = await count();
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(
+        tx,
+        Array.from({ length: 150 }, (_, i) => ({
+          organisationId: org.id,
+          reference: `BULK${i}`,
+          firstName: `Bulk${i}`,
+          lastName: 'Person',
+          kinds: ['customer'],
+          needs: i % 3 ? [] : ['large_print'],
+        })),
+      ),
+    );
+    assert.equal(await count(), before);
+  });
+});
+
+describe('the register: consents and equality data', () => {
+  it('withdraws a consent everywhere at once, keeping the history', async () => {
+    const id = await addPerson({
+      firstName: 'Consent',
+      lastName: 'Changer',
+      email: 'cc@example.org',
+      consents: ['register', 'contact_email', 'equality'],
+    });
+    const res = await lead.post(
+      `/staff/people/${id}/consents`,
+      { 'consent-contact_email': 'withdrawn', 'consent-register': 'given', method: 'paper' },
+      { from: `/staff/people/${id}` },
+    );
+    assert.equal(res.statusCode, 303);
+    const [row] = await q<{ consents: string[] }>(
+      sql`select consents from people where id = ${id}`,
+    );
+    assert.deepEqual(row!.consents, ['register', 'equality']);
+    const history = await q(sql`select purpose, status from consents where person_id = ${id}`);
+    assert.equal(history.length, 4);
+  });
+
+  it('shows equality answers only to holders of equality:read, on every page and export', async () => {
+    const id = await addPerson({
+      firstName: 'Equal',
+      lastName: 'Answers',
+      consents: ['register', 'equality'],
+    });
+    const reader = new TestClient(app, signedInAs(org, ['involvement_lead'], ['equality:read']));
+    const saved = await reader.post(
+      `/staff/people/${id}/equality`,
+      { ethnicity: 'white_roma', religion: 'sikh' },
+      { from: `/staff/people/${id}/equality` },
+    );
+    assert.equal(saved.statusCode, 303);
+    assert.match((await reader.get(`/staff/people/${id}`)).body, /White: Roma/);
+    assert.match((await reader.get(`/staff/people/${id}/subject-access.json`)).body, /white_roma/);
+
+    for (const url of [
+      `/staff/people/${id}`,
+      `/staff/people/${id}/subject-access`,
+      `/staff/people/${id}/subject-access.json`,
+      '/staff/people/export.csv?q=Equal',
+      '/staff/people?q=Equal',
+    ]) {
+      const res = await lead.get(url);
+      assert.equal(res.statusCode, 200, url);
+      assert.doesNotMatch(res.body, /white_roma|White: Roma|sikh/i, url);
+    }
+    assert.equal((await lead.get(`/staff/people/${id}/equality`)).statusCode, 403);
+    const audit = await q(
+      sql`select 1 from audit_log where action = 'read-equality' and entity_id = ${id}`,
+    );
+    assert.ok(audit.length > 0, 'reading equality answers is audited');
+
+    // An objection stops the processing: the answers go.
+    await lead.post(
+      `/staff/people/${id}/consents`,
+      { 'consent-equality': 'objected' },
+      { from: `/staff/people/${id}` },
+    );
+    assert.equal((await q(sql`select 1 from person_equality where person_id = ${id}`)).length, 0);
+  });
+});
+
+describe('the register: exports', () => {
+  it('writes CSV that cannot become a formula and XLSX with typed cells', async () => {
+    await addPerson({ firstName: '=1+1', lastName: 'Formula', phone: '+44 7700 900999' });
+    const csv = await lead.get('/staff/people/export.csv?q=Formula');
+    assert.equal(csv.statusCode, 200);
+    assert.match(csv.headers['content-type'] as string, /text\/csv/);
+    assert.match(csv.body, /'=1\+1/);
+    assert.doesNotMatch(csv.body, /(^|,)=1\+1/m);
+
+    const res = await app.inject({
+      url: '/staff/people/export.xlsx?q=Formula',
+      headers: signedInAs(org, ['involvement_lead']),
+    });
+    assert.equal(res.statusCode, 200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.read(Readable.from([res.rawPayload]));
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const row = sheet.getRow(2);
+    const first = row.getCell(header.indexOf('first_name') + 1);
+    assert.equal(first.type, ExcelJS.ValueType.String);
+    assert.equal(first.value, '=1+1');
+    assert.equal(row.getCell(header.indexOf('phone') + 1).value, '+44 7700 900999');
+  });
+
+  it('lets only leads and administrators export, and keeps board members out of the register', async () => {
+    assert.equal((await staff.get('/staff/people/export.csv')).statusCode, 403);
+    assert.equal((await staff.get('/staff/people')).statusCode, 200);
+    const board = new TestClient(app, signedInAs(org, ['board_member']));
+    assert.equal((await board.get('/staff/people')).statusCode, 403);
+  });
+});
+
+describe('the register: duplicates and merging', () => {
+  it('flags a likely duplicate on entry and merges the two with nothing lost', async () => {
+    const keep = await addPerson({
+      firstName: 'Rosalind',
+      lastName: 'Okonkwo',
+      email: 'rosalind@example.org',
+      consents: ['register'],
+    });
+    const other = await addPerson({
+      firstName: 'Rosalind',
+      lastName: 'Okonkwo',
+      email: 'rosalind@example.org',
+      phone: '07700 900777',
+      needs: ['quiet_space'],
+      consents: ['register', 'photos'],
+    });
+    const page = await lead.get(`/staff/people/${other}`);
+    assert.match(page.body, /This may be the same person as/);
+    await lead.post(
+      `/staff/people/${other}/roles`,
+      { role: 'quality_checker' },
+      { from: `/staff/people/${other}` },
+    );
+    const otherRef = (
+      await q<{ reference: string }>(sql`select reference from people where id = ${other}`)
+    )[0]!.reference;
+
+    const form = await lead.get(`/staff/people/${keep}/merge?with=${other}`);
+    assert.equal(form.statusCode, 200);
+    const res = await lead.post(`/staff/people/${keep}/merge`, { otherId: other });
+    assert.equal(res.statusCode, 303);
+    const [merged] = await q<{ phone: string; needs: string[]; consents: string[] }>(
+      sql`select phone, needs, consents from people where id = ${keep}`,
+    );
+    assert.equal(merged!.phone, '07700 900777', 'an empty field is filled from the other');
+    assert.deepEqual(merged!.needs, ['quiet_space']);
+    assert.deepEqual(merged!.consents, ['register', 'photos']);
+    assert.equal((await q(sql`select 1 from people where id = ${other}`)).length, 0);
+    assert.equal((await q(sql`select 1 from person_roles where person_id = ${keep}`)).length, 1);
+    const alias = await q(sql`select person_id from person_aliases where reference = ${otherRef}`);
+    assert.equal(alias.length, 1, "the other record's reference still finds the person");
+    assert.equal((await lead.get(`/staff/people?q=${otherRef}`)).statusCode, 200);
+    assert.equal((await staff.get(`/staff/people/${keep}/merge?with=${other}`)).statusCode, 403);
+  });
+});
+
+describe('the register: rights', () => {
+  it('exports everything held and logs the request with its deadline', async () => {
+    const id = await addPerson({
+      firstName: 'Subject',
+      lastName: 'Access',
+      consents: ['register', 'quotes'],
+    });
+    await lead.post(`/staff/people/${id}/services`, { serviceId }, { from: `/staff/people/${id}` });
+    await lead.post(
+      `/staff/people/${id}/requests`,
+      { kind: 'access', receivedOn: '2026-01-31' },
+      { from: `/staff/people/${id}` },
+    );
+    const [request] = await q<{ due_on: string; status: string }>(
+      sql`select due_on, status from rights_requests where person_id = ${id}`,
+    );
+    assert.equal(request!.due_on, '2026-03-02', '28 Feb 2026 is a Saturday: the next working day');
+    const res = await lead.get(`/staff/people/${id}/subject-access.json`);
+    const data = JSON.parse(res.body);
+    assert.equal(data.person.firstName, 'Subject');
+    assert.equal(data.services[0].code, 'MH-BRI');
+    assert.deepEqual(data.consents.map((c: { purpose: string }) => c.purpose).sort(), [
+      'quotes',
+      'register',
+    ]);
+    const [after] = await q<{ status: string }>(
+      sql`select status from rights_requests where person_id = ${id}`,
+    );
+    assert.equal(after!.status, 'completed');
+    assert.match((await lead.get('/staff/rights')).body, /Subject Access/);
+  });
+
+  it('erases a person: no text anywhere holds their details, and what they did still counts', async () => {
+    const name = 'Zebedee';
+    const surname = 'Quillfeather';
+    const email = 'zebedee.quillfeather@example.org';
+    const phone = '07700 955511';
+    const postcode = 'NE9 9ZZ';
+    const id = await addPerson({
+      firstName: name,
+      lastName: surname,
+      email,
+      phone,
+      postcode,
+      addressLine1: '7 Quillfeather Lane',
+      consents: ['register', 'contact_email', 'equality'],
+    });
+    await lead.post(
+      `/staff/people/${id}`,
+      {
+        firstName: name,
+        lastName: surname,
+        email,
+        phone,
+        postcode,
+        kinds: 'customer',
+        notes: `${name} likes mornings`,
+      },
+      { from: `/staff/people/${id}/edit` },
+    );
+    await lead.post(
+      `/staff/people/${id}/roles`,
+      { role: 'quality_checker' },
+      { from: `/staff/people/${id}` },
+    );
+    await lead.post(
+      `/staff/people/${id}/training`,
+      { module: 'safeguarding', completedOn: '2026-01-10' },
+      { from: `/staff/people/${id}` },
+    );
+    await testDb.database.withOrganisation(org.id, async (tx) => {
+      const actor = { userId: null, label: 'test', ip: null };
+      await createUser(tx, actor, {
+        email,
+        name: `${name} ${surname}`,
+        roles: ['customer'],
+        permissions: [],
+        passwordHash: null,
+      });
+      await queueMail(tx, {
+        to: email,
+        template: 'sign-in-link',
+        language: 'en',
+        vars: { name: `${name} ${surname}` },
+        link: 'https://x.invalid/',
+      });
+    });
+    const checkers = async () =>
+      (
+        await q<{ n: number }>(
+          sql`select count(*)::int as n from person_roles where role = 'quality_checker'`,
+        )
+      )[0]!.n;
+    const before = await checkers();
+
+    assert.equal((await staff.get(`/staff/people/${id}/erase`)).statusCode, 403);
+    const wrong = await lead.post(
+      `/staff/people/${id}/erase`,
+      { confirm: 'nope' },
+      { from: `/staff/people/${id}/erase` },
+    );
+    assert.equal(wrong.statusCode, 400);
+    const reference = (
+      await q<{ reference: string }>(sql`select reference from people where id = ${id}`)
+    )[0]!.reference;
+    const res = await lead.post(
+      `/staff/people/${id}/erase`,
+      { confirm: reference },
+      { from: `/staff/people/${id}/erase` },
+    );
+    assert.equal(res.statusCode, 303);
+
+    // Every text, array and JSON column of every table, read as the owner.
+    const columns = rowsOf<{ table_name: string; column_name: string }>(
+      await testDb.database.system.execute(sql`
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`),
+    );
+    for (const needle of [name, surname, email, phone, postcode, reference, 'Quillfeather Lane']) {
+      for (const { table_name, column_name } of columns) {
+        const hits = rowsOf(
+          await testDb.database.system.execute(
+            sql`select 1 from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text ilike ${`%${needle}%`} limit 1`,
+          ),
+        );
+        assert.equal(hits.length, 0, `${table_name}.${column_name} still holds ${needle}`);
+      }
+    }
+    assert.equal(await checkers(), before, 'their role still counts');
+    const prints = await q(
+      sql`select 1 from erasure_suppressions where fingerprint in (${fingerprint(org.id, 'reference', reference)}, ${fingerprint(org.id, 'email', email)})`,
+    );
+    assert.equal(prints.length, 2);
+    assert.equal((await lead.get(`/staff/people/${id}`)).statusCode, 404);
+  });
+
+  it('lists people with no involvement for the retention period', async () => {
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(tx, [
+        {
+          organisationId: org.id,
+          reference: 'OLD1',
+          firstName: 'Long',
+          lastName: 'Ago',
+          kinds: ['customer'],
+          lastInvolvedOn: '2019-01-01',
+        },
+      ]),
+    );
+    const page = await lead.get('/staff/rights/retention');
+    assert.match(page.body, /Long Ago/);
+    assert.doesNotMatch(page.body, /Marjorie/);
+  });
+});
+
+describe('the register: services and partner organisations', () => {
+  it('adds a service with its configurable type, refusing a taken code', async () => {
+    const ok = await lead.post(
+      '/staff/services',
+      {
+        code: 'YP-NEW',
+        name: 'Riverside Foyer',
+        type: 'hostel',
+        specialism: 'young_people',
+        postcode: 'ne12ab',
+      },
+      { from: '/staff/services' },
+    );
+    assert.equal(ok.statusCode, 303);
+    const page = await lead.get('/staff/services');
+    assert.match(page.body, /Riverside Foyer/);
+    assert.match(page.body, /Hostel/);
+    const again = await lead.post(
+      '/staff/services',
+      { code: 'yp-new', name: 'Copy', type: 'hostel', specialism: 'young_people' },
+      { from: '/staff/services' },
+    );
+    assert.equal(again.statusCode, 400);
+    assert.match(again.body, /Another service already has this code/);
+    assert.match(again.body, /value="Copy"/);
+    assert.equal(
+      (await staff.post('/staff/services', { code: 'X1', name: 'X' }, { from: '/staff/services' }))
+        .statusCode,
+      403,
+    );
+  });
+
+  it('adds a partner organisation people can represent', async () => {
+    const res = await lead.post(
+      '/staff/partners',
+      { name: 'Carers Voice', kind: 'carer_led', represents: 'Unpaid carers' },
+      { from: '/staff/services' },
+    );
+    assert.equal(res.statusCode, 303);
+    assert.match((await lead.get('/staff/people/new')).body, /Carers Voice/);
+  });
+});

@@ -52,6 +52,8 @@ export interface AppOptions {
   /** Finds the signed-in user; the identity module supplies the real one. */
   resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
   logger?: boolean;
+  /** Seconds an organisation found by host is remembered (5 unless set). */
+  organisationCacheSeconds?: number;
 }
 
 /** Builds the application: ecosystem plugins, platform (with error pages), then modules. */
@@ -98,6 +100,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     defaultOrg: config.defaultOrg,
     baseUrl: config.baseUrl,
     resolveUser: options.resolveUser ?? userFromSession,
+    ...(options.organisationCacheSeconds === undefined
+      ? {}
+      : { cacheSeconds: options.organisationCacheSeconds }),
   });
   await app.register(csrf, { secure: config.baseUrl.startsWith('https:') });
   await app.register(views, { manifests: MODULES, production: config.env === 'production' });

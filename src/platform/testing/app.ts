@@ -40,6 +40,9 @@ export async function createTestApp(
     // Header sign-in by default; real sessions (the identity module's) when asked.
     ...(options.headerSignIn === false ? {} : { resolveUser: userFromHeader }),
     logger: false,
+    // Remembered for the whole test: on a busy machine a 5-second lookup cache
+    // would expire mid-test and add its queries to a page's count at random.
+    organisationCacheSeconds: 3600,
   });
   setup?.(app);
   await app.ready();

@@ -10,7 +10,7 @@ import { APP_ROLE, rowsOf } from '../../platform/db/index.ts';
 import { Worker } from '../../platform/jobs/index.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { authThrottle } from './tables.ts';
-import { createUser } from './service.ts';
+import { addressKey, createUser } from './service.ts';
 import { hashPassword } from './passwords.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -80,6 +80,20 @@ beforeEach(async () => {
 after(async () => {
   await app.close();
   await testDb.close();
+});
+
+describe('addressKey', () => {
+  it('counts an IPv6 /64 as one address, and keeps no address in the key', () => {
+    const home = addressKey('2001:db8:aa:1::1');
+    assert.equal(addressKey('2001:0db8:00aa:0001:ffff:1:2:3'), home);
+    assert.notEqual(addressKey('2001:db8:aa:2::1'), home);
+    assert.ok(!home.includes('2001'), home);
+  });
+
+  it('counts an IPv4 address on its own, however it reaches the server', () => {
+    assert.equal(addressKey('::ffff:192.0.2.7'), addressKey('192.0.2.7'));
+    assert.notEqual(addressKey('192.0.2.8'), addressKey('192.0.2.7'));
+  });
 });
 
 describe('staff sign-in', () => {

@@ -6,6 +6,7 @@ import { resolveSession, toCurrentUser } from './service.ts';
 
 export {
   accountsForEmail,
+  addressKey,
   allowUse,
   findUser,
   eraseCustomerAccounts,

@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import ipaddr from 'ipaddr.js';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
 import type { Queryable } from '../../platform/db/index.ts';
 import { audit, type Actor } from '../../platform/audit/index.ts';
@@ -13,6 +14,7 @@ import {
   users,
   type UserRow,
 } from './tables.ts';
+import { hashToken, newToken } from '../../platform/http/link-tokens.ts';
 import { hashPassword } from './passwords.ts';
 
 export const SESSION_IDLE_MINUTES = 60;
@@ -31,16 +33,7 @@ export const TOKEN_MINUTES = {
 } as const;
 export type TokenPurpose = keyof typeof TOKEN_MINUTES;
 
-/** sha256 of a token: tokens are stored only as hashes. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** A new random token (256 bits) and its hash. */
-export function newToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token) };
-}
+export { hashToken, newToken };
 
 /** Whether an account is a customer's and nothing else (no staff role). */
 export function isCustomerOnly(roles: readonly string[]): boolean {
@@ -56,8 +49,23 @@ export function emailKey(email: string): string {
   return `email:${hashToken(normaliseEmail(email))}`;
 }
 
+/**
+ * The key under which attempts from one network address are counted: an
+ * IPv4 address, or an IPv6 address's /64 prefix, since one household or
+ * phone is usually given a whole /64 and could otherwise take a new address
+ * for every try (RFC 6177). Hashed, so the table of attempts keeps no
+ * addresses.
+ */
 export function addressKey(ip: string): string {
-  return `ip:${ip}`;
+  return `ip:${hashToken(networkOf(ip))}`;
+}
+
+function networkOf(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 export function toCurrentUser(

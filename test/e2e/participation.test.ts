@@ -287,7 +287,31 @@ for (const javaScript of [true, false]) {
       assert.match(icsText, /BEGIN:VCALENDAR/);
       assert.match(icsText, /BEGIN:VEVENT/);
       await assertAccessible(admin.page);
+
+      // The visitor asked for news of other ways to get involved: that waits
+      // for them to confirm their address by the link emailed to them.
+      await outbox.open('/admin/outbox');
+      await admin.page
+        .locator('tbody tr', { hasText: email })
+        .getByRole('link', { name: 'Can we email you about other ways to get involved?' })
+        .click();
+      const confirmHref = await admin.page.locator('[data-message-link]').getAttribute('href');
+      assert.match(confirmHref ?? '', /\/sign-up\/confirm\//);
       await admin.context.close();
+      const confirmContext = await harness.context({ javaScript });
+      const confirmPage = await confirmContext.newPage();
+      const confirming = new Journey(confirmPage);
+      await confirming.open(new URL(confirmHref!).pathname);
+      assert.equal(
+        await confirming.heading(),
+        'Can we email you about other ways to get involved?',
+      );
+      await assertAccessible(confirmPage);
+      await confirmPage.getByRole('button', { name: 'Yes, email me' }).click();
+      assert.equal(await confirming.heading(), 'Thank you');
+      assert.match(await confirming.main(), /We will email you about other ways to get involved/);
+      await assertAccessible(confirmPage);
+      await confirmContext.close();
 
       // 6. Attendance is recorded; the reward follows from it.
       await staff.open(`/staff/activities/${activityId}`);

@@ -477,7 +477,7 @@ describe('activities: invitations, needs and RSVP', () => {
 });
 
 describe('activities: reminders', () => {
-  it('queues a reminder once to those coming or not answered, with a fresh link', async () => {
+  it('queues a reminder once to those coming or not answered, and both links work', async () => {
     const coming = await person({ email: 'coming@example.org', consents: ['contact_email'] });
     const notComing = await person({ email: 'notcoming@example.org', consents: ['contact_email'] });
     const silent = await person({ email: 'silent@example.org', consents: ['contact_email'] });
@@ -519,8 +519,11 @@ describe('activities: reminders', () => {
 
     const newToken = /\/rsvp\/([A-Za-z0-9_-]{43})/.exec(sent[1]!.text_body)![1]!;
     const visitor = new TestClient(app);
+    assert.notEqual(newToken, oldToken);
     assert.equal((await visitor.get(`/rsvp/${newToken}`)).statusCode, 200);
-    assert.equal((await visitor.get(`/rsvp/${oldToken}`)).statusCode, 404);
+    // The first email's link keeps working: people answer from whichever they find.
+    assert.equal((await visitor.get(`/rsvp/${oldToken}`)).statusCode, 200);
+    assert.equal((await visitor.get(`/rsvp/${'x'.repeat(43)}`)).statusCode, 404);
   });
 });
 

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, registerJob } from '../../platform/jobs/index.ts';
+import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
@@ -465,16 +465,11 @@ export async function loadActivityPage(tx: Queryable, id: string) {
 // ---------------------------------------------------------------------------
 // Invitations
 
-/** A new RSVP token: the link carries it, the database keeps only its hash. */
-export function newToken(): string {
-  return randomBytes(32).toString('base64url');
+/** The invitation an RSVP link belongs to: the first email's link, or the reminder's. */
+function linkMatches(token: string): SQL {
+  const hash = hashToken(token);
+  return sql`(v.token_hash = ${hash} or v.reminder_token_hash = ${hash})`;
 }
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
 
 const textArray = (values: string[]) =>
   values.length
@@ -694,7 +689,7 @@ export async function inviteToActivity(
   );
   const eligible = found.filter((p) => !p.doNotContact);
   outcome.doNotContact = found.length - eligible.length;
-  const tokens = new Map(eligible.map((p) => [p.id, newToken()]));
+  const tokens = new Map(eligible.map((p) => [p.id, newToken().token]));
   const inserted = eligible.length
     ? await tx
         .insert(invitations)
@@ -844,7 +839,7 @@ export async function invitationByToken(tx: Queryable, token: string): Promise<R
       from invitations v
       join activities a on a.id = v.activity_id
       join people p on p.id = v.person_id
-      where v.token_hash = ${hashToken(token)} and p.erased_at is null`),
+      where ${linkMatches(token)} and p.erased_at is null`),
   );
   if (!row) return null;
   return {
@@ -879,7 +874,7 @@ export async function recordRsvp(
     await tx.execute(sql`
       update invitations v set rsvp = ${answer}, responded_at = now()
       from activities a
-      where v.token_hash = ${hashToken(token)} and a.id = v.activity_id
+      where ${linkMatches(token)} and a.id = v.activity_id
         and a.status = 'planned' and a.ends_at > now()
       returning v.person_id as "personId", v.activity_id as "activityId"`),
   );
@@ -944,13 +939,13 @@ export async function sendDueReminders(
         and not p.do_not_contact and p.erased_at is null`),
   );
   if (invitees.length === 0) return 0;
-  const tokens = new Map(invitees.map((i) => [i.invitationId, newToken()]));
+  const tokens = new Map(invitees.map((i) => [i.invitationId, newToken().token]));
   const values = sql.join(
     invitees.map((i) => sql`(${i.invitationId}::uuid, ${hashToken(tokens.get(i.invitationId)!)})`),
     sql`, `,
   );
   await tx.execute(sql`
-    update invitations v set token_hash = x.hash, reminded_at = now()
+    update invitations v set reminder_token_hash = x.hash, reminded_at = now()
     from (values ${values}) as x(id, hash) where v.id = x.id`);
   const organisationName = await organisationNameOf(tx);
   const byId = new Map(due.map((a) => [a.id, a]));

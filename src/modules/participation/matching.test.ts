@@ -219,7 +219,10 @@ describe('matching people to an opportunity', () => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /3 people fit/);
     assert.match(page.body, /1 person needs support this opportunity does not offer/);
-    assert.match(page.body, /1 person has been invited 3 or more times in the last 90 days/);
+    assert.match(
+      page.body,
+      /1 person has been asked to take part 3 or more times in the last 90 days/,
+    );
     assert.match(page.body, /Interested in: Repairs and homes/);
     assert.match(page.body, /Skills: Chairing meetings/);
     assert.match(page.body, /Services: North House/);
@@ -282,5 +285,28 @@ describe('matching people to an opportunity', () => {
     assert.equal(logged[0]!.after.sent, 1);
     const page = await lead.get(String(res.headers.location));
     assert.match(page.body, /We have emailed 1 person/);
+    assert.match(page.body, /1 person shown has already been emailed about this/);
+    assert.match(page.body, /Emailed about this on/);
+
+    // A second press asks no one twice.
+    const again = await lead.post(
+      `/staff/opportunities/${opportunityId}/matches/email`,
+      {},
+      { from: `/staff/opportunities/${opportunityId}/matches` },
+    );
+    assert.match(String(again.headers.location), /sent=0$/);
+    assert.equal((await q(sql`select 1 from outbox`)).length, 1);
+
+    // Being emailed about one opportunity counts as being asked when matching another.
+    const other = await testDb.database.withOrganisation(org.id, (tx) =>
+      matchPeople(tx, audienceOpportunityId, OPTIONS),
+    );
+    const fits = other.matches.find((m) => m.reference === 'fits')!;
+    assert.equal(fits.recentInvitations, 2, 'one invitation and one email');
+    assert.equal(fits.askedAt, null, 'not emailed about this one');
+    const limited = await testDb.database.withOrganisation(org.id, (tx) =>
+      matchPeople(tx, audienceOpportunityId, { ...OPTIONS, invitationLimit: 2 }),
+    );
+    assert.ok(!limited.matches.some((m) => m.reference === 'fits'));
   });
 });

@@ -40,7 +40,13 @@ export interface MatchRow {
   roles: string[];
   area: string | null;
   availability: string[];
+  /**
+   * Invitations to activities, and emails about other opportunities, in the
+   * window: both are asking someone to take part.
+   */
   recentInvitations: number;
+  /** When they were emailed about this opportunity, if they were. */
+  askedAt: Date | null;
   lastInvolvedOn: string | null;
 }
 
@@ -72,10 +78,15 @@ function candidates(opportunityId: string, windowDays: number): SQL {
         p.skills, p.area, p.availability, p.last_involved_on::text as "lastInvolvedOn",
         array(select x from unnest(p.interests) x where x = any(o.interests)) as "sharedInterests",
         array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds",
-        (select count(*) from invitations v
-          where v.person_id = p.id
-            and v.invited_at > now() - make_interval(days => ${windowDays}::int))::int
+        ((select count(*) from invitations v
+           where v.person_id = p.id
+             and v.invited_at > now() - make_interval(days => ${windowDays}::int))
+         + (select count(*) from opportunity_asks k
+           where k.person_id = p.id and k.opportunity_id <> ${opportunityId}
+             and k.asked_at > now() - make_interval(days => ${windowDays}::int)))::int
           as "recentInvitations",
+        (select k.asked_at from opportunity_asks k
+          where k.person_id = p.id and k.opportunity_id = ${opportunityId}) as "askedAt",
         array(select s.name from person_services ps join services s on s.id = ps.service_id
           where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
           order by s.name) as services,
@@ -135,9 +146,13 @@ export async function matchPeople(
 export const mayEmail = (row: MatchRow) =>
   Boolean(row.email) && row.consents.includes('contact_email') && !row.contactViaSupporter;
 
+/** Whether a match is still to be emailed about this opportunity. */
+export const toEmail = (row: MatchRow) => mayEmail(row) && row.askedAt === null;
+
 /**
- * Emails everyone who fits and consented to email, one message each, in the
- * caller's transaction, recorded as one audit entry. Returns how many.
+ * Emails everyone who fits, consented to email and has not been emailed
+ * about it already, one message each, in the caller's transaction; records
+ * each ask (for "asked too often") and one audit entry. Returns how many.
  */
 export async function emailMatches(
   tx: Queryable,
@@ -146,7 +161,15 @@ export async function emailMatches(
   options: MatchOptions & { organisation: string; baseUrl: string },
 ): Promise<number> {
   const { matches } = await matchPeople(tx, opportunity.id, options);
-  const recipients = matches.filter(mayEmail);
+  const recipients = matches.filter(toEmail);
+  if (recipients.length === 0) return 0;
+  const asks = sql.join(
+    recipients.map((p) => sql`(app_organisation_id(), ${opportunity.id}::uuid, ${p.id}::uuid)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    insert into opportunity_asks (organisation_id, opportunity_id, person_id)
+    values ${asks} on conflict (opportunity_id, person_id) do nothing`);
   for (const person of recipients) {
     const language: Language = isLanguage(person.language) ? person.language : 'en';
     const tr = translator(language);

@@ -499,10 +499,11 @@ describe('signing up without an account', () => {
       channel: 'email',
     });
     assert.equal(res.statusCode, 303, res.body.slice(0, 3000));
-    assert.match(String(res.headers.location), /\/sign-up\/done\?by=email$/);
+    assert.match(String(res.headers.location), /\/sign-up\/done\?by=email&confirm=1$/);
     const done = await client.get(String(res.headers.location));
     assert.match(done.body, /Thank you for signing up/);
     assert.match(done.body, /We will email you/);
+    assert.match(done.body, /use the link in the email/);
 
     assert.deepEqual(
       await q(sql`select * from people where id = ${existing}`),
@@ -520,14 +521,12 @@ describe('signing up without an account', () => {
     assert.match(String(person.reference), /^CP-/);
     assert.deepEqual(person.needs, ['step_free']);
     assert.deepEqual(person.preferred_channels, ['email']);
-    assert.deepEqual(person.consents, ['register', 'contact_email']);
+    // Email news of other ways to get involved waits for the address's owner to confirm.
+    assert.deepEqual(person.consents, ['register']);
     const history = await q(
       sql`select purpose, status, method from consents where person_id = ${person.id as string} order by purpose`,
     );
-    assert.deepEqual(history, [
-      { purpose: 'contact_email', status: 'given', method: 'online' },
-      { purpose: 'register', status: 'given', method: 'online' },
-    ]);
+    assert.deepEqual(history, [{ purpose: 'register', status: 'given', method: 'online' }]);
     const [duplicate] = await q(
       sql`select reason from possible_duplicates where person_id = ${person.id as string} and other_id = ${existing!}`,
     );
@@ -540,6 +539,92 @@ describe('signing up without an account', () => {
     const staffPage = await lead.get(`/staff/opportunities/${id}`);
     assert.match(staffPage.body, /Possible duplicate/);
     assert.match(staffPage.body, new RegExp(`href="/staff/people/${existing}"`));
+  });
+
+  it('counts consent to email news only once the address is confirmed by the emailed link', async () => {
+    const client = visitor();
+    await client.get(`/opportunities/${id}/sign-up`);
+    await client.post(`/opportunities/${id}/sign-up`, { ...SIGN_UP, email: 'confirm@example.org' });
+    const [mail] = await q<{ subject: string; text_body: string }>(
+      sql`select subject, text_body from outbox
+          where to_address = 'confirm@example.org' and template = 'sign-up-confirm-contact'`,
+    );
+    assert.ok(mail, 'a confirmation email');
+    assert.match(mail.subject, /Can we email you about other ways to get involved/);
+    const token = /\/sign-up\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail.text_body)![1]!;
+    const consentsOf = async () =>
+      (
+        await q<{ consents: string[] }>(
+          sql`select consents from people where email = 'confirm@example.org'`,
+        )
+      )[0]!.consents;
+
+    // Opening the link (as a mail scanner would) gives no consent.
+    const page = await visitor().get(`/sign-up/confirm/${token}`);
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['cache-control'], 'no-store');
+    assert.match(page.body, /Hello Rosa/);
+    assert.match(page.body, /Yes, email me/);
+    assert.deepEqual(await consentsOf(), ['register']);
+
+    const reader = visitor();
+    await reader.get(`/sign-up/confirm/${token}`);
+    const pressed = await reader.post(`/sign-up/confirm/${token}`, {});
+    assert.equal(pressed.statusCode, 303);
+    const thanks = await reader.get(String(pressed.headers.location));
+    assert.match(thanks.body, /We will email you about other ways to get involved/);
+    assert.deepEqual(await consentsOf(), ['register', 'contact_email']);
+    const history = await q(
+      sql`select c.purpose, c.method from consents c join people p on p.id = c.person_id
+          where p.email = 'confirm@example.org' and c.purpose = 'contact_email'`,
+    );
+    assert.deepEqual(history, [{ purpose: 'contact_email', method: 'emailLink' }]);
+
+    // Pressed again: nothing more is recorded.
+    await reader.post(`/sign-up/confirm/${token}`, {});
+    assert.equal(
+      (
+        await q(
+          sql`select 1 from consents c join people p on p.id = c.person_id
+              where p.email = 'confirm@example.org' and c.purpose = 'contact_email'`,
+        )
+      ).length,
+      1,
+    );
+
+    assert.equal((await visitor().get(`/sign-up/confirm/${'x'.repeat(43)}`)).statusCode, 404);
+    assert.equal((await visitor().get('/sign-up/confirm/short')).statusCode, 404);
+  });
+
+  it('lets a confirmation link lapse after 30 days unused, and never asks for a phone or letter', async () => {
+    const client = visitor();
+    await client.get(`/opportunities/${id}/sign-up`);
+    await client.post(`/opportunities/${id}/sign-up`, { ...SIGN_UP, email: 'late@example.org' });
+    const [mail] = await q<{ text_body: string }>(
+      sql`select text_body from outbox where to_address = 'late@example.org' and template = 'sign-up-confirm-contact'`,
+    );
+    const token = /\/sign-up\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail!.text_body)![1]!;
+    await q(sql`update sign_ups s set created_at = now() - interval '31 days'
+                from people p where p.id = s.person_id and p.email = 'late@example.org'`);
+    const reader = visitor();
+    const page = await reader.get(`/sign-up/confirm/${token}`);
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /This link does not work/);
+    await client.get(`/opportunities/${id}/sign-up`);
+    assert.equal((await client.post(`/sign-up/confirm/${token}`, {})).statusCode, 404);
+
+    const byPhone = await client.post(`/opportunities/${id}/sign-up`, {
+      ...SIGN_UP,
+      email: '',
+      phone: '07700 900222',
+      channel: 'phone',
+    });
+    assert.match(String(byPhone.headers.location), /by=phone$/);
+    const [phoned] = await q<{ consents: string[] }>(
+      sql`select consents from people
+          where source = 'signup' and preferred_channels = '{phone}' and email is null`,
+    );
+    assert.deepEqual(phoned!.consents, ['register', 'contact_phone']);
   });
 
   it('pretends all went well when the hidden field is filled, and saves nothing', async () => {
@@ -668,7 +753,8 @@ describe('staff decisions on sign-ups', () => {
     );
     assert.equal(res.statusCode, 303);
     const mail = await q<{ subject: string; text_body: string; template: string }>(
-      sql`select subject, text_body, template from outbox where to_address = 'emma@example.org'`,
+      sql`select subject, text_body, template from outbox
+          where to_address = 'emma@example.org' and template <> 'sign-up-confirm-contact'`,
     );
     assert.equal(mail.length, 1);
     assert.equal(mail[0]!.template, 'sign-up-declined');
@@ -718,7 +804,8 @@ describe('staff decisions on sign-ups', () => {
     assert.equal(accept.statusCode, 303);
     assert.match(String(accept.headers.location), /mailed=1/);
     const mail = await q<{ template: string }>(
-      sql`select template from outbox where to_address = 'emma@example.org' order by created_at`,
+      sql`select template from outbox where to_address = 'emma@example.org'
+          and template <> 'sign-up-confirm-contact' order by created_at`,
     );
     assert.deepEqual(
       mail.map((m) => m.template),

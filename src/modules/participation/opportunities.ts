@@ -5,7 +5,8 @@ import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
-import { allowUse } from '../identity/index.ts';
+import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
+import { addressKey, allowUse } from '../identity/index.ts';
 import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
 import {
   checkContact,
@@ -28,6 +29,13 @@ import { opportunities, signUps, type OpportunityRow } from './tables.ts';
 
 registerMailTemplate('sign-up-accepted', { paragraphs: ['intro', 'next'], action: 'action' });
 registerMailTemplate('sign-up-declined', { paragraphs: ['intro'], action: 'action' });
+registerMailTemplate('sign-up-confirm-contact', {
+  paragraphs: ['intro', 'confirm', 'ignore'],
+  action: 'action',
+});
+
+/** How long the link that confirms an email address for other news works. */
+export const CONFIRM_CONTACT_DAYS = 30;
 
 export type Body = Record<string, unknown>;
 export type FormValues = Record<string, string | string[]>;
@@ -884,7 +892,7 @@ export async function signUpAllowed(
   if ((recent?.n ?? 0) >= SIGN_UP_LIMITS.perOpportunityPerHour) return false;
   return allowUse(
     tx,
-    `sign-up:${address}`,
+    `sign-up:${addressKey(address)}`,
     SIGN_UP_LIMITS.perAddress,
     SIGN_UP_LIMITS.perAddressMinutes,
   );
@@ -895,14 +903,20 @@ export async function signUpAllowed(
  * a new person (a customer, from a sign-up, with a reference of their own),
  * records the consents they gave, and flags likely matches for staff to
  * confirm or merge.
+ *
+ * Consent to hear by email about other ways to get involved counts only once
+ * the address's owner confirms it by the link we email (double opt-in):
+ * anyone can type anyone's address into a public form. Until then, the only
+ * emails are about this sign-up. A phone number or postal address cannot be
+ * confirmed this way; staff confirm those when they first call or write.
  */
 export async function recordSignUp(
   tx: Queryable,
   actor: Actor,
-  opportunityId: string,
+  opportunity: { id: string; title: string },
   form: SignUpForm,
-  language: Language,
-): Promise<{ signUpId: string; personId: string; duplicates: number }> {
+  context: { language: Language; baseUrl: string; organisation: string },
+): Promise<{ signUpId: string; personId: string; duplicates: number; confirmByEmail: boolean }> {
   const person = await createPerson(tx, actor, {
     firstName: form.firstName,
     lastName: form.lastName,
@@ -913,34 +927,107 @@ export async function recordSignUp(
     addressLine2: form.addressLine2,
     town: form.town,
     postcode: form.postcode,
-    language,
+    language: context.language,
     preferredChannels: [form.channel],
     needs: form.needs,
     needsNote: form.needsNote,
     source: 'signup',
   });
+  const confirmByEmail = form.consentContact && form.channel === 'email' && Boolean(form.email);
   const consents: ConsentChange[] = [{ purpose: 'register', status: 'given', method: 'online' }];
-  if (form.consentContact)
+  if (form.consentContact && !confirmByEmail)
     consents.push({
       purpose: `contact_${form.channel}` as ConsentChange['purpose'],
       status: 'given',
       method: 'online',
     });
   await recordConsents(tx, actor, person.id, consents);
+  const link = confirmByEmail ? newToken() : null;
   const [row] = await tx
     .insert(signUps)
     .values({
       organisationId: sql`app_organisation_id()`,
-      opportunityId,
+      opportunityId: opportunity.id,
       personId: person.id,
       takePart: form.takePart,
+      contactTokenHash: link?.hash ?? null,
     })
     .returning({ id: signUps.id });
   await audit(tx, actor, {
     action: 'sign-up',
     entity: 'person',
     entityId: person.id,
-    after: { opportunityId, signUpId: row!.id, takePart: form.takePart },
+    after: { opportunityId: opportunity.id, signUpId: row!.id, takePart: form.takePart },
   });
-  return { signUpId: row!.id, personId: person.id, duplicates: person.duplicates };
+  if (link && form.email)
+    await queueMail(tx, {
+      to: form.email,
+      template: 'sign-up-confirm-contact',
+      language: context.language,
+      vars: {
+        organisation: context.organisation,
+        opportunity: opportunity.title,
+        days: String(CONFIRM_CONTACT_DAYS),
+      },
+      link: `${context.baseUrl}/sign-up/confirm/${link.token}`,
+    });
+  return {
+    signUpId: row!.id,
+    personId: person.id,
+    duplicates: person.duplicates,
+    confirmByEmail,
+  };
+}
+
+export interface ContactConfirmation {
+  firstName: string;
+  confirmed: boolean;
+}
+
+const confirmationByToken = (token: string) => sql`
+  s.contact_token_hash = ${hashToken(token)} and p.erased_at is null and p.email is not null
+  and (s.contact_confirmed_at is not null
+       or s.created_at > now() - make_interval(days => ${CONFIRM_CONTACT_DAYS}))`;
+
+/** The sign-up a confirmation link belongs to, while the link works; null otherwise. */
+export async function contactConfirmation(
+  tx: Queryable,
+  token: string,
+): Promise<ContactConfirmation | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const [row] = rowsOf<ContactConfirmation>(
+    await tx.execute(sql`
+      select coalesce(p.preferred_name, p.first_name) as "firstName",
+        s.contact_confirmed_at is not null as confirmed
+      from sign_ups s join people p on p.id = s.person_id
+      where ${confirmationByToken(token)}`),
+  );
+  return row ?? null;
+}
+
+/**
+ * The address's owner confirms it: consent to email about other ways to get
+ * involved is recorded, as confirmed by the emailed link. Idempotent: a
+ * second press changes nothing. False when the link does not work.
+ */
+export async function confirmContact(tx: Queryable, actor: Actor, token: string): Promise<boolean> {
+  if (!TOKEN_PATTERN.test(token)) return false;
+  const [row] = rowsOf<{ personId: string; signUpId: string; confirmed: boolean }>(
+    await tx.execute(sql`
+      select s.person_id as "personId", s.id as "signUpId",
+        s.contact_confirmed_at is not null as confirmed
+      from sign_ups s join people p on p.id = s.person_id
+      where ${confirmationByToken(token)}
+      for update of s`),
+  );
+  if (!row) return false;
+  if (row.confirmed) return true;
+  await tx
+    .update(signUps)
+    .set({ contactConfirmedAt: new Date() })
+    .where(eq(signUps.id, row.signUpId));
+  await recordConsents(tx, actor, row.personId, [
+    { purpose: 'contact_email', status: 'given', method: 'emailLink' },
+  ]);
+  return true;
 }

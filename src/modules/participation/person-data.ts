@@ -125,6 +125,10 @@ async function exportPerson(tx: Queryable, personId: string) {
         s.created_at as "createdAt", s.decided_at as "decidedAt"
       from sign_ups s join opportunities o on o.id = s.opportunity_id
       where s.person_id = ${personId} order by s.created_at`),
+    emailedAbout: await rows(sql`
+      select o.title as opportunity, k.asked_at as "emailedAt"
+      from opportunity_asks k join opportunities o on o.id = k.opportunity_id
+      where k.person_id = ${personId} order by k.asked_at`),
     invitations: await rows(sql`
       select a.title as activity, a.starts_at as "startsAt", v.rsvp, v.responded_at as "respondedAt",
         v.invited_at as "invitedAt", v.reminded_at as "remindedAt"
@@ -163,6 +167,12 @@ async function mergePerson(tx: Queryable, fromId: string, intoId: string) {
       where d.person_id = ${fromId} and k.person_id = ${intoId} and k.activity_id = d.activity_id`);
     await tx.execute(sql`update ${t} set person_id = ${intoId} where person_id = ${fromId}`);
   }
+  await tx.execute(sql`
+    delete from opportunity_asks d using opportunity_asks k
+    where d.person_id = ${fromId} and k.person_id = ${intoId} and k.opportunity_id = d.opportunity_id`);
+  await tx.execute(
+    sql`update opportunity_asks set person_id = ${intoId} where person_id = ${fromId}`,
+  );
   await tx.execute(sql`update sign_ups set person_id = ${intoId} where person_id = ${fromId}`);
   await tx.execute(
     sql`update expense_claims set person_id = ${intoId} where person_id = ${fromId}`,
@@ -177,10 +187,11 @@ async function mergePerson(tx: Queryable, fromId: string, intoId: string) {
  */
 async function erasePerson(tx: Queryable, person: { id: string }) {
   await tx.execute(sql`
-    update invitations set token_hash = encode(sha256(convert_to(gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex')
+    update invitations set token_hash = encode(sha256(convert_to(gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex'),
+      reminder_token_hash = null
     where person_id = ${person.id}`);
   await tx.execute(
-    sql`update sign_ups set take_part = null, message = null where person_id = ${person.id}`,
+    sql`update sign_ups set take_part = null, message = null, contact_token_hash = null where person_id = ${person.id}`,
   );
   await tx.execute(sql`
     update expense_claims set description = null, receipt = null, receipt_type = null, receipt_name = null

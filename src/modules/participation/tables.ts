@@ -76,12 +76,44 @@ export const signUps = pgTable(
     /** The kind message sent with the decision. */
     message: text('message'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /**
+     * sha256 of the link that confirms an email address given with consent to
+     * hear about other ways to get involved; the consent counts once confirmed.
+     */
+    contactTokenHash: text('contact_token_hash'),
+    contactConfirmedAt: timestamp('contact_confirmed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('sign_ups_opportunity_idx').on(t.opportunityId),
+    uniqueIndex('sign_ups_contact_token_idx').on(t.contactTokenHash),
     index('sign_ups_person_idx').on(t.personId),
     tenantIsolation('sign_ups'),
+  ],
+).enableRLS();
+
+/**
+ * Who was emailed about an opportunity because they fit it. Counted with
+ * invitations when matching leaves out people asked too often lately, and
+ * keeps a second press of "email them" from asking anyone twice.
+ */
+export const opportunityAsks = pgTable(
+  'opportunity_asks',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    opportunityId: uuid('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('opportunity_asks_person_idx').on(t.opportunityId, t.personId),
+    index('opportunity_asks_recent_idx').on(t.personId, t.askedAt),
+    tenantIsolation('opportunity_asks'),
   ],
 ).enableRLS();
 
@@ -128,6 +160,8 @@ export const invitations = pgTable(
       .references(() => people.id, { onDelete: 'cascade' }),
     /** sha256 of the RSVP link's token. */
     tokenHash: text('token_hash').notNull(),
+    /** sha256 of the reminder's link; the first email's link keeps working beside it. */
+    reminderTokenHash: text('reminder_token_hash'),
     /** yes, no, or null while unanswered */
     rsvp: text('rsvp'),
     respondedAt: timestamp('responded_at', { withTimezone: true }),
@@ -137,6 +171,7 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex('invitations_person_idx').on(t.activityId, t.personId),
     uniqueIndex('invitations_token_idx').on(t.tokenHash),
+    uniqueIndex('invitations_reminder_token_idx').on(t.reminderTokenHash),
     index('invitations_recent_idx').on(t.personId, t.invitedAt),
     tenantIsolation('invitations'),
   ],

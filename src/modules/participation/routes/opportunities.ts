@@ -8,7 +8,7 @@ import type { FormErrors } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../identity/index.ts';
 import { ACCESS_NEEDS } from '../../people/index.ts';
 import { loadOptions, type OptionList, type Options } from '../../people/index.ts';
-import { emailMatches, matchPeople, mayEmail } from '../matching.ts';
+import { emailMatches, matchPeople, toEmail } from '../matching.ts';
 import {
   OPPORTUNITY_STATUSES,
   closeOpportunity,
@@ -395,7 +395,8 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
       opportunity: data.opportunity,
       settings: data.settings,
       result: data.result,
-      emailable: data.result.matches.filter(mayEmail).length,
+      emailable: data.result.matches.filter(toEmail).length,
+      alreadyEmailed: data.result.matches.filter((m) => m.askedAt !== null).length,
       interestLabels: labelsOf(data.options, 'interest', request.language),
       skillLabels: labelsOf(data.options, 'skill', request.language),
       roleLabels: labelsOf(data.options, 'involvement_role', request.language),

@@ -12,6 +12,8 @@ import { loadOptions } from '../../people/index.ts';
 import {
   HONEYPOT_FIELD,
   atomFeed,
+  confirmContact,
+  contactConfirmation,
   isUuid,
   parsePublicFilter,
   publicOpportunities,
@@ -139,7 +141,11 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
       return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
     const outcome = await request.db(async (tx) => {
       if (!(await signUpAllowed(tx, row.id, request.ip))) return null;
-      return recordSignUp(tx, actorOf(request), row.id, form, request.language);
+      return recordSignUp(tx, actorOf(request), row, form, {
+        language: request.language,
+        baseUrl: request.publicBaseUrl,
+        organisation: organisationName(request.organisation, request.language),
+      });
     });
     if (!outcome) {
       const tr = translator(request.language);
@@ -148,7 +154,8 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
         errors: {},
       });
     }
-    return reply.redirect(`${done}?by=${form.channel}`, 303);
+    const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
+    return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
   });
 
   app.get('/opportunities/:id/sign-up/done', PUBLIC_ROUTE, async (request, reply) => {
@@ -157,6 +164,38 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
     return reply.page('participation/views/public/done.njk', {
       opportunity: row,
       channel: (CHANNELS as readonly unknown[]).includes(by) ? by : null,
+      confirmEmail: (request.query as Record<string, unknown>).confirm === '1',
     });
+  });
+
+  // Confirming an email address given for news of other ways to get involved.
+  // The link only shows a button: mail scanners open links, and opening one
+  // must not give consent on the person's behalf.
+
+  const linkHeaders = (reply: FastifyReply) =>
+    reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex');
+
+  app.get('/sign-up/confirm/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const token = (request.params as { token: string }).token;
+    const found = await request.db((tx) => contactConfirmation(tx, token));
+    linkHeaders(reply);
+    if (!found) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
+    return reply.page('participation/views/public/confirm.njk', {
+      token,
+      firstName: found.firstName,
+      confirmed: found.confirmed,
+      justConfirmed: (request.query as Record<string, unknown>).done === '1',
+    });
+  });
+
+  app.post('/sign-up/confirm/:token', PUBLIC_ROUTE, async (request, reply) => {
+    const token = (request.params as { token: string }).token;
+    const confirmed = await request.db((tx) => confirmContact(tx, actorOf(request), token));
+    linkHeaders(reply);
+    if (!confirmed) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
+    return reply.redirect(`/sign-up/confirm/${encodeURIComponent(token)}?done=1`, 303);
   });
 };

@@ -8,6 +8,8 @@ CREATE TABLE "opportunity_asks" (
 --> statement-breakpoint
 ALTER TABLE "opportunity_asks" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "invitations" ADD COLUMN "reminder_token_hash" text;--> statement-breakpoint
+ALTER TABLE "sign_ups" ADD COLUMN "told_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "sign_ups" ADD COLUMN "told_by" text;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "contact_token_hash" text;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "contact_confirmed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "opportunity_asks" ADD CONSTRAINT "opportunity_asks_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

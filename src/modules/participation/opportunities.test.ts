@@ -816,4 +816,64 @@ describe('staff decisions on sign-ups', () => {
     );
     assert.deepEqual(statuses, [{ status: 'accepted' }, { status: 'shortlisted' }]);
   });
+
+  it('takes a phone person off the list once staff have told them, until a new decision', async () => {
+    const toContact = async () => {
+      const page = await lead.get(`/staff/opportunities/${id}`);
+      const from = page.body.indexOf('id="to-contact"');
+      return page.body.slice(from, page.body.indexOf('Already told', from) >>> 0);
+    };
+    await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byPhone}/accept`,
+      {},
+      { from: `/staff/opportunities/${id}` },
+    );
+    assert.match(await toContact(), /Mark as told<span class="govuk-visually-hidden"> Phil Phone/);
+
+    const told = await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byPhone}/told`,
+      {},
+      { from: `/staff/opportunities/${id}` },
+    );
+    assert.equal(told.statusCode, 303);
+    assert.match(String(told.headers.location), /saved=told#to-contact$/);
+    const page = await lead.get(String(told.headers.location));
+    assert.match(page.body, /Marked as told/);
+    assert.match(page.body, /There is nobody to phone or write to/);
+    assert.match(page.body, /Phil Phone: told by .+ on \d{1,2} [A-Z][a-z]+ \d{4}/);
+    const [logged] = await q<{ after: { status: string } }>(
+      sql`select after from audit_log where action = 'sign-up-told'`,
+    );
+    assert.equal(logged!.after.status, 'accepted');
+
+    // Pressed again (a second tab): no second record.
+    await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byPhone}/told`,
+      {},
+      { from: `/staff/opportunities/${id}` },
+    );
+    assert.equal((await q(sql`select 1 from audit_log where action = 'sign-up-told'`)).length, 1);
+
+    // A new decision has to be told again.
+    await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byPhone}/decline`,
+      { message: 'Sorry, Phil: the date has moved and the places are full.' },
+      { from: `/staff/opportunities/${id}/sign-ups/${byPhone}/decline` },
+    );
+    assert.match(await toContact(), /Phil Phone/);
+
+    // Nothing to tell before a decision.
+    const undecided = await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byEmail}/shortlist`,
+      {},
+      { from: `/staff/opportunities/${id}` },
+    );
+    assert.equal(undecided.statusCode, 303);
+    const early = await lead.post(
+      `/staff/opportunities/${id}/sign-ups/${byEmail}/told`,
+      {},
+      { from: `/staff/opportunities/${id}` },
+    );
+    assert.equal(early.statusCode, 404);
+  });
 });

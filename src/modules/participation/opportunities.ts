@@ -507,6 +507,9 @@ export interface SignUpRow {
   needs: string[] | null;
   needsNote: string | null;
   erased: boolean;
+  /** When staff told a phone or letter person the decision, and who. */
+  toldAt: Date | null;
+  toldBy: string | null;
   /** Another record that may be the same person, while staff have not decided. */
   duplicateOf: string | null;
 }
@@ -517,6 +520,7 @@ export async function signUpsOf(tx: Queryable, opportunityId: string): Promise<S
     await tx.execute(sql`
       select s.id, s.status, s.take_part as "takePart", s.message,
         s.created_at as "createdAt", s.decided_at as "decidedAt",
+        s.told_at as "toldAt", s.told_by as "toldBy",
         p.id as "personId", p.reference, p.first_name as "firstName", p.last_name as "lastName",
         p.email, p.phone, p.address_line_1 as "addressLine1", p.address_line_2 as "addressLine2",
         p.town, p.postcode, p.preferred_channels[1] as channel, p.needs, p.needs_note as "needsNote",
@@ -592,7 +596,7 @@ export async function decideSignUp(
     return { done: true, mailed: false, channel };
   await tx
     .update(signUps)
-    .set({ status: decision, message, decidedAt: new Date() })
+    .set({ status: decision, message, decidedAt: new Date(), toldAt: null, toldBy: null })
     .where(eq(signUps.id, signUpId));
   if (row.personId)
     await audit(tx, actor, {
@@ -623,6 +627,42 @@ export async function decideSignUp(
     mailed = true;
   }
   return { done: true, mailed, channel };
+}
+
+/**
+ * Staff have phoned or written to tell the person the decision: the sign-up
+ * leaves the "to phone or write to" list. False when there is no such
+ * decided sign-up.
+ */
+export async function markTold(
+  tx: Queryable,
+  actor: Actor,
+  opportunityId: string,
+  signUpId: string,
+): Promise<boolean> {
+  const [row] = rowsOf<{ personId: string | null; status: string }>(
+    await tx.execute(sql`
+      update sign_ups set told_at = now(), told_by = ${actor.label}
+      where id = ${signUpId} and opportunity_id = ${opportunityId}
+        and status in ('accepted', 'declined') and told_at is null
+      returning person_id as "personId", status`),
+  );
+  if (!row) {
+    const [decided] = rowsOf(
+      await tx.execute(sql`
+        select 1 from sign_ups where id = ${signUpId} and opportunity_id = ${opportunityId}
+          and status in ('accepted', 'declined')`),
+    );
+    return Boolean(decided);
+  }
+  if (row.personId)
+    await audit(tx, actor, {
+      action: 'sign-up-told',
+      entity: 'person',
+      entityId: row.personId,
+      after: { opportunityId, signUpId, status: row.status },
+    });
+  return true;
 }
 
 // ---------------------------------------------------------------- the public side

@@ -76,6 +76,9 @@ export const signUps = pgTable(
     /** The kind message sent with the decision. */
     message: text('message'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** When staff told a phone or letter person the decision, and who; cleared by a new decision. */
+    toldAt: timestamp('told_at', { withTimezone: true }),
+    toldBy: text('told_by'),
     /**
      * sha256 of the link that confirms an email address given with consent to
      * hear about other ways to get involved; the consent counts once confirmed.

@@ -14,6 +14,7 @@ import {
   closeOpportunity,
   createOpportunity,
   decideSignUp,
+  markTold,
   decisionChannel,
   initiativeChoices,
   isUuid,
@@ -211,13 +212,15 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
     if (!data) throw notFound();
     const query = request.query as Record<string, unknown>;
     const signUps = data.signUps.map((s) => ({ ...s, reach: decisionChannel(s) }));
+    const toContact = signUps.filter(
+      (s) =>
+        !s.erased && (s.status === 'accepted' || s.status === 'declined') && s.reach !== 'email',
+    );
     return reply.page('participation/views/opportunities/show.njk', {
       opportunity: data.opportunity,
       signUps,
-      toContact: signUps.filter(
-        (s) =>
-          !s.erased && (s.status === 'accepted' || s.status === 'declined') && s.reach !== 'email',
-      ),
+      toContact: toContact.filter((s) => !s.toldAt),
+      told: toContact.filter((s) => s.toldAt),
       interestLabels: labelsOf(data.options, 'interest', request.language),
       needs: ACCESS_NEEDS,
       blocker: publishBlocker(data.opportunity),
@@ -325,6 +328,14 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
   app.post('/staff/opportunities/:id/sign-ups/:signUpId/accept', manage, (request, reply) =>
     decide(request, reply, 'accepted', null),
   );
+
+  app.post('/staff/opportunities/:id/sign-ups/:signUpId/told', manage, async (request, reply) => {
+    const id = param(request);
+    const signUpId = param(request, 'signUpId');
+    const done = await request.db((tx) => markTold(tx, actorOf(request), id, signUpId));
+    if (!done) throw notFound();
+    return reply.redirect(`/staff/opportunities/${id}?saved=told#to-contact`, 303);
+  });
 
   const declinePage = async (
     request: FastifyRequest,

@@ -474,6 +474,78 @@ describe('the register: services and partner organisations', () => {
     );
   });
 
+  it('changes a service, keeping every answer when one is wrong, audited', async () => {
+    const [row] = await q<{ id: string }>(sql`select id from services where code = 'YP-NEW'`);
+    const edit = `/staff/services/${row!.id}/edit`;
+    const services = await lead.get('/staff/services');
+    assert.match(
+      services.body,
+      new RegExp(`href="${edit}">Change<span class="govuk-visually-hidden"> Riverside Foyer`),
+    );
+    const form = await lead.get(edit);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /value="Riverside Foyer"/);
+    assert.match(form.body, /value="NE1 2AB"/);
+
+    const bad = await lead.post(
+      edit,
+      {
+        code: 'YP-NEW',
+        name: 'Riverside Foyer and Flats',
+        type: 'castle',
+        specialism: 'young_people',
+        area: 'Tyneside',
+        postcode: 'nowhere',
+      },
+      { from: edit },
+    );
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#type">Choose the type of service from the list/);
+    assert.match(bad.body, /href="#postcode">Enter a real UK postcode/);
+    assert.match(bad.body, /value="Riverside Foyer and Flats"/);
+    assert.match(bad.body, /value="Tyneside"/);
+
+    const saved = await lead.post(
+      edit,
+      {
+        code: 'YP-NEW',
+        name: 'Riverside Foyer and Flats',
+        type: 'supported_housing',
+        specialism: 'young_people',
+        area: 'Tyneside',
+        postcode: 'ne1 2ab',
+      },
+      { from: edit },
+    );
+    assert.equal(saved.statusCode, 303);
+    const after = await lead.get(String(saved.headers.location));
+    assert.match(after.body, /Your changes to the service have been saved/);
+    assert.match(after.body, /Riverside Foyer and Flats/);
+    const [logged] = await q<{ before: { name: string }; after: { name: string } }>(
+      sql`select before, after from audit_log where entity = 'service' and action = 'update'`,
+    );
+    assert.equal(logged!.before.name, 'Riverside Foyer');
+    assert.equal(logged!.after.name, 'Riverside Foyer and Flats');
+
+    // Another service's code is refused; the service's own code is not.
+    await lead.post(
+      '/staff/services',
+      { code: 'OTHER-1', name: 'Other House', type: 'hostel', specialism: 'young_people' },
+      { from: '/staff/services' },
+    );
+    const taken = await lead.post(
+      edit,
+      { code: 'other-1', name: 'Riverside', type: 'hostel', specialism: 'young_people' },
+      { from: edit },
+    );
+    assert.match(taken.body, /Another service already has this code/);
+    assert.equal((await staff.get(edit)).statusCode, 403);
+    assert.equal(
+      (await lead.get('/staff/services/00000000-0000-4000-8000-000000000000/edit')).statusCode,
+      404,
+    );
+  });
+
   it('adds a partner organisation people can represent', async () => {
     const res = await lead.post(
       '/staff/partners',

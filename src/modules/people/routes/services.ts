@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
+import type { Queryable } from '../../../platform/db/index.ts';
+import { idParam, notFound } from '../../../platform/http/params.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../identity/index.ts';
 import { activeCodes, loadOptions } from '../options.ts';
@@ -25,8 +27,10 @@ async function render(
     partners: await tx.select().from(partnerOrganisations).orderBy(partnerOrganisations.name),
   }));
   const errors = extra.problems ? formErrors(translator(request.language), extra.problems) : null;
+  const saved = (request.query as Record<string, unknown>).saved;
   return reply.page('people/views/services.njk', {
     ...data,
+    flash: saved === 'added' || saved === 'updated' ? saved : null,
     mayConfigure: can(request.user, 'register:configure'),
     values: extra.values ?? {},
     partnerValues: extra.partnerValues ?? {},
@@ -35,32 +39,62 @@ async function render(
   });
 }
 
+const SERVICE_FIELDS = ['code', 'name', 'type', 'specialism', 'area', 'postcode'] as const;
+
+/** The service form's answers, trimmed, with the problems that need no database. */
+function readServiceForm(body: Body | undefined) {
+  const values: Values = {};
+  for (const name of SERVICE_FIELDS) values[name] = tidy(body?.[name]);
+  const problems: Record<string, string> = {};
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/.test(values.code!)) problems.code = 'services.errors.code';
+  if (!values.name) problems.name = 'services.errors.name';
+  else if (values.name.length > 200) problems.name = 'services.errors.nameLong';
+  if (values.area!.length > 100) problems.area = 'services.errors.areaLong';
+  const postcode = values.postcode ? normalisePostcode(values.postcode) : null;
+  if (values.postcode && !postcode) problems.postcode = 'services.errors.postcode';
+  return { values, problems, postcode };
+}
+
+/**
+ * The problems that need the database: a type and specialism from the lists
+ * (a retired one only if the service already has it), and a code no other
+ * service has.
+ */
+async function checkService(
+  tx: Queryable,
+  values: Values,
+  problems: Record<string, string>,
+  existing: { id: string; type: string; specialism: string } | null,
+): Promise<void> {
+  const options = await loadOptions(tx);
+  if (!activeCodes(options, 'service_type').has(values.type!) && values.type !== existing?.type)
+    problems.type = 'services.errors.type';
+  if (
+    !activeCodes(options, 'specialism').has(values.specialism!) &&
+    values.specialism !== existing?.specialism
+  )
+    problems.specialism = 'services.errors.specialism';
+  if (problems.code) return;
+  const [taken] = await tx
+    .select({ id: services.id })
+    .from(services)
+    .where(
+      and(
+        sql`lower(${services.code}) = ${values.code!.toLowerCase()}`,
+        existing ? ne(services.id, existing.id) : undefined,
+      ),
+    );
+  if (taken) problems.code = 'services.errors.codeTaken';
+}
+
 /** The services page, where leads add services and partner organisations. */
 export const serviceRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/services', guard('services:view'), (request, reply) => render(request, reply));
 
   app.post('/staff/services', guard('register:configure'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const values: Values = {};
-    for (const name of ['code', 'name', 'type', 'specialism', 'area', 'postcode'])
-      values[name] = tidy(body[name]);
-    const problems: Record<string, string> = {};
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/.test(values.code!))
-      problems.code = 'services.errors.code';
-    if (!values.name) problems.name = 'services.errors.name';
-    const postcode = values.postcode ? normalisePostcode(values.postcode) : null;
-    if (values.postcode && !postcode) problems.postcode = 'services.errors.postcode';
+    const { values, problems, postcode } = readServiceForm(request.body as Body);
     const outcome = await request.db(async (tx) => {
-      const options = await loadOptions(tx);
-      if (!activeCodes(options, 'service_type').has(values.type!))
-        problems.type = 'services.errors.name';
-      if (!activeCodes(options, 'specialism').has(values.specialism!))
-        problems.specialism = 'services.errors.name';
-      const [taken] = await tx
-        .select({ id: services.id })
-        .from(services)
-        .where(sql`lower(${services.code}) = ${values.code!.toLowerCase()}`);
-      if (taken) problems.code = 'services.errors.codeTaken';
+      await checkService(tx, values, problems, null);
       if (Object.keys(problems).length > 0) return false;
       const [row] = await tx
         .insert(services)
@@ -83,7 +117,75 @@ export const serviceRoutes: FastifyPluginAsync = async (app) => {
       return true;
     });
     if (!outcome) return render(request, reply.code(400), { values, problems });
-    return reply.redirect('/staff/services?added=1', 303);
+    return reply.redirect('/staff/services?saved=added', 303);
+  });
+
+  const renderEdit = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Values,
+    problems: Record<string, string> = {},
+  ) => {
+    const options = await request.db((tx) => loadOptions(tx));
+    const errors = Object.keys(problems).length
+      ? formErrors(translator(request.language), problems)
+      : null;
+    return reply.page('people/views/service-form.njk', {
+      id,
+      values,
+      options,
+      errors: errors?.errors ?? {},
+      errorList: errors?.errorList,
+    });
+  };
+
+  app.get('/staff/services/:id/edit', guard('register:configure'), async (request, reply) => {
+    const id = idParam(request);
+    const [row] = await request.db((tx) => tx.select().from(services).where(eq(services.id, id)));
+    if (!row) throw notFound();
+    return renderEdit(request, reply, id, {
+      code: row.code,
+      name: row.name,
+      type: row.type,
+      specialism: row.specialism,
+      area: row.area ?? '',
+      postcode: row.postcode ?? '',
+    });
+  });
+
+  app.post('/staff/services/:id/edit', guard('register:configure'), async (request, reply) => {
+    const id = idParam(request);
+    const { values, problems, postcode } = readServiceForm(request.body as Body);
+    const outcome = await request.db(async (tx) => {
+      const [before] = await tx.select().from(services).where(eq(services.id, id));
+      if (!before) return 'missing' as const;
+      await checkService(tx, values, problems, before);
+      if (Object.keys(problems).length > 0) return 'problems' as const;
+      const [after] = await tx
+        .update(services)
+        .set({
+          code: values.code!,
+          name: values.name!,
+          type: values.type!,
+          specialism: values.specialism!,
+          area: values.area || null,
+          postcode,
+        })
+        .where(eq(services.id, id))
+        .returning();
+      await audit(tx, actorOf(request), {
+        action: 'update',
+        entity: 'service',
+        entityId: id,
+        before,
+        after,
+      });
+      return 'saved' as const;
+    });
+    if (outcome === 'missing') throw notFound();
+    if (outcome === 'problems') return renderEdit(request, reply.code(400), id, values, problems);
+    return reply.redirect('/staff/services?saved=updated', 303);
   });
 
   app.post('/staff/partners', guard('register:configure'), async (request, reply) => {

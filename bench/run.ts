@@ -154,7 +154,7 @@ try {
   }).toString();
   rows.push([
     'Sign-up',
-    '`POST /opportunities/:id/sign-up`: checks, a new person with consents, the duplicate check, the sign-up, the audit, then a redirect',
+    '`POST /opportunities/:id/sign-up`: checks, a new person with consents, the duplicate check, the sign-up, the email that confirms the address, the audit, then a redirect',
     await measure(`${base}/opportunities/${opportunity}/sign-up`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },

@@ -52,7 +52,16 @@ function readServiceForm(body: Body | undefined) {
   if (values.area!.length > 100) problems.area = 'services.errors.areaLong';
   const postcode = values.postcode ? normalisePostcode(values.postcode) : null;
   if (values.postcode && !postcode) problems.postcode = 'services.errors.postcode';
-  return { values, problems, postcode };
+  // What is saved, once there are no problems.
+  const row = {
+    code: values.code!,
+    name: values.name!,
+    type: values.type!,
+    specialism: values.specialism!,
+    area: values.area || null,
+    postcode,
+  };
+  return { values, problems, row };
 }
 
 /**
@@ -92,21 +101,13 @@ export const serviceRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/services', guard('services:view'), (request, reply) => render(request, reply));
 
   app.post('/staff/services', guard('register:configure'), async (request, reply) => {
-    const { values, problems, postcode } = readServiceForm(request.body as Body);
+    const { values, problems, row: fields } = readServiceForm(request.body as Body);
     const outcome = await request.db(async (tx) => {
       await checkService(tx, values, problems, null);
       if (Object.keys(problems).length > 0) return false;
       const [row] = await tx
         .insert(services)
-        .values({
-          organisationId: request.organisation.id,
-          code: values.code!,
-          name: values.name!,
-          type: values.type!,
-          specialism: values.specialism!,
-          area: values.area || null,
-          postcode,
-        })
+        .values({ organisationId: request.organisation.id, ...fields })
         .returning();
       await audit(tx, actorOf(request), {
         action: 'create',
@@ -156,24 +157,13 @@ export const serviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/staff/services/:id/edit', guard('register:configure'), async (request, reply) => {
     const id = idParam(request);
-    const { values, problems, postcode } = readServiceForm(request.body as Body);
+    const { values, problems, row: fields } = readServiceForm(request.body as Body);
     const outcome = await request.db(async (tx) => {
       const [before] = await tx.select().from(services).where(eq(services.id, id));
       if (!before) return 'missing' as const;
       await checkService(tx, values, problems, before);
       if (Object.keys(problems).length > 0) return 'problems' as const;
-      const [after] = await tx
-        .update(services)
-        .set({
-          code: values.code!,
-          name: values.name!,
-          type: values.type!,
-          specialism: values.specialism!,
-          area: values.area || null,
-          postcode,
-        })
-        .where(eq(services.id, id))
-        .returning();
+      const [after] = await tx.update(services).set(fields).where(eq(services.id, id)).returning();
       await audit(tx, actorOf(request), {
         action: 'update',
         entity: 'service',

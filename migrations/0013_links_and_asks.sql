@@ -7,6 +7,7 @@ CREATE TABLE "opportunity_asks" (
 );
 --> statement-breakpoint
 ALTER TABLE "opportunity_asks" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "expense_claims" ADD COLUMN "reason" text;--> statement-breakpoint
 ALTER TABLE "invitations" ADD COLUMN "reminder_token_hash" text;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "told_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "told_by" text;--> statement-breakpoint
@@ -21,4 +22,11 @@ CREATE UNIQUE INDEX "invitations_reminder_token_idx" ON "invitations" USING btre
 CREATE UNIQUE INDEX "sign_ups_contact_token_idx" ON "sign_ups" USING btree ("contact_token_hash");--> statement-breakpoint
 CREATE POLICY "opportunity_asks_tenant_isolation" ON "opportunity_asks" AS PERMISSIVE FOR ALL TO public USING (organisation_id = app_organisation_id()) WITH CHECK (organisation_id = app_organisation_id());--> statement-breakpoint
 -- Row-level security holds for the owner too.
-ALTER TABLE "opportunity_asks" FORCE ROW LEVEL SECURITY;
+ALTER TABLE "opportunity_asks" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
+-- Reasons given before this column existed are in the audit trail.
+UPDATE "expense_claims" e SET "reason" = (
+  SELECT l."after"->>'reason' FROM "audit_log" l
+  WHERE l."entity" = 'person' AND l."entity_id" = e."person_id"::text AND l."action" = 'expense.reject'
+    AND l."after"->>'claimId' = e."id"::text
+  ORDER BY l."at" DESC, l."id" DESC LIMIT 1)
+WHERE e."status" = 'rejected';

@@ -265,8 +265,9 @@ describe('the ladder profile', () => {
     );
     await withOrg((tx) =>
       tx.execute(sql`
-        insert into expense_claims (organisation_id, person_id, activity_id, kind, amount_pence, description, receipt, receipt_type, receipt_name, incurred_on)
-        values (${org.id}, ${personId}, ${held}, 'travel', 420, ${`Bus fare for ${name} ${surname}`}, '\\x00'::bytea, 'image/png', ${`${surname}-ticket.png`}, '2025-06-10')`),
+        insert into expense_claims (organisation_id, person_id, activity_id, kind, amount_pence, description, receipt, receipt_type, receipt_name, incurred_on, status, reason)
+        values (${org.id}, ${personId}, ${held}, 'travel', 420, ${`Bus fare for ${name} ${surname}`}, '\\x00'::bytea, 'image/png', ${`${surname}-ticket.png`}, '2025-06-10',
+          'rejected', ${`${name} came by car`})`),
     );
     const before = (await profile()).counted.hours;
     const from = `/staff/activities/${held}`;

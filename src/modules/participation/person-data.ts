@@ -146,7 +146,7 @@ async function exportPerson(tx: Queryable, personId: string) {
       where r.person_id = ${personId} order by r.earned_on`),
     expenseClaims: await rows(sql`
       select a.title as activity, e.kind, e.amount_pence as "amountPence", e.description,
-        e.receipt_name as "receiptName", e.receipt_type as "receiptType", e.status,
+        e.receipt_name as "receiptName", e.receipt_type as "receiptType", e.status, e.reason,
         e.incurred_on as "incurredOn", e.decided_at as "decidedAt", e.paid_on as "paidOn",
         e.created_at as "createdAt"
       from expense_claims e left join activities a on a.id = e.activity_id
@@ -194,7 +194,8 @@ async function erasePerson(tx: Queryable, person: { id: string }) {
     sql`update sign_ups set take_part = null, message = null, contact_token_hash = null where person_id = ${person.id}`,
   );
   await tx.execute(sql`
-    update expense_claims set description = null, receipt = null, receipt_type = null, receipt_name = null
+    update expense_claims set description = null, receipt = null, receipt_type = null, receipt_name = null,
+      reason = null
     where person_id = ${person.id}`);
 }
 

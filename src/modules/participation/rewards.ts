@@ -792,7 +792,7 @@ export interface PersonClaim {
   decidedBy: string | null;
   decidedAt: string | null;
   paidOn: string | null;
-  /** Why it was rejected, from the audit record of the decision. */
+  /** Why it was rejected. */
   reason: string | null;
 }
 
@@ -830,10 +830,7 @@ export async function personClaims(
         e.amount_pence as "amountPence", e.description, e.receipt is not null as "hasReceipt",
         e.receipt_type as "receiptType", e.status, e.incurred_on::text as "incurredOn",
         e.decided_by as "decidedBy", e.decided_at as "decidedAt", e.paid_on::text as "paidOn",
-        (select l.after->>'reason' from audit_log l
-          where l.entity = 'person' and l.entity_id = ${personId} and l.action = 'expense.reject'
-            and l.after->>'claimId' = e.id::text
-          order by l.at desc, l.id desc limit 1) as reason
+        e.reason
       from expense_claims e left join activities a on a.id = e.activity_id
       where e.person_id = ${personId}
         ${period ? sql`and e.incurred_on between ${period.from} and ${period.to}` : sql``}
@@ -1012,9 +1009,8 @@ const FROM_STATUS: Record<ClaimAction['action'], ClaimStatus> = {
 };
 
 /**
- * Approves or rejects a submitted claim, or records an approved one as paid.
- * The reason for a rejection is kept in the audit record of the decision
- * (expense_claims has no column for it). False when the claim was not in the
+ * Approves or rejects a submitted claim (a rejection with its reason), or
+ * records an approved one as paid. False when the claim was not in the
  * status the step starts from (already decided, say): nothing changes.
  */
 export async function decideClaim(
@@ -1030,6 +1026,7 @@ export async function decideClaim(
           status: step.action === 'approve' ? 'approved' : 'rejected',
           decidedBy: actor.label,
           decidedAt: new Date(),
+          reason: step.action === 'reject' ? step.reason : null,
         };
   const [row] = await tx
     .update(expenseClaims)

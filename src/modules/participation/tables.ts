@@ -255,6 +255,8 @@ export const expenseClaims = pgTable(
     incurredOn: date('incurred_on', { mode: 'string' }).notNull(),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** Why it was rejected, as staff wrote it. */
+    reason: text('reason'),
     paidOn: date('paid_on', { mode: 'string' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -12,6 +12,7 @@ ALTER TABLE "invitations" ADD COLUMN "reminder_token_hash" text;--> statement-br
 ALTER TABLE "sign_ups" ADD COLUMN "told_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "told_by" text;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "contact_token_hash" text;--> statement-breakpoint
+ALTER TABLE "sign_ups" ADD COLUMN "contact_email_hash" text;--> statement-breakpoint
 ALTER TABLE "sign_ups" ADD COLUMN "contact_confirmed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "opportunity_asks" ADD CONSTRAINT "opportunity_asks_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "opportunity_asks" ADD CONSTRAINT "opportunity_asks_opportunity_id_opportunities_id_fk" FOREIGN KEY ("opportunity_id") REFERENCES "public"."opportunities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -23,10 +24,14 @@ CREATE UNIQUE INDEX "sign_ups_contact_token_idx" ON "sign_ups" USING btree ("con
 CREATE POLICY "opportunity_asks_tenant_isolation" ON "opportunity_asks" AS PERMISSIVE FOR ALL TO public USING (organisation_id = app_organisation_id()) WITH CHECK (organisation_id = app_organisation_id());--> statement-breakpoint
 -- Row-level security holds for the owner too.
 ALTER TABLE "opportunity_asks" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
--- Reasons given before this column existed are in the audit trail.
+-- Reasons given before this column existed are in the audit trail (found by
+-- the claim's id: a merge may have moved the claim to another person).
 UPDATE "expense_claims" e SET "reason" = (
   SELECT l."after"->>'reason' FROM "audit_log" l
-  WHERE l."entity" = 'person' AND l."entity_id" = e."person_id"::text AND l."action" = 'expense.reject'
+  WHERE l."entity" = 'person' AND l."action" = 'expense.reject'
     AND l."after"->>'claimId' = e."id"::text
   ORDER BY l."at" DESC, l."id" DESC LIMIT 1)
-WHERE e."status" = 'rejected';
+WHERE e."status" = 'rejected';--> statement-breakpoint
+-- Attempts were counted under plain network addresses; they are now counted
+-- under hashes. The old rows only held short time windows: drop them.
+DELETE FROM "auth_throttle" WHERE "key" !~ '(ip|email):[0-9a-f]{64}$';

@@ -53,8 +53,9 @@ export function emailKey(email: string): string {
  * The key under which attempts from one network address are counted: an
  * IPv4 address, or an IPv6 address's /64 prefix, since one household or
  * phone is usually given a whole /64 and could otherwise take a new address
- * for every try (RFC 6177). Hashed, so the table of attempts keeps no
- * addresses.
+ * for every try (RFC 6177). Hashed, so the table of attempts does not
+ * show addresses at a glance; a hash of an IPv4 address can be reversed by
+ * trying them all, so this is pseudonymous, not anonymous.
  */
 export function addressKey(ip: string): string {
   return `ip:${hashToken(networkOf(ip))}`;

@@ -596,6 +596,27 @@ describe('signing up without an account', () => {
     assert.equal((await visitor().get('/sign-up/confirm/short')).statusCode, 404);
   });
 
+  it('confirms only the address the link was sent to, not one changed or merged in since', async () => {
+    const client = visitor();
+    await client.get(`/opportunities/${id}/sign-up`);
+    await client.post(`/opportunities/${id}/sign-up`, { ...SIGN_UP, email: 'moved@example.org' });
+    const [mail] = await q<{ text_body: string }>(
+      sql`select text_body from outbox where to_address = 'moved@example.org' and template = 'sign-up-confirm-contact'`,
+    );
+    const token = /\/sign-up\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail!.text_body)![1]!;
+    await q(
+      sql`update people set email = 'someone.else@example.org' where email = 'moved@example.org'`,
+    );
+    const reader = visitor();
+    assert.equal((await reader.get(`/sign-up/confirm/${token}`)).statusCode, 404);
+    await client.get(`/opportunities/${id}/sign-up`);
+    assert.equal((await client.post(`/sign-up/confirm/${token}`, {})).statusCode, 404);
+    const [person] = await q<{ consents: string[] }>(
+      sql`select consents from people where email = 'someone.else@example.org'`,
+    );
+    assert.deepEqual(person!.consents, ['register']);
+  });
+
   it('lets a confirmation link lapse after 30 days unused, and never asks for a phone or letter', async () => {
     const client = visitor();
     await client.get(`/opportunities/${id}/sign-up`);

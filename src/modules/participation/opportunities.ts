@@ -991,6 +991,9 @@ export async function recordSignUp(
       personId: person.id,
       takePart: form.takePart,
       contactTokenHash: link?.hash ?? null,
+      contactEmailHash: link
+        ? sql`(select ${emailHash(sql`p`)} from people p where p.id = ${person.id})`
+        : null,
     })
     .returning({ id: signUps.id });
   await audit(tx, actor, {
@@ -1024,10 +1027,18 @@ export interface ContactConfirmation {
   confirmed: boolean;
 }
 
+/** sha256 of a person's email address, as stored (lower case). */
+const emailHash = (p: SQL) => sql`encode(sha256(convert_to(${p}.email, 'UTF8')), 'hex')`;
+
+/**
+ * The sign-up a link belongs to, while it works: within 30 days of the
+ * sign-up, and only while the person's address is still the one the link
+ * was sent to (a merge or an edit may have changed it since).
+ */
 const confirmationByToken = (token: string) => sql`
   s.contact_token_hash = ${hashToken(token)} and p.erased_at is null and p.email is not null
-  and (s.contact_confirmed_at is not null
-       or s.created_at > now() - make_interval(days => ${CONFIRM_CONTACT_DAYS}))`;
+  and s.contact_email_hash = ${emailHash(sql`p`)}
+  and s.created_at > now() - make_interval(days => ${CONFIRM_CONTACT_DAYS})`;
 
 /** The sign-up a confirmation link belongs to, while the link works; null otherwise. */
 export async function contactConfirmation(
@@ -1037,7 +1048,7 @@ export async function contactConfirmation(
   if (!TOKEN_PATTERN.test(token)) return null;
   const [row] = rowsOf<ContactConfirmation>(
     await tx.execute(sql`
-      select coalesce(p.preferred_name, p.first_name) as "firstName",
+      select coalesce(nullif(p.preferred_name, ''), p.first_name) as "firstName",
         s.contact_confirmed_at is not null as confirmed
       from sign_ups s join people p on p.id = s.person_id
       where ${confirmationByToken(token)}`),

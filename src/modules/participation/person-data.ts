@@ -191,7 +191,7 @@ async function erasePerson(tx: Queryable, person: { id: string }) {
       reminder_token_hash = null
     where person_id = ${person.id}`);
   await tx.execute(
-    sql`update sign_ups set take_part = null, message = null, contact_token_hash = null where person_id = ${person.id}`,
+    sql`update sign_ups set take_part = null, message = null, contact_token_hash = null, contact_email_hash = null where person_id = ${person.id}`,
   );
   await tx.execute(sql`
     update expense_claims set description = null, receipt = null, receipt_type = null, receipt_name = null,

@@ -84,6 +84,8 @@ export const signUps = pgTable(
      * hear about other ways to get involved; the consent counts once confirmed.
      */
     contactTokenHash: text('contact_token_hash'),
+    /** sha256 of the address the link went to: the link confirms only that address. */
+    contactEmailHash: text('contact_email_hash'),
     contactConfirmedAt: timestamp('contact_confirmed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

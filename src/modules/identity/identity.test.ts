@@ -10,7 +10,7 @@ import { APP_ROLE, rowsOf } from '../../platform/db/index.ts';
 import { Worker } from '../../platform/jobs/index.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { authThrottle } from './tables.ts';
-import { addressKey, createUser } from './service.ts';
+import { addressKey, createUser, recordFailure } from './service.ts';
 import { hashPassword } from './passwords.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -93,6 +93,36 @@ describe('addressKey', () => {
   it('counts an IPv4 address on its own, however it reaches the server', () => {
     assert.equal(addressKey('::ffff:192.0.2.7'), addressKey('192.0.2.7'));
     assert.notEqual(addressKey('192.0.2.8'), addressKey('192.0.2.7'));
+  });
+});
+
+describe('the table of attempts', () => {
+  it('keeps no count older than a day, unless it still locks', async () => {
+    await testDb.database.withOrganisation(org.id, async (tx) => {
+      await tx.insert(authThrottle).values([
+        {
+          organisationId: org.id,
+          key: 'old',
+          failures: 2,
+          lastFailureAt: sql`now() - interval '2 days'`,
+        },
+        {
+          organisationId: org.id,
+          key: 'old-but-locked',
+          failures: 0,
+          lastFailureAt: sql`now() - interval '2 days'`,
+          lockedUntil: sql`now() + interval '1 hour'`,
+        },
+      ]);
+      await recordFailure(tx, 'new', 5);
+      const keys = rowsOf<{ key: string }>(
+        await tx.execute(
+          sql`select key from auth_throttle where key in ('old', 'old-but-locked', 'new') order by key`,
+        ),
+      ).map((r) => r.key);
+      assert.deepEqual(keys, ['new', 'old-but-locked']);
+      await tx.execute(sql`delete from auth_throttle where key in ('new', 'old-but-locked')`);
+    });
   });
 });
 

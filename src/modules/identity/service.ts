@@ -134,6 +134,12 @@ export async function recordFailure(
     .update(authThrottle)
     .set({ lockedUntil: sql`now() + make_interval(mins => ${windowMinutes})`, failures: 0 })
     .where(and(eq(authThrottle.key, key), sql`${authThrottle.failures} >= ${limit}`));
+  // Counts older than a day serve no limit any more: keys name people and
+  // networks (hashed), so they are not kept.
+  await tx.delete(authThrottle).where(
+    sql`${authThrottle.lastFailureAt} < now() - interval '1 day'
+        and (${authThrottle.lockedUntil} is null or ${authThrottle.lockedUntil} < now())`,
+  );
 }
 
 export async function clearFailures(tx: Queryable, key: string): Promise<void> {

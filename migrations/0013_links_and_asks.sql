@@ -19,6 +19,7 @@ ALTER TABLE "opportunity_asks" ADD CONSTRAINT "opportunity_asks_opportunity_id_o
 ALTER TABLE "opportunity_asks" ADD CONSTRAINT "opportunity_asks_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "opportunity_asks_person_idx" ON "opportunity_asks" USING btree ("opportunity_id","person_id");--> statement-breakpoint
 CREATE INDEX "opportunity_asks_recent_idx" ON "opportunity_asks" USING btree ("person_id","asked_at");--> statement-breakpoint
+CREATE INDEX "people_area_idx" ON "people" USING btree ("organisation_id","area");--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_reminder_token_idx" ON "invitations" USING btree ("reminder_token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "sign_ups_contact_token_idx" ON "sign_ups" USING btree ("contact_token_hash");--> statement-breakpoint
 CREATE POLICY "opportunity_asks_tenant_isolation" ON "opportunity_asks" AS PERMISSIVE FOR ALL TO public USING (organisation_id = app_organisation_id()) WITH CHECK (organisation_id = app_organisation_id());--> statement-breakpoint

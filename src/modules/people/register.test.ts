@@ -13,6 +13,7 @@ import type { Organisation } from '../../platform/tenancy/index.ts';
 import { createUser } from '../identity/index.ts';
 import { addPeople, addServices } from './service.ts';
 import { fingerprint } from './rights.ts';
+import { areasInUse } from './queries.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -140,6 +141,46 @@ describe('the register: adding and finding people', () => {
       ),
     );
     assert.equal(await count(), before);
+  });
+});
+
+describe('the register: areas for the filter', () => {
+  it('lists each area of people and services once, in order, and only the organisation’s own', async () => {
+    const other = await makeOrganisation(testDb.database, { slug: 'areas-other', name: 'Other' });
+    await testDb.database.withOrganisation(other.id, (tx) =>
+      addPeople(tx, [
+        {
+          organisationId: other.id,
+          reference: 'O-1',
+          firstName: 'O',
+          lastName: 'One',
+          kinds: ['customer'],
+          area: 'Secretland',
+        },
+      ]),
+    );
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(
+        tx,
+        ['Zetland', 'Abbeytown', 'Zetland', null, 'Middleham', 'Abbeytown'].map((area, i) => ({
+          organisationId: org.id,
+          reference: `AREA-${i}`,
+          firstName: 'Area',
+          lastName: `Person ${i}`,
+          kinds: ['customer'],
+          area,
+        })),
+      ),
+    );
+    const areas = (await testDb.database.withOrganisation(org.id, (tx) => areasInUse(tx))).map(
+      (r) => r.area,
+    );
+    for (const area of ['Abbeytown', 'Central', 'Middleham', 'Zetland'])
+      assert.ok(areas.includes(area), `${area} in ${areas.join(', ')}`);
+    assert.ok(!areas.includes('Secretland'), 'not another organisation’s area');
+    assert.deepEqual(areas, [...new Set(areas)].sort(), 'each once, in order');
+    const page = await lead.get('/staff/people');
+    assert.match(page.body, /<option value="Middleham"/);
   });
 });
 

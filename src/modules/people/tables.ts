@@ -165,6 +165,8 @@ export const people = pgTable(
     index('people_email_idx').on(t.organisationId, t.email),
     index('people_phone_idx').on(t.organisationId, t.phoneDigits),
     index('people_postcode_idx').on(t.organisationId, t.postcode),
+    // The area filter, and the list of areas read by skipping from one to the next.
+    index('people_area_idx').on(t.organisationId, t.area),
     index('people_name_idx').on(t.organisationId, t.lastName, t.firstName),
     index('people_needs_idx').using('gin', t.needs),
     tenantIsolation('people'),

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
-import { rowsOf, type Queryable } from '../../../platform/db/index.ts';
+import type { Queryable } from '../../../platform/db/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
@@ -28,6 +28,7 @@ import { loadPerson } from '../person.ts';
 import { readPersonForm, valuesFromPerson, type Body, type FormValues } from '../person-form.ts';
 import {
   PAGE_SIZE,
+  areasInUse,
   contactSheet,
   exportBatch,
   filterQuery,
@@ -202,11 +203,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
         .from(savedLists)
         .where(or(eq(savedLists.shared, true), eq(savedLists.ownerUserId, user.id)))
         .orderBy(savedLists.name),
-      areas: rowsOf<{ area: string }>(
-        await tx.execute(
-          sql`select distinct area from (select area from services union select area from people where erased_at is null) a where area is not null order by area`,
-        ),
-      ),
+      areas: await areasInUse(tx),
     }));
     const query_ = filterQuery(filter);
     return reply.page('people/views/people.njk', {

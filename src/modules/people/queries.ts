@@ -269,34 +269,61 @@ export const PAGE_SIZE = 50;
  * A page of the register for a filter, the number that match and their access
  * needs summed: three queries, however many people match.
  */
+/**
+ * One page of the people who match the filter, with how many match and their
+ * access needs summed. Matching (a trigram search, for a name) runs once:
+ * the first query finds the matches and returns the count, the needs and
+ * the page's ids; the second reads the page's people. Two queries, however
+ * many match.
+ */
 export async function searchPeople(tx: Queryable, filter: PeopleFilter) {
   const where = sql.join(filterConditions(filter), sql` and `);
   const q = filter.q.toLowerCase();
   const byName = searchMode(filter.q) === 'name';
-  const order = byName
-    ? sql`(${sql.join(
+  const score = byName
+    ? sql.join(
         nameWords(q).map((w) => sql`word_similarity(${w}, p.search_name)`),
         sql` + `,
-      )}) desc, p.last_name, p.first_name, p.id`
-    : sql`p.last_name, p.first_name, p.id`;
-  const rows = rowsOf<PersonListRow>(
+      )
+    : sql`0`;
+  const [found] = rowsOf<{ total: number; needs: { need: string; n: number }[]; ids: string[] }>(
     await tx.execute(sql`
-      select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
-        p.preferred_name as "preferredName", p.email, p.phone, p.postcode, p.kinds, p.needs,
-        p.do_not_contact as "doNotContact", p.last_involved_on as "lastInvolvedOn",
-        array(select s.name from person_services ps join services s on s.id = ps.service_id
-              where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-              order by s.name) as "serviceNames"
-      from people p
-      where ${where}
-      order by ${order}
-      limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}`),
+      with matched as materialized (
+        select p.id, p.needs, p.last_name, p.first_name, ${score} as score
+        from people p
+        where ${where}
+      )
+      select
+        (select count(*)::int from matched) as total,
+        coalesce((select json_agg(json_build_object('need', need, 'n', n))
+                  from (select need, count(*)::int as n
+                        from matched, unnest(matched.needs) as need group by need) x), '[]') as needs,
+        coalesce((select json_agg(id order by score desc, last_name, first_name, id)
+                  from (select id, score, last_name, first_name from matched
+                        order by score desc, last_name, first_name, id
+                        limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}) page), '[]') as ids`),
   );
-  const [total] = rowsOf<{ n: number }>(
-    await tx.execute(sql`select count(*)::int as n from people p where ${where}`),
-  );
-  const needs = await sumNeeds(tx, where);
-  return { rows, total: total?.n ?? 0, needs };
+  const ids = found?.ids ?? [];
+  const rows =
+    ids.length === 0
+      ? []
+      : rowsOf<PersonListRow>(
+          await tx.execute(sql`
+            select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
+              p.preferred_name as "preferredName", p.email, p.phone, p.postcode, p.kinds, p.needs,
+              p.do_not_contact as "doNotContact", p.last_involved_on as "lastInvolvedOn",
+              array(select s.name from person_services ps join services s on s.id = ps.service_id
+                    where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
+                    order by s.name) as "serviceNames"
+            from people p
+            where p.id in (${sql.join(
+              ids.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`),
+        );
+  const position = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  return { rows, total: found?.total ?? 0, needs: orderNeeds(found?.needs ?? []) };
 }
 
 /** How many of a set of people have each access need, largest first. */
@@ -308,6 +335,11 @@ export async function sumNeeds(tx: Queryable, where: SQL) {
       where ${where}
       group by need`),
   );
+  return orderNeeds(rows);
+}
+
+/** Needs summed, largest first, ties in the order the needs are listed. */
+function orderNeeds(rows: { need: string; n: number }[]) {
   const order = new Map(ACCESS_NEEDS.map((n, i) => [n as string, i]));
   return rows.sort((a, b) => b.n - a.n || (order.get(a.need) ?? 99) - (order.get(b.need) ?? 99));
 }

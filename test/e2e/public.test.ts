@@ -87,6 +87,8 @@ describe('public pages in a browser', () => {
     const skip = page.locator('.govuk-skip-link');
     assert.equal(await skip.evaluate((el) => el === document.activeElement), true);
     await page.keyboard.press('Enter');
+    // The jump is a navigation to the fragment: wait for it, as a busy machine can lag.
+    await page.waitForURL(/#main-content$/);
     assert.equal(new URL(page.url()).hash, '#main-content');
     await context.close();
   });

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorPageKey } from './errors.ts';
+import { AppError, errorPageFor } from './errors.ts';
 
 function statusOf(error: FastifyError | AppError): number {
   if (error instanceof AppError) return error.statusCode;
@@ -28,7 +28,10 @@ export const errorPages = fp(
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code, status }, 'request refused');
       reply.code(status);
-      const messageKey = error instanceof AppError ? error.messageKey : errorPageKey(status);
+      const messageKey = errorPageFor(
+        error instanceof AppError ? error.messageKey : undefined,
+        status,
+      );
       if (isApi(request)) {
         return reply.send({ error: { code, status, reference: request.id } });
       }

@@ -14,6 +14,27 @@ export class AppError extends Error {
   }
 }
 
+/** The pages the error page can show; each has a title and a body in the catalogue. */
+export const ERROR_PAGES = new Set([
+  'errors.notFound',
+  'errors.forbidden',
+  'errors.signInNeeded',
+  'errors.tooLarge',
+  'errors.tooMany',
+  'errors.badRequest',
+  'errors.serverError',
+  'errors.csrf',
+]);
+
+/**
+ * The page to show for an error: the one it names when that is a page, else
+ * the page for its status. A key such as `errors.notFound.title` (a message,
+ * not a page) would otherwise show the raw key as the page's heading.
+ */
+export function errorPageFor(messageKey: string | undefined, statusCode: number): string {
+  return messageKey && ERROR_PAGES.has(messageKey) ? messageKey : errorPageKey(statusCode);
+}
+
 /** The i18n key of the page shown for a status. */
 export function errorPageKey(statusCode: number): string {
   if (statusCode === 404) return 'errors.notFound';

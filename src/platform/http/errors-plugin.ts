@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorPageFor } from './errors.ts';
+import { unsavableText } from './unsavable-text.ts';
 
 function statusOf(error: FastifyError | AppError): number {
   if (error instanceof AppError) return error.statusCode;
@@ -37,9 +38,13 @@ export const errorPages = fp(
       }
       return reply.page('pages/error.njk', {
         messageKey,
+        details: error instanceof AppError ? error.details : {},
         reference: status >= 500 ? request.id : null,
       });
     });
+
+    // Refuses text that cannot be saved (a NUL byte) with this plugin's page.
+    await app.register(unsavableText);
 
     app.setNotFoundHandler(async (request, reply) => {
       reply.code(404);

@@ -3,13 +3,19 @@
  * API, and the i18n key of the plain-English page or message to show.
  */
 export class AppError extends Error {
+  readonly details: Record<string, string>;
   constructor(
     readonly statusCode: number,
     readonly code: string,
     readonly messageKey: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /** Values the page's words take, such as the field a message names. Never personal data. */
+      details?: Record<string, string>;
+    },
   ) {
-    super(`${code}: ${messageKey}`, options);
+    super(`${code}: ${messageKey}`, options?.cause === undefined ? {} : { cause: options.cause });
+    this.details = options?.details ?? {};
     this.name = 'AppError';
   }
 }
@@ -24,6 +30,7 @@ export const ERROR_PAGES = new Set([
   'errors.badRequest',
   'errors.serverError',
   'errors.csrf',
+  'errors.unsavable',
 ]);
 
 /**

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
+import * as periods from '../../platform/periods/index.ts';
 import {
   DEFAULT_RUNGS,
   RUNGS,
   countsAsInvolvement,
   isCoProduced,
   type Rung,
-} from '../initiatives/ladder.ts';
+} from '../initiatives/index.ts';
 
 /**
  * The ladder profile (issue 5 §8): for a period, per rung of the ladder, the
@@ -40,11 +41,10 @@ export interface LadderProfile {
   coProducedShare: number | null;
 }
 
-/** The financial year (from 1 April) a day falls in. */
+/** The financial year (from 1 April) a day falls in, from platform/periods. */
 export function financialYearOf(day: string): { from: string; to: string } {
-  const year = Number(day.slice(0, 4));
-  const start = day.slice(5) >= '04-01' ? year : year - 1;
-  return { from: `${start}-04-01`, to: `${start + 1}-03-31` };
+  const { from, to } = periods.financialYearOf(day);
+  return { from, to };
 }
 
 export const currentFinancialYear = () => financialYearOf(todayInLondon());

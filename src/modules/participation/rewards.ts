@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import * as periods from '../../platform/periods/index.ts';
 import { DEFAULT_SETTINGS } from '../../platform/tenancy/index.ts';
 import { attendance, expenseClaims, rewardBudgets, rewards } from './tables.ts';
 
@@ -95,16 +96,15 @@ export interface TaxYear extends Period {
   year: number;
 }
 
-/** The UK tax year (6 April to 5 April) a day falls in. */
+/** The UK tax year (6 April to 5 April) a day falls in, from platform/periods. */
 export function taxYearOf(iso: string): TaxYear {
-  const year = Number(iso.slice(0, 4));
-  const start = iso.slice(5) >= '04-06' ? year : year - 1;
-  return taxYear(start);
+  return taxYear(periods.taxYearOf(iso).year);
 }
 
-/** Tax year `year`: 6 April `year` to 5 April the year after. */
+/** Tax year `year`: 6 April `year` to 5 April the year after (platform/periods). */
 export function taxYear(year: number): TaxYear {
-  return { year, from: `${year}-04-06`, to: `${year + 1}-04-05` };
+  const { from, to } = periods.taxYear(year);
+  return { year, from, to };
 }
 
 export interface FinancialYear extends Period {
@@ -112,25 +112,20 @@ export interface FinancialYear extends Period {
   year: number;
 }
 
-/** The financial year (1 April to 31 March) the reward budget is set for. */
+/** The financial year (1 April to 31 March) the reward budget is set for (platform/periods). */
 export function financialYear(year: number): FinancialYear {
-  return { year, from: `${year}-04-01`, to: `${year + 1}-03-31` };
+  const { from, to } = periods.financialYear(year);
+  return { year, from, to };
 }
 
 /** The financial year a day falls in. */
 export function financialYearOf(iso: string): FinancialYear {
-  const year = Number(iso.slice(0, 4));
-  return financialYear(iso.slice(5) >= '04-01' ? year : year - 1);
+  return financialYear(periods.financialYearOf(iso).year);
 }
 
 /** The four quarters of a financial year: Q1 April to June … Q4 January to March. */
 export function quartersOf(year: number): Array<Period & { quarter: number }> {
-  return [
-    { quarter: 1, from: `${year}-04-01`, to: `${year}-06-30` },
-    { quarter: 2, from: `${year}-07-01`, to: `${year}-09-30` },
-    { quarter: 3, from: `${year}-10-01`, to: `${year}-12-31` },
-    { quarter: 4, from: `${year + 1}-01-01`, to: `${year + 1}-03-31` },
-  ];
+  return periods.quartersOf(year).map(({ quarter, from, to }) => ({ quarter: quarter!, from, to }));
 }
 
 // ---------------------------------------------------------------------------
@@ -560,10 +555,15 @@ export async function budgetSpend(tx: Queryable, year: number): Promise<BudgetSp
     .select({ amountPence: rewardBudgets.amountPence })
     .from(rewardBudgets)
     .where(eq(rewardBudgets.year, year));
+  // The quarter of each day, from the platform's quarters rather than months written again here.
   const quarterCase = (column: string) =>
-    sql.raw(`case when extract(month from ${column}) between 4 and 6 then 1
-      when extract(month from ${column}) between 7 and 9 then 2
-      when extract(month from ${column}) between 10 and 12 then 3 else 4 end`);
+    sql`case ${sql.join(
+      quartersOf(year).map(
+        (q) =>
+          sql`when ${sql.raw(column)} between ${q.from} and ${q.to} then ${sql.raw(String(q.quarter))}`,
+      ),
+      sql` `,
+    )} end`;
   const rows = rowsOf<{ quarter: number; paid: number; due: number; expenses: number }>(
     await tx.execute(sql`
       select quarter::int as quarter, sum(paid)::float8 as paid, sum(due)::float8 as due,

@@ -12,6 +12,7 @@ export function isLanguage(value: unknown): value is Language {
 }
 
 const MODULES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../modules');
+const PLATFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 type Catalogue = Record<string, unknown>;
 
@@ -31,16 +32,20 @@ function deepMerge(into: Catalogue, from: Catalogue, file: string, prefix = ''):
 
 /**
  * The files a catalogue is made of: the platform's locales/<language>.json,
- * then each module's own strings, src/modules/<module>/locales/*.<language>.json,
- * so that a module owns its words as it owns its tables and views.
+ * then the strings of platform parts that have their own
+ * (src/platform/<part>/locales/*.<language>.json, such as periods), then each
+ * module's own strings, src/modules/<module>/locales/*.<language>.json, so
+ * that a module owns its words as it owns its tables and views.
  */
 export function catalogueFiles(language: Language): string[] {
   const files = [fileURLToPath(new URL(`./locales/${language}.json`, import.meta.url))];
-  for (const module of readdirSync(MODULES_DIR).sort()) {
-    const dir = path.join(MODULES_DIR, module, 'locales');
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort())
-      if (name.endsWith(`.${language}.json`)) files.push(path.join(dir, name));
+  for (const root of [PLATFORM_DIR, MODULES_DIR]) {
+    for (const part of readdirSync(root).sort()) {
+      const dir = path.join(root, part, 'locales');
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir).sort())
+        if (name.endsWith(`.${language}.json`)) files.push(path.join(dir, name));
+    }
   }
   return files;
 }

@@ -6,6 +6,7 @@ import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { forgetRecipient } from '../../platform/mail/index.ts';
 import { rightsRequestDeadline } from '../../platform/calendar/index.ts';
+import { readOwnSettings } from '../../platform/tenancy/index.ts';
 import { accountsForEmail, eraseCustomerAccounts } from '../identity/index.ts';
 import { personDataHandlers } from './hooks.ts';
 import { CONSENT_PURPOSES } from './lists.ts';
@@ -444,7 +445,7 @@ export async function logRequest(
     .values({
       organisationId: sql`app_organisation_id()`,
       ...input,
-      dueOn: rightsRequestDeadline(input.receivedOn),
+      dueOn: rightsRequestDeadline(input.receivedOn, 1, (await readOwnSettings(tx)).nation),
     })
     .returning({ id: rightsRequests.id });
   await audit(tx, actor, {
@@ -460,7 +461,8 @@ export async function logRequest(
 export async function extendRequest(tx: Queryable, actor: Actor, id: string, note: string) {
   const [row] = await tx.select().from(rightsRequests).where(eq(rightsRequests.id, id));
   if (!row || row.status !== 'open') return;
-  const extendedTo = rightsRequestDeadline(row.receivedOn, 3);
+  const { nation } = await readOwnSettings(tx);
+  const extendedTo = rightsRequestDeadline(row.receivedOn, 3, nation);
   await tx.update(rightsRequests).set({ extendedTo, note }).where(eq(rightsRequests.id, id));
   await audit(tx, actor, {
     action: 'rights-extend',

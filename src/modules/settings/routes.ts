@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { guard } from '../../platform/auth/index.ts';
 import { acceptUploads, fileTypeOf, type UploadBody } from '../../platform/http/uploads.ts';
+import { NATIONS, isNation } from '../../platform/calendar/index.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
 import {
@@ -33,6 +34,7 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
     const row = await request.db((tx) => readOrganisationSettings(tx, request.organisation.id));
     return reply.page('settings/views/organisation.njk', {
       values: { ...row, welsh: row.welshEnabled ? 'yes' : 'no', nameCy: row.nameCy ?? '' },
+      nations: NATIONS,
       saved: (request.query as Record<string, string>).saved === '1',
     });
   });
@@ -46,6 +48,7 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
       brandColour: text(body, 'brandColour').toLowerCase(),
       welsh: text(body, 'welsh') === 'yes' ? 'yes' : 'no',
       removeLogo: text(body, 'removeLogo') === 'yes',
+      nation: text(body, 'nation'),
     };
     const file = typeof body.logo === 'object' ? body.logo : undefined;
     const hasFile = Boolean(file && file.filename && file.buffer.length > 0);
@@ -72,11 +75,15 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
           : !sniffed || !LOGO_TYPES[file!.mimetype] || sniffed !== file!.mimetype
             ? 'settings.errors.logoType'
             : null,
+      // A browser always sends one (a radio is checked); a post without it leaves the nation as it is.
+      nation: !values.nation || isNation(values.nation) ? null : 'settings.errors.nationMissing',
     };
     const invalid = formErrors(tr, problems);
     if (invalid) {
       // Everything typed is kept; a refused file is not, and the message says so.
-      return reply.code(400).page('settings/views/organisation.njk', { ...invalid, values });
+      return reply
+        .code(400)
+        .page('settings/views/organisation.njk', { ...invalid, values, nations: NATIONS });
     }
     await request.db((tx) =>
       updateOrganisation(tx, actorOf(request), request.organisation.id, {
@@ -84,6 +91,7 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
         nameCy: values.nameCy || null,
         brandColour: values.brandColour,
         welshEnabled: values.welsh === 'yes',
+        nation: isNation(values.nation) ? values.nation : undefined,
         ...(hasFile
           ? { logo: { content: file!.buffer, contentType: sniffed! } }
           : values.removeLogo

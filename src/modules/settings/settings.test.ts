@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
-import type { Organisation } from '../../platform/tenancy/index.ts';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../platform/db/index.ts';
+import { readSettings, type Organisation } from '../../platform/tenancy/index.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -111,6 +113,40 @@ describe('organisation settings', () => {
     assert.equal(logo.statusCode, 200);
     assert.equal(logo.headers['content-type'], 'image/png');
     assert.ok(logo.rawPayload.equals(png));
+  });
+
+  it('saves the nation whose bank holidays count, shows it chosen and audits it', async () => {
+    const page = await app.inject({
+      url: '/admin/organisation',
+      headers: signedInAs(org, ['admin']),
+    });
+    assert.match(page.body, /Which bank holidays do you follow\?/);
+    assert.match(page.body, /value="england-and-wales" checked/, 'England and Wales until chosen');
+    const res = await postSettings({ ...good, nation: 'scotland' });
+    assert.equal(res.statusCode, 303);
+    const after = await app.inject({
+      url: '/admin/organisation',
+      headers: signedInAs(org, ['admin']),
+    });
+    assert.match(after.body, /value="scotland" checked/);
+    const settings = await testDb.database.withOrganisation(org.id, (tx) =>
+      readSettings(tx, org.id),
+    );
+    assert.equal(settings.nation, 'scotland');
+    const [record] = rowsOf<{ before: { nation: string }; after: { nation: string } }>(
+      await testDb.database.system.execute(
+        sql`select before, after from audit_log where entity = 'organisation' and entity_id = ${org.id}
+          order by id desc limit 1`,
+      ),
+    );
+    assert.equal(record!.before.nation, 'england-and-wales');
+    assert.equal(record!.after.nation, 'scotland');
+  });
+
+  it('refuses a nation that is not one of the three, naming the field', async () => {
+    const res = await postSettings({ ...good, nation: 'wales' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /href="#nation">Select which bank holidays you follow/);
   });
 
   it('keeps the rest of the application at its small body limit', async () => {

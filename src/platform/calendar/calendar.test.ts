@@ -2,10 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Holidays from 'date-holidays';
 import feed from './bank-holidays.json' with { type: 'json' };
+import scotlandFeed from './bank-holidays-scotland.json' with { type: 'json' };
+import northernIrelandFeed from './bank-holidays-northern-ireland.json' with { type: 'json' };
 import {
   addCalendarMonths,
   addWorkingDays,
   bankHolidayYears,
+  bankHolidaysOf,
+  isNation,
   isBankHoliday,
   isWorkingDay,
   nextWorkingDay,
@@ -13,9 +17,9 @@ import {
   todayInLondon,
 } from './index.ts';
 
-/** What date-holidays says England's weekday public holidays are in a year. */
-function weekdayPublicHolidays(year: number): string[] {
-  return new Holidays('GB', 'ENG')
+/** What date-holidays says England's (or another nation's) weekday public holidays are in a year. */
+function weekdayPublicHolidays(year: number, subdivision = 'ENG'): string[] {
+  return new Holidays('GB', subdivision)
     .getHolidays(year)
     .filter((holiday) => holiday.type === 'public')
     .map((holiday) => holiday.date.slice(0, 10))
@@ -166,5 +170,89 @@ describe('today in London', () => {
     assert.equal(todayInLondon(new Date('2026-12-31T23:30:00Z')), '2026-12-31'); // GMT
     assert.equal(todayInLondon(new Date('2026-03-29T00:30:00Z')), '2026-03-29'); // clocks go forward
     assert.equal(todayInLondon(new Date('2026-10-24T23:00:00Z')), '2026-10-25'); // still BST
+  });
+});
+
+describe('bank holidays by nation', () => {
+  it('vendors Scotland and Northern Ireland as gov.uk divisions, for the same years', () => {
+    for (const [division, subdivision, list] of [
+      ['scotland', 'SCT', scotlandFeed],
+      ['northern-ireland', 'NIR', northernIrelandFeed],
+    ] as const) {
+      assert.equal(list.division, division);
+      assert.match(list.source, /date-holidays 3\.37/);
+      assert.match(list.source, /CC-BY 3\.0/);
+      assert.match(list.retrievedAt, /^\d{4}-\d{2}-\d{2}$/);
+      assert.deepEqual(bankHolidaysOf(division), list.events);
+      const dates = list.events.map((event) => event.date);
+      assert.deepEqual(dates, [...new Set(dates)].sort());
+      assert.equal(dates[0]!.slice(0, 4), String(bankHolidayYears.first));
+      assert.equal(dates.at(-1)!.slice(0, 4), String(bankHolidayYears.last));
+      for (let year = 2020; year <= 2028; year++) {
+        const vendored = dates.filter((d) => d.startsWith(`${year}-`));
+        assert.deepEqual(vendored, weekdayPublicHolidays(year, subdivision), `${division} ${year}`);
+      }
+    }
+  });
+
+  it("has Scotland's own days and not England's Easter Monday or late August", () => {
+    for (const date of ['2026-01-02', '2026-08-03', '2026-11-30', '2025-12-01', '2022-01-04']) {
+      assert.equal(isBankHoliday(date, 'scotland'), true, date);
+      assert.equal(isBankHoliday(date), false, `${date} in England and Wales`);
+    }
+    for (const date of ['2026-04-06', '2026-08-31']) {
+      assert.equal(isBankHoliday(date, 'scotland'), false, date);
+      assert.equal(isBankHoliday(date, 'england-and-wales'), true, date);
+    }
+  });
+
+  it("has Northern Ireland's St Patrick's Day and 12 July, moved off a weekend", () => {
+    for (const date of ['2026-03-17', '2024-03-18', '2027-07-12', '2026-07-13', '2025-07-14']) {
+      assert.equal(isBankHoliday(date, 'northern-ireland'), true, date);
+      assert.equal(isBankHoliday(date), false, `${date} in England and Wales`);
+    }
+    assert.equal(isBankHoliday('2026-04-06', 'northern-ireland'), true, 'Easter Monday');
+  });
+
+  it('counts working days by the nation it is given', () => {
+    // Friday 2 January 2026 is a bank holiday in Scotland only.
+    assert.equal(addWorkingDays('2025-12-31', 1, 'scotland'), '2026-01-05');
+    assert.equal(addWorkingDays('2025-12-31', 1, 'england-and-wales'), '2026-01-02');
+    assert.equal(nextWorkingDay('2027-07-12', 'northern-ireland'), '2027-07-13');
+    assert.equal(isWorkingDay('2027-07-12', 'scotland'), true);
+    assert.throws(() => isBankHoliday('2029-03-17', 'northern-ireland'), /2019 to 2028/);
+  });
+
+  it('checks a nation chosen in a form', () => {
+    assert.equal(isNation('scotland'), true);
+    assert.equal(isNation('wales'), false);
+    assert.equal(isNation(undefined), false);
+  });
+});
+
+describe('rights request deadlines by nation', () => {
+  it("skips St Andrew's Day and 2 January for a Scottish organisation", () => {
+    // 30 November 2026 is a Monday: St Andrew's Day in Scotland.
+    assert.equal(rightsRequestDeadline('2026-10-30', 1, 'scotland'), '2026-12-01');
+    assert.equal(rightsRequestDeadline('2026-10-30', 1, 'england-and-wales'), '2026-11-30');
+    // 2 January 2026 is a Friday.
+    assert.equal(rightsRequestDeadline('2025-12-02', 1, 'scotland'), '2026-01-05');
+    assert.equal(rightsRequestDeadline('2025-12-02'), '2026-01-02');
+    // Scotland has no Easter Monday holiday.
+    assert.equal(rightsRequestDeadline('2026-03-06', 1, 'scotland'), '2026-04-06');
+  });
+
+  it("skips St Patrick's Day and 12 July for a Northern Irish organisation", () => {
+    assert.equal(rightsRequestDeadline('2026-02-17', 1, 'northern-ireland'), '2026-03-18');
+    assert.equal(rightsRequestDeadline('2026-02-17'), '2026-03-17');
+    // Monday 12 July 2027; extended to three months from 12 April.
+    assert.equal(rightsRequestDeadline('2027-06-12', 1, 'northern-ireland'), '2027-07-13');
+    assert.equal(rightsRequestDeadline('2027-04-12', 3, 'northern-ireland'), '2027-07-13');
+    assert.equal(rightsRequestDeadline('2027-06-12', 1, 'england-and-wales'), '2027-07-12');
+  });
+
+  it('leaves England and Wales as it was', () => {
+    assert.equal(rightsRequestDeadline('2026-03-06', 1, 'england-and-wales'), '2026-04-07');
+    assert.equal(rightsRequestDeadline('2026-11-25', 1, 'england-and-wales'), '2026-12-29');
   });
 });

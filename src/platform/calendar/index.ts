@@ -1,13 +1,20 @@
 /**
- * Working-day and deadline arithmetic for England and Wales.
+ * Working-day and deadline arithmetic for the UK's three bank-holiday
+ * divisions: England and Wales, Scotland, and Northern Ireland.
  *
  * Dates are ISO calendar dates (`YYYY-MM-DD`) with no time and no zone: a
  * deadline is a day on the calendar, not an instant, so everything here works
  * on UTC midnights where no clock change can move a day. Bank holidays come
- * from `bank-holidays.json`, a dated copy shaped like gov.uk's feed, because
- * project machines cannot fetch the feed; refreshing it is a manual step.
+ * from `bank-holidays.json` (England and Wales) and
+ * `bank-holidays-<division>.json`, dated copies shaped like gov.uk's feed,
+ * because project machines cannot fetch the feed; refreshing them is a manual
+ * step (scripts/bank-holidays.ts). Every working-day function takes the
+ * nation: an organisation's is `settings.nation` (`readSettings`), and
+ * England and Wales when it has not chosen.
  */
-import feed from './bank-holidays.json' with { type: 'json' };
+import englandAndWales from './bank-holidays.json' with { type: 'json' };
+import scotland from './bank-holidays-scotland.json' with { type: 'json' };
+import northernIreland from './bank-holidays-northern-ireland.json' with { type: 'json' };
 
 /** A calendar date written `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -15,16 +22,44 @@ export type IsoDate = string;
 /** One event as gov.uk's bank-holidays feed writes it. */
 export type BankHoliday = { title: string; date: IsoDate; notes: string; bunting: boolean };
 
+/** The bank-holiday divisions, named as gov.uk's feed names them. */
+export const NATIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
+export type Nation = (typeof NATIONS)[number];
+
+/** Whether a value (a form answer, a stored setting) is one of the nations. */
+export function isNation(value: unknown): value is Nation {
+  return (NATIONS as readonly unknown[]).includes(value);
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const feeds: Record<Nation, { events: BankHoliday[] }> = {
+  'england-and-wales': englandAndWales,
+  scotland,
+  'northern-ireland': northernIreland,
+};
+
+const holidayDates = Object.fromEntries(
+  NATIONS.map((nation) => [nation, new Set(feeds[nation].events.map((event) => event.date))]),
+) as Record<Nation, Set<IsoDate>>;
+
+/** A nation's bank holidays, weekdays only, oldest first. */
+export function bankHolidaysOf(nation: Nation): readonly BankHoliday[] {
+  return feeds[nation].events;
+}
+
 /** England and Wales bank holidays, weekdays only, oldest first. */
-export const bankHolidays: readonly BankHoliday[] = feed.events;
+export const bankHolidays: readonly BankHoliday[] = bankHolidaysOf('england-and-wales');
 
-const holidayDates = new Set(bankHolidays.map((event) => event.date));
-const yearsOf = bankHolidays.map((event) => Number(event.date.slice(0, 4)));
+const yearsOf = NATIONS.flatMap((nation) =>
+  feeds[nation].events.map((event) => Number(event.date.slice(0, 4))),
+);
 
-/** The years the vendored list covers: a bank-holiday answer outside them would be a guess. */
+/**
+ * The years every vendored list covers (the same for each nation): a
+ * bank-holiday answer outside them would be a guess.
+ */
 export const bankHolidayYears = { first: Math.min(...yearsOf), last: Math.max(...yearsOf) };
 
 /** Days since 1970-01-01 for a valid ISO date; a RangeError names the bad input. */
@@ -61,7 +96,7 @@ function assertCovered(date: IsoDate): void {
   const year = Number(date.slice(0, 4));
   if (year < bankHolidayYears.first || year > bankHolidayYears.last) {
     throw new RangeError(
-      `Bank holidays are known for ${bankHolidayYears.first} to ${bankHolidayYears.last} only, not ${date}: refresh src/platform/calendar/bank-holidays.json`,
+      `Bank holidays are known for ${bankHolidayYears.first} to ${bankHolidayYears.last} only, not ${date}: refresh src/platform/calendar/bank-holidays*.json`,
     );
   }
 }
@@ -70,26 +105,29 @@ function assertWholeNumber(n: number, name: string): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${name} must be a whole number, not ${n}`);
 }
 
-/** True on an England and Wales bank holiday (as observed: the substitute Monday, not the Sunday). */
-export function isBankHoliday(date: IsoDate): boolean {
+/**
+ * True on a bank holiday in the nation (England and Wales unless given), as
+ * observed: the substitute Monday, not the Sunday.
+ */
+export function isBankHoliday(date: IsoDate, nation: Nation = 'england-and-wales'): boolean {
   toDayNumber(date);
   assertCovered(date);
-  return holidayDates.has(date);
+  return holidayDates[nation].has(date);
 }
 
 /**
  * Monday to Friday and not a bank holiday. A weekend needs no bank-holiday
  * answer, so it is false even outside the covered years.
  */
-export function isWorkingDay(date: IsoDate): boolean {
+export function isWorkingDay(date: IsoDate, nation: Nation = 'england-and-wales'): boolean {
   if (isWeekend(toDayNumber(date))) return false;
-  return !isBankHoliday(date);
+  return !isBankHoliday(date, nation);
 }
 
-/** The date itself when it is a working day, else the first working day after it. */
-export function nextWorkingDay(date: IsoDate): IsoDate {
+/** The date itself when it is a working day in the nation, else the first working day after it. */
+export function nextWorkingDay(date: IsoDate, nation: Nation = 'england-and-wales'): IsoDate {
   let day = toDayNumber(date);
-  while (!isWorkingDay(fromDayNumber(day))) day += 1;
+  while (!isWorkingDay(fromDayNumber(day), nation)) day += 1;
   return fromDayNumber(day);
 }
 
@@ -99,13 +137,17 @@ export function nextWorkingDay(date: IsoDate): IsoDate {
  * Friday after next Monday. `n = 0` returns `date` unchanged. Used for the
  * complaint clock (acknowledge in 5, respond in 10 or 20 working days).
  */
-export function addWorkingDays(date: IsoDate, n: number): IsoDate {
+export function addWorkingDays(
+  date: IsoDate,
+  n: number,
+  nation: Nation = 'england-and-wales',
+): IsoDate {
   assertWholeNumber(n, 'Working days');
   const step = Math.sign(n);
   let day = toDayNumber(date);
   for (let left = Math.abs(n); left > 0;) {
     day += step;
-    if (isWorkingDay(fromDayNumber(day))) left -= 1;
+    if (isWorkingDay(fromDayNumber(day), nation)) left -= 1;
   }
   return fromDayNumber(day);
 }
@@ -132,13 +174,17 @@ export function addCalendarMonths(date: IsoDate, n: number): IsoDate {
  * rule: the same date `months` later (1, or 3 once extended for a complex
  * request), counted from the day of receipt, or of receiving ID,
  * clarification or a fee; a deadline on a weekend or bank holiday moves to the
- * next working day.
+ * next working day in the organisation's nation.
  */
-export function rightsRequestDeadline(receivedOn: IsoDate, months = 1): IsoDate {
+export function rightsRequestDeadline(
+  receivedOn: IsoDate,
+  months = 1,
+  nation: Nation = 'england-and-wales',
+): IsoDate {
   if (!Number.isInteger(months) || months < 1 || months > 3) {
     throw new RangeError(`A rights request runs for 1 to 3 months, not ${months}`);
   }
-  return nextWorkingDay(addCalendarMonths(receivedOn, months));
+  return nextWorkingDay(addCalendarMonths(receivedOn, months), nation);
 }
 
 const londonDate = new Intl.DateTimeFormat('en-GB', {

@@ -155,11 +155,13 @@ export async function readOrganisationSettings(tx: Queryable, organisationId: st
       nameCy: organisations.nameCy,
       brandColour: organisations.brandColour,
       welshEnabled: organisations.welshEnabled,
+      settings: organisations.settings,
     })
     .from(organisations)
     .where(eq(organisations.id, organisationId));
   if (!row) throw new Error('The organisation is not there');
-  return row;
+  const { settings, ...rest } = row;
+  return { ...rest, nation: settings.nation ?? DEFAULT_SETTINGS.nation };
 }
 
 export interface OrganisationChange {
@@ -167,6 +169,8 @@ export interface OrganisationChange {
   nameCy: string | null;
   brandColour: string;
   welshEnabled: boolean;
+  /** Whose bank holidays count for working days; left as it is when absent. */
+  nation?: NonNullable<OrganisationSettings['nation']>;
   logo?: { content: Buffer; contentType: string } | null;
 }
 
@@ -191,7 +195,17 @@ export async function updateOrganisation(
     values.logo = change.logo?.content ?? null;
     values.logoContentType = change.logo?.contentType ?? null;
   }
-  await tx.update(organisations).set(values).where(eq(organisations.id, organisationId));
+  // The nation lives in the settings, merged so that the other settings stay as they are.
+  const settings =
+    change.nation === undefined
+      ? {}
+      : {
+          settings: sql`${organisations.settings} || ${JSON.stringify({ nation: change.nation })}::jsonb`,
+        };
+  await tx
+    .update(organisations)
+    .set({ ...values, ...settings })
+    .where(eq(organisations.id, organisationId));
   await audit(tx, actor, {
     action: 'update',
     entity: 'organisation',
@@ -202,6 +216,7 @@ export async function updateOrganisation(
       nameCy: change.nameCy,
       brandColour: change.brandColour,
       welshEnabled: change.welshEnabled,
+      ...(change.nation !== undefined ? { nation: change.nation } : {}),
       ...(change.logo !== undefined
         ? {
             logo: change.logo
@@ -226,6 +241,7 @@ export const DEFAULT_SETTINGS: Required<OrganisationSettings> = {
   invitationLimit: 3,
   invitationWindowDays: 90,
   plainEnglishAcronyms: {},
+  nation: 'england-and-wales',
 };
 
 /** The organisation's settings as they are now, defaults filled in, in its scoped transaction. */
@@ -238,6 +254,20 @@ export async function readSettings(
     .from(organisations)
     .where(eq(organisations.id, organisationId));
   if (!row) throw new Error('The organisation is not there');
+  return { ...DEFAULT_SETTINGS, ...row.settings };
+}
+
+/**
+ * The settings of the organisation a scoped transaction belongs to
+ * (app_organisation_id()), defaults filled in: for services that are not
+ * handed the organisation's id, such as a rights request's deadline.
+ */
+export async function readOwnSettings(tx: Queryable): Promise<Required<OrganisationSettings>> {
+  const [row] = await tx
+    .select({ settings: organisations.settings })
+    .from(organisations)
+    .where(sql`${organisations.id} = app_organisation_id()`);
+  if (!row) throw new Error('No organisation is in scope');
   return { ...DEFAULT_SETTINGS, ...row.settings };
 }
 

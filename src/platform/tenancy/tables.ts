@@ -31,6 +31,8 @@ export interface OrganisationSettings {
   invitationWindowDays?: number;
   /** The organisation's own acronyms and what they stand for, for the plain-English check. */
   plainEnglishAcronyms?: Record<string, string>;
+  /** Whose bank holidays count for working days and deadlines (platform/calendar; default England and Wales). */
+  nation?: 'england-and-wales' | 'scotland' | 'northern-ireland';
 }
 
 /**

@@ -6,7 +6,14 @@ import { rotateCsrf } from '../../platform/http/csrf.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
 import { queueMail, listOutbox, readOutboxMessage, usesSmtp } from '../../platform/mail/index.ts';
-import { audit, auditFacets, listAudit, type Actor } from '../../platform/audit/index.ts';
+import {
+  AUDIT_MAX_PAGE,
+  audit,
+  auditFacets,
+  lastAuditPage,
+  listAudit,
+  type Actor,
+} from '../../platform/audit/index.ts';
 import { organisationName } from '../../platform/tenancy/index.ts';
 import { passwordProblem, verifyPassword } from './passwords.ts';
 import {
@@ -147,6 +154,32 @@ async function emailLink(
     });
   }
   return reply.page('identity/views/check-email.njk', { email });
+}
+
+/** A date typed as YYYY-MM-DD that is a day on the calendar (not 2025-13-45), or undefined. */
+function realDate(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value
+    ? value
+    : undefined;
+}
+
+/** The message for a date filter: not written as a date, or not a day on the calendar. */
+function dateProblem(
+  typed: unknown,
+  read: string | undefined,
+  format: string,
+  invalid: string,
+): string | null {
+  if (!typed || read) return null;
+  return typeof typed === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(typed) ? invalid : format;
+}
+
+/** A page number from the address: a whole number from 1, at most the trail's last possible page. */
+function pageNumber(value: unknown): number {
+  const asked = typeof value === 'string' && /^\d{1,20}$/.test(value) ? Number(value) : 1;
+  return Math.min(AUDIT_MAX_PAGE, Math.max(1, asked));
 }
 
 export const identityRoutes: FastifyPluginAsync = async (app) => {
@@ -476,10 +509,6 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect('/', 303);
   });
 
-  app.get('/my', guard('account:use'), async (_request, reply) =>
-    reply.page('identity/views/signed-in.njk', {}),
-  );
-
   app.get('/account', guard('account:use'), async (request, reply) => {
     const user = await request.db((tx) => findUser(tx, request.user!.id));
     return reply.page('identity/views/account.njk', {
@@ -788,27 +817,29 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/admin/audit', guard('audit:read'), async (request, reply) => {
     const q = request.query as Body;
-    const date = (v: unknown) =>
-      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
     const text = (v: unknown) =>
       typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : undefined;
     const filter = {
       entity: text(q.entity),
       action: text(q.action),
       actor: text(q.actor),
-      from: date(q.from),
-      to: date(q.to),
-      page: Math.max(1, Number(q.page) || 1),
+      from: realDate(q.from),
+      to: realDate(q.to),
+      page: pageNumber(q.page),
     };
     const tr = translator(request.language);
     const invalid = formErrors(tr, {
-      from: q.from && !filter.from ? 'audit.dateInvalid' : null,
-      to: q.to && !filter.to ? 'audit.dateInvalid' : null,
+      from: dateProblem(q.from, filter.from, 'audit.fromFormat', 'audit.fromInvalid'),
+      to: dateProblem(q.to, filter.to, 'audit.toFormat', 'audit.toInvalid'),
     });
-    const { rows, more, facets } = await request.db(async (tx) => ({
-      ...(await listAudit(tx, filter)),
-      facets: await auditFacets(tx),
-    }));
+    const found = await request.db(async (tx) => {
+      const listed = await listAudit(tx, filter);
+      // A page past the end (an old link, or a number typed in) shows the last page.
+      const last =
+        listed.rows.length === 0 && filter.page > 1 ? await lastAuditPage(tx, filter) : null;
+      return { ...listed, last, facets: await auditFacets(tx) };
+    });
+    const { rows, more, facets, last } = found;
     const params = new URLSearchParams(
       Object.entries({
         entity: filter.entity,
@@ -818,6 +849,12 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
         to: filter.to,
       }).filter((e): e is [string, string] => Boolean(e[1])),
     );
+    if (last !== null && last < filter.page) {
+      return reply.redirect(
+        `/admin/audit?${[params.toString(), `page=${last}`].filter(Boolean).join('&')}`,
+        303,
+      );
+    }
     return reply.page('identity/views/audit.njk', {
       rows: rows.map((r) => ({
         ...r,

@@ -68,25 +68,45 @@ export interface AuditFilter {
 export const AUDIT_PAGE_SIZE = 50;
 
 /** A page of the audit trail, newest first, with the filters applied. */
-export async function listAudit(
-  tx: Queryable,
-  filter: AuditFilter,
-): Promise<{ rows: AuditRow[]; more: boolean }> {
+/** The conditions a filter puts on the trail. */
+function auditConditions(filter: AuditFilter): SQL | undefined {
   const where: SQL[] = [];
   if (filter.entity) where.push(eq(auditLog.entity, filter.entity));
   if (filter.action) where.push(eq(auditLog.action, filter.action));
   if (filter.actor) where.push(sql`${auditLog.actorLabel} ilike ${`%${filter.actor}%`}`);
   if (filter.from) where.push(gte(auditLog.at, new Date(`${filter.from}T00:00:00Z`)));
   if (filter.to) where.push(lt(auditLog.at, sql`${filter.to}::date + 1`));
-  const page = Math.max(1, filter.page ?? 1);
+  return where.length ? and(...where) : undefined;
+}
+
+/**
+ * The furthest page the trail can be asked for: an offset beyond it would
+ * overflow PostgreSQL's bigint, and no trail is that long.
+ */
+export const AUDIT_MAX_PAGE = 1_000_000;
+
+export async function listAudit(
+  tx: Queryable,
+  filter: AuditFilter,
+): Promise<{ rows: AuditRow[]; more: boolean }> {
+  const page = Math.min(AUDIT_MAX_PAGE, Math.max(1, filter.page ?? 1));
   const rows = await tx
     .select()
     .from(auditLog)
-    .where(where.length ? and(...where) : undefined)
+    .where(auditConditions(filter))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(AUDIT_PAGE_SIZE + 1)
     .offset((page - 1) * AUDIT_PAGE_SIZE);
   return { rows: rows.slice(0, AUDIT_PAGE_SIZE), more: rows.length > AUDIT_PAGE_SIZE };
+}
+
+/** The last page of the trail a filter shows (1 when it shows nothing). */
+export async function lastAuditPage(tx: Queryable, filter: AuditFilter): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(auditConditions(filter));
+  return Math.max(1, Math.ceil((row?.n ?? 0) / AUDIT_PAGE_SIZE));
 }
 
 /** The kinds of record and action the trail holds, for the filter lists. */

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import compress from '@fastify/compress';
-import type { Config } from './config.ts';
+import { serverTimeouts, type Config } from './config.ts';
 import type { Database } from './platform/db/index.ts';
 import type { Action, CurrentUser } from './platform/auth/index.ts';
 import type { ModuleManifest } from './platform/manifest.ts';
@@ -69,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     genReqId: () => crypto.randomUUID(),
+    // Header, body and idle timeouts: see serverTimeouts.
+    ...serverTimeouts(config),
   });
 
   // Every route as it is registered, with who may use it (the route-access test walks these).

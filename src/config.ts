@@ -26,6 +26,11 @@ export interface Config {
    */
   signUpLimitPerAddress: number;
   signUpLimitPerOpportunity: number;
+  /**
+   * Seconds a client has to send a whole request, body included; the largest
+   * upload (a 20 MB import) must arrive within it. REQUEST_TIMEOUT_SECONDS.
+   */
+  requestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +100,12 @@ const schema = {
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(300),
+  REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600 (an hour)')
+    .default(120),
 } as const;
 
 type Key = keyof typeof schema;
@@ -141,6 +152,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: read(env, 'MAIL_FROM') ?? 'Coproduce <no-reply@localhost>',
     signUpLimitPerAddress: read(env, 'SIGNUP_LIMIT_PER_ADDRESS'),
     signUpLimitPerOpportunity: read(env, 'SIGNUP_LIMIT_PER_OPPORTUNITY'),
+    requestTimeoutSeconds: read(env, 'REQUEST_TIMEOUT_SECONDS'),
+  };
+}
+
+/**
+ * The server's timeouts, as Fastify options. Fastify turns Node's request
+ * timeout off (0), so a client that sends headers, or a body, and then never
+ * finishes held a connection for as long as it liked; a few hundred such
+ * clients would take every connection. Now:
+ * - the headers must arrive within 20 seconds (or the request timeout, if shorter);
+ * - the whole request, body included, within REQUEST_TIMEOUT_SECONDS (120 by
+ *   default: a 20 MB import at 1.5 Mbit/s). Node can only set this for the
+ *   whole server, not per route, so it is sized for the largest upload; every
+ *   other body is at most 64 KB;
+ * - a connection on which nothing moves for as long again is closed;
+ * - an idle kept-alive connection is closed after 72 seconds, longer than the
+ *   60 seconds most load balancers keep one, so that they close first.
+ * Node checks running requests against these every few seconds (at most 5).
+ */
+export function serverTimeouts(config: Pick<Config, 'requestTimeoutSeconds'>): {
+  requestTimeout: number;
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+} {
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  return {
+    requestTimeout,
+    connectionTimeout: requestTimeout,
+    keepAliveTimeout: 72_000,
+    http: {
+      headersTimeout: Math.min(20_000, requestTimeout),
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeout / 4)),
+    },
   };
 }
 

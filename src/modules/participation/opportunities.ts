@@ -17,7 +17,11 @@ import {
   validIsoDate,
   type ConsentChange,
 } from '../people/index.ts';
-import { checkPlainEnglish, type Finding, type PlainEnglishOptions } from './plain-english.ts';
+import {
+  checkPlainEnglish,
+  type Finding,
+  type PlainEnglishOptions,
+} from '../../platform/plain-english/index.ts';
 import { opportunities, signUps, type OpportunityRow } from './tables.ts';
 
 /**

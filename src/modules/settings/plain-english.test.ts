@@ -6,8 +6,8 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { createInitiative, publishInitiative } from '../initiatives/index.ts';
-import { createOpportunity } from './opportunities.ts';
-import { readAcronyms } from './routes/plain-english.ts';
+import { createOpportunity } from '../participation/index.ts';
+import { readAcronyms } from './plain-english.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;

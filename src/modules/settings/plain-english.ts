@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { guard } from '../../../platform/auth/index.ts';
-import { translator } from '../../../platform/i18n/index.ts';
-import { readSettings, updateSettings } from '../../../platform/tenancy/index.ts';
-import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
-import { DEFAULT_ACRONYMS } from '../plain-english.ts';
+import { guard } from '../../platform/auth/index.ts';
+import { translator } from '../../platform/i18n/index.ts';
+import { DEFAULT_ACRONYMS } from '../../platform/plain-english/index.ts';
+import { readSettings, updateSettings } from '../../platform/tenancy/index.ts';
+import { formErrors } from '../../platform/views/forms.ts';
+import { actorOf } from '../identity/index.ts';
 
 /** "TSM = Tenant Satisfaction Measures", one a line, into a map; problems by line. */
 export function readAcronyms(text: string): {
@@ -27,11 +27,14 @@ const asText = (acronyms: Record<string, string>) =>
     .map(([a, words]) => `${a} = ${words}`)
     .join('\n');
 
-/** The organisation's own acronyms for the plain-English check (issue 5 §3). */
+/**
+ * The organisation's own acronyms for the plain-English check (issue 5 §3),
+ * an organisation-wide setting that every module's check uses.
+ */
 export const plainEnglishRoutes: FastifyPluginAsync = async (app) => {
   app.get('/admin/plain-english', guard('register:configure'), async (request, reply) => {
     const settings = await request.db((tx) => readSettings(tx, request.organisation.id));
-    return reply.page('participation/views/plain-english.njk', {
+    return reply.page('settings/views/plain-english.njk', {
       value: asText(settings.plainEnglishAcronyms),
       defaults: Object.entries(DEFAULT_ACRONYMS).sort(([a], [b]) => a.localeCompare(b)),
       saved: (request.query as Record<string, unknown>).saved === '1',
@@ -45,7 +48,7 @@ export const plainEnglishRoutes: FastifyPluginAsync = async (app) => {
     if (badLines.length > 0) {
       const tr = translator(request.language);
       const errors = formErrors(tr, { acronyms: 'plainEnglishSettings.error' });
-      return reply.code(400).page('participation/views/plain-english.njk', {
+      return reply.code(400).page('settings/views/plain-english.njk', {
         value,
         defaults: Object.entries(DEFAULT_ACRONYMS).sort(([a], [b]) => a.localeCompare(b)),
         badLines: badLines.join(', '),

@@ -10,6 +10,7 @@ import {
   updateOrganisation,
 } from '../../platform/tenancy/index.ts';
 import { actorOf } from '../identity/index.ts';
+import { plainEnglishRoutes } from './plain-english.ts';
 
 /** The largest logo we take. The route's own limit: the rest of the app takes 64 KB. */
 export const LOGO_MAX_BYTES = 200 * 1024;
@@ -26,7 +27,8 @@ function text(body: SettingsBody, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-export const settingsRoutes: FastifyPluginAsync = async (app) => {
+/** The organisation's names, colour, logo, languages and nation. */
+const organisationRoutes: FastifyPluginAsync = async (app) => {
   // Multipart only in this context, with this route's own limits.
   await acceptUploads(app, { fileSize: LOGO_MAX_BYTES, fields: 20, fieldSize: 10 * 1024 });
 
@@ -101,4 +103,10 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
     );
     return reply.redirect('/admin/organisation?saved=1', 303);
   });
+};
+
+/** Every settings page: the organisation's own, and its acronyms for the plain-English check. */
+export const settingsRoutes: FastifyPluginAsync = async (app) => {
+  await app.register(organisationRoutes);
+  await app.register(plainEnglishRoutes);
 };

@@ -8,6 +8,13 @@ import retextSimplify from 'retext-simplify';
  * acronyms that are not explained. Pure: text in, findings out. Findings
  * never block publishing; they show the author each problem where it occurs.
  *
+ * It is in the platform so that any module can check what it publishes
+ * (opportunities, decisions, "you said, we did", papers, reports) with the
+ * organisation's own acronyms: pass `readSettings(...).plainEnglishAcronyms`
+ * as `options.acronyms`. The findings' words are under `plainEnglish.*` in
+ * this folder's locales; the acronyms are set on /admin/plain-english
+ * (the settings module).
+ *
  * retext-english splits the text into sentences and words (it knows that
  * "Mr." and "3 p.m." do not end a sentence) and retext-simplify supplies its
  * list of complex words with simpler ones. The Flesch reading ease score is

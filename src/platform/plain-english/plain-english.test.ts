@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_ACRONYMS, checkPlainEnglish, inPlace, syllables } from './plain-english.ts';
+import { DEFAULT_ACRONYMS, checkPlainEnglish, inPlace, syllables } from './index.ts';
 
 const check = (text: string, acronyms?: Record<string, string>) =>
   checkPlainEnglish([{ field: 'description', text }], acronyms ? { acronyms } : {}).findings;

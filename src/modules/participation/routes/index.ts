@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import '../sections.ts';
 import { activityRoutes } from './activities.ts';
 import { opportunityRoutes } from './opportunities.ts';
-import { plainEnglishRoutes } from './plain-english.ts';
 import { publicRoutes } from './public.ts';
 import { rewardRoutes } from './rewards.ts';
 
@@ -12,5 +11,4 @@ export const participationRoutes: FastifyPluginAsync = async (app) => {
   await app.register(opportunityRoutes);
   await app.register(activityRoutes);
   await app.register(rewardRoutes);
-  await app.register(plainEnglishRoutes);
 };

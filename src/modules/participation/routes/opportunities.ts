@@ -35,7 +35,7 @@ import {
   type FormValues,
   type OpportunityWithInitiative,
 } from '../opportunities.ts';
-import { checkPlainEnglish, inPlace, type Finding } from '../plain-english.ts';
+import { checkPlainEnglish, inPlace, type Finding } from '../../../platform/plain-english/index.ts';
 
 /** A uuid route parameter, or a 404 for anything that is not one. */
 function param(request: FastifyRequest, name = 'id'): string {

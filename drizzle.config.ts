@@ -2,7 +2,9 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/platform/db/schema.ts',
+  // Each module and platform part owns its tables.ts; drizzle-kit reads them
+  // all, so nothing has to import every module to list the schema.
+  schema: ['./src/modules/*/tables.ts', './src/platform/*/tables.ts'],
   out: './migrations',
   casing: 'snake_case',
 });

@@ -175,6 +175,9 @@ export function addCalendarMonths(date: IsoDate, n: number): IsoDate {
  * request), counted from the day of receipt, or of receiving ID,
  * clarification or a fee; a deadline on a weekend or bank holiday moves to the
  * next working day in the organisation's nation.
+ *
+ * [R] The ICO says "the next working day" without saying whose bank
+ * holidays: we read it as those of the nation the organisation works in.
  */
 export function rightsRequestDeadline(
   receivedOn: IsoDate,

@@ -9,7 +9,12 @@
  * 2025 to 5 April 2026. Dates are ISO calendar dates (`YYYY-MM-DD`), both
  * ends included, read as days in England: pure date arithmetic on the text,
  * so no server time zone or clock change can move a day.
+ *
+ * [R] The financial year from 1 April is the public sector's and most housing
+ * associations' and care providers'; an organisation with another year-end is
+ * not provided for yet. The tax year from 6 April is the statutory one.
  */
+import { todayInLondon } from '../calendar/index.ts';
 import type { Translator } from '../i18n/index.ts';
 
 /** A calendar date written `YYYY-MM-DD`. */
@@ -137,6 +142,11 @@ export function periodOf(kind: PeriodKind, date: IsoDate): ReportingPeriod {
   if (kind === 'financial-year') return financialYearOf(date);
   if (kind === 'quarter') return financialQuarterOf(date);
   return taxYearOf(date);
+}
+
+/** The period of a kind that today falls in, in England (not the server's zone). */
+export function currentPeriod(kind: PeriodKind, now: Date = new Date()): ReportingPeriod {
+  return periodOf(kind, todayInLondon(now));
 }
 
 /** The four quarters of financial year `year`, Q1 first. */

@@ -14,6 +14,7 @@ import {
   periodOf,
   periodsBetween,
   previousPeriod,
+  currentPeriod,
   quartersOf,
   taxYear,
   taxYearOf,
@@ -117,6 +118,16 @@ describe('previous, next and between', () => {
     assert.deepEqual(periodsBetween('quarter', '2026-01-01', '2025-01-01'), []);
     assert.equal(isInPeriod(financialQuarter(2025, 4), '2026-03-31'), true);
     assert.equal(isInPeriod(financialQuarter(2025, 4), '2026-04-01'), false);
+  });
+});
+
+describe('the current period', () => {
+  it('is found from the date in England, not in UTC', () => {
+    // British Summer Time began on 29 March 2026: 23:30 UTC on 31 March is 1 April in England.
+    assert.equal(currentPeriod('financial-year', new Date('2026-03-31T23:30:00Z')).name, '2026');
+    assert.equal(currentPeriod('tax-year', new Date('2026-04-05T22:59:00Z')).name, '2025');
+    assert.equal(currentPeriod('tax-year', new Date('2026-04-05T23:00:00Z')).name, '2026');
+    assert.equal(currentPeriod('quarter', new Date('2026-12-31T23:30:00Z')).name, '2026-Q3');
   });
 });
 

@@ -8,17 +8,23 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import {
+  organisationIdColumn,
+  tenantForeignKey,
+  tenantIsolation,
+  tenantPrimaryKey,
+} from '../../platform/db/tenant.ts';
 
 /** Everyone who can sign in: staff with a password, customers by emailed link. */
 export const users = pgTable(
   'users',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /**
      * Stored lower-case; unique within the organisation. Null for a customer
      * with no email, whom staff help to take part (assisted mode).
@@ -46,7 +52,11 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('users_email_idx').on(t.organisationId, t.email), tenantIsolation('users')],
+  (t) => [
+    tenantPrimaryKey('users', t),
+    uniqueIndex('users_email_idx').on(t.organisationId, t.email),
+    tenantIsolation('users'),
+  ],
 ).enableRLS();
 
 /** One-use codes for when the authenticator app is not to hand. Stored hashed. */
@@ -54,14 +64,22 @@ export const recoveryCodes = pgTable(
   'recovery_codes',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    userId: uuid('user_id').notNull(),
     codeHash: text('code_hash').notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
-  (t) => [index('recovery_codes_user_idx').on(t.userId), tenantIsolation('recovery_codes')],
+  (t) => [
+    tenantPrimaryKey('recovery_codes', t),
+    tenantForeignKey(
+      'recovery_codes_user_id_users_id_fk',
+      [t.organisationId, t.userId],
+      [users.organisationId, users.id],
+      'cascade',
+    ),
+    index('recovery_codes_user_idx').on(t.userId),
+    tenantIsolation('recovery_codes'),
+  ],
 ).enableRLS();
 
 /** Signed-in sessions, kept in the database so any server can serve any request. */
@@ -69,21 +87,38 @@ export const sessions = pgTable(
   'sessions',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** sha256 of the cookie's token; the token itself is never stored. */
-    tokenHash: text('token_hash').notNull().unique(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     /** Password accepted, second factor still to come. */
     secondFactorPending: boolean('second_factor_pending').notNull().default(false),
     /** Assisted mode: the member of staff acting for this customer. */
-    assistedBy: uuid('assisted_by').references(() => users.id, { onDelete: 'cascade' }),
+    assistedBy: uuid('assisted_by'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId), tenantIsolation('sessions')],
+  (t) => [
+    tenantPrimaryKey('sessions', t),
+    tenantForeignKey(
+      'sessions_user_id_users_id_fk',
+      [t.organisationId, t.userId],
+      [users.organisationId, users.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'sessions_assisted_by_users_id_fk',
+      [t.organisationId, t.assistedBy],
+      [users.organisationId, users.id],
+      'cascade',
+    ),
+    // A cookie reaches its organisation by host name first, so the token is
+    // looked up, and need be unique, only within it (docs/scaling.md).
+    unique('sessions_token_hash_unique').on(t.organisationId, t.tokenHash),
+    index('sessions_user_idx').on(t.userId),
+    tenantIsolation('sessions'),
+  ],
 ).enableRLS();
 
 /** Single-use links: password reset, customer sign-in, invitations. Stored hashed. */
@@ -91,17 +126,28 @@ export const authTokens = pgTable(
   'auth_tokens',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** null for the first administrator's set-up link, which makes the account */
-    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id'),
     /** password-reset, sign-in-link, invitation, first-admin */
     purpose: text('purpose').notNull(),
-    tokenHash: text('token_hash').notNull().unique(),
+    tokenHash: text('token_hash').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [tenantIsolation('auth_tokens')],
+  (t) => [
+    tenantPrimaryKey('auth_tokens', t),
+    tenantForeignKey(
+      'auth_tokens_user_id_users_id_fk',
+      [t.organisationId, t.userId],
+      [users.organisationId, users.id],
+      'cascade',
+    ),
+    // Links are used on their organisation's host name: unique within it.
+    unique('auth_tokens_token_hash_unique').on(t.organisationId, t.tokenHash),
+    tenantIsolation('auth_tokens'),
+  ],
 ).enableRLS();
 
 /**

@@ -8,7 +8,11 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import {
+  organisationIdColumn,
+  tenantIsolation,
+  tenantPrimaryKey,
+} from '../../platform/db/tenant.ts';
 import { textArray } from '../../platform/db/types.ts';
 
 /**
@@ -37,7 +41,7 @@ export const initiatives = pgTable(
   'initiatives',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     title: text('title').notNull(),
     /** Plain English: what it is, for the people it is for. */
     summary: text('summary').notNull().default(''),
@@ -67,6 +71,7 @@ export const initiatives = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('initiatives', t),
     index('initiatives_status_idx').on(t.organisationId, t.status),
     tenantIsolation('initiatives'),
   ],

@@ -1021,7 +1021,7 @@ export async function saveAttendance(
         })),
       )
       .onConflictDoUpdate({
-        target: [attendance.activityId, attendance.personId],
+        target: [attendance.organisationId, attendance.activityId, attendance.personId],
         set: {
           status: sql`excluded.status`,
           role: sql`excluded.role`,

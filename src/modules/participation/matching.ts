@@ -169,7 +169,7 @@ export async function emailMatches(
   );
   await tx.execute(sql`
     insert into opportunity_asks (organisation_id, opportunity_id, person_id)
-    values ${asks} on conflict (opportunity_id, person_id) do nothing`);
+    values ${asks} on conflict (organisation_id, opportunity_id, person_id) do nothing`);
   for (const person of recipients) {
     const language: Language = isLanguage(person.language) ? person.language : 'en';
     const tr = translator(language);

@@ -470,7 +470,7 @@ export async function listStaffOpportunities(
       join initiatives i on i.id = o.initiative_id
       left join sign_ups s on s.opportunity_id = o.id
       where ${sql.join(where, sql` and `)}
-      group by o.id, i.id
+      group by o.id, o.organisation_id, i.id, i.organisation_id
       order by case o.status when 'published' then 0 when 'draft' then 1 else 2 end,
         o.closes_on nulls last, o.title
       limit 500`),

@@ -87,7 +87,7 @@ async function attend(activityId: string, personId: string, status: string, hour
       .insert(attendance)
       .values({ organisationId: org.id, activityId, personId, status, hours })
       .onConflictDoUpdate({
-        target: [attendance.activityId, attendance.personId],
+        target: [attendance.organisationId, attendance.activityId, attendance.personId],
         set: { status, hours },
       }),
   );

@@ -11,8 +11,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import {
+  organisationIdColumn,
+  tenantForeignKey,
+  tenantIsolation,
+  tenantPrimaryKey,
+} from '../../platform/db/tenant.ts';
 import { bytea, textArray } from '../../platform/db/types.ts';
+// Foreign keys are the one place a module names another's tables: the
+// database enforces them, and drizzle-kit loads the schema without the app.
 import { initiatives } from '../initiatives/tables.ts';
 import { people } from '../people/tables.ts';
 
@@ -21,10 +28,8 @@ export const opportunities = pgTable(
   'opportunities',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    initiativeId: uuid('initiative_id')
-      .notNull()
-      .references(() => initiatives.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    initiativeId: uuid('initiative_id').notNull(),
     title: text('title').notNull(),
     /** What is involved, in plain English. */
     description: text('description').notNull().default(''),
@@ -50,6 +55,13 @@ export const opportunities = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('opportunities', t),
+    tenantForeignKey(
+      'opportunities_initiative_id_initiatives_id_fk',
+      [t.organisationId, t.initiativeId],
+      [initiatives.organisationId, initiatives.id],
+      'cascade',
+    ),
     index('opportunities_status_idx').on(t.organisationId, t.status, t.closesOn),
     index('opportunities_initiative_idx').on(t.initiativeId),
     tenantIsolation('opportunities'),
@@ -64,11 +76,9 @@ export const signUps = pgTable(
   'sign_ups',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    opportunityId: uuid('opportunity_id')
-      .notNull()
-      .references(() => opportunities.id, { onDelete: 'cascade' }),
-    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    id: uuid('id').notNull().defaultRandom(),
+    opportunityId: uuid('opportunity_id').notNull(),
+    personId: uuid('person_id'),
     /** How they would like to take part, in their words. */
     takePart: text('take_part'),
     /** new, shortlisted, accepted, declined */
@@ -90,8 +100,22 @@ export const signUps = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('sign_ups', t),
+    tenantForeignKey(
+      'sign_ups_opportunity_id_opportunities_id_fk',
+      [t.organisationId, t.opportunityId],
+      [opportunities.organisationId, opportunities.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'sign_ups_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'set null',
+    ),
     index('sign_ups_opportunity_idx').on(t.opportunityId),
-    uniqueIndex('sign_ups_contact_token_idx').on(t.contactTokenHash),
+    // Links are used on their organisation's host name: unique within it.
+    uniqueIndex('sign_ups_contact_token_idx').on(t.organisationId, t.contactTokenHash),
     index('sign_ups_person_idx').on(t.personId),
     tenantIsolation('sign_ups'),
   ],
@@ -106,17 +130,26 @@ export const opportunityAsks = pgTable(
   'opportunity_asks',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    opportunityId: uuid('opportunity_id')
-      .notNull()
-      .references(() => opportunities.id, { onDelete: 'cascade' }),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    opportunityId: uuid('opportunity_id').notNull(),
+    personId: uuid('person_id').notNull(),
     askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('opportunity_asks_person_idx').on(t.opportunityId, t.personId),
+    tenantPrimaryKey('opportunity_asks', t),
+    tenantForeignKey(
+      'opportunity_asks_opportunity_id_opportunities_id_fk',
+      [t.organisationId, t.opportunityId],
+      [opportunities.organisationId, opportunities.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'opportunity_asks_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    uniqueIndex('opportunity_asks_person_idx').on(t.organisationId, t.opportunityId, t.personId),
     index('opportunity_asks_recent_idx').on(t.personId, t.askedAt),
     tenantIsolation('opportunity_asks'),
   ],
@@ -127,10 +160,8 @@ export const activities = pgTable(
   'activities',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    initiativeId: uuid('initiative_id')
-      .notNull()
-      .references(() => initiatives.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    initiativeId: uuid('initiative_id').notNull(),
     /** Code from the activity_kind list. */
     kind: text('kind').notNull(),
     title: text('title').notNull(),
@@ -145,6 +176,13 @@ export const activities = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('activities', t),
+    tenantForeignKey(
+      'activities_initiative_id_initiatives_id_fk',
+      [t.organisationId, t.initiativeId],
+      [initiatives.organisationId, initiatives.id],
+      'cascade',
+    ),
     index('activities_starts_idx').on(t.organisationId, t.startsAt),
     index('activities_initiative_idx').on(t.initiativeId),
     tenantIsolation('activities'),
@@ -156,13 +194,9 @@ export const invitations = pgTable(
   'invitations',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    activityId: uuid('activity_id')
-      .notNull()
-      .references(() => activities.id, { onDelete: 'cascade' }),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    activityId: uuid('activity_id').notNull(),
+    personId: uuid('person_id').notNull(),
     /** sha256 of the RSVP link's token. */
     tokenHash: text('token_hash').notNull(),
     /** sha256 of the reminder's link; the first email's link keeps working beside it. */
@@ -174,9 +208,23 @@ export const invitations = pgTable(
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('invitations_person_idx').on(t.activityId, t.personId),
-    uniqueIndex('invitations_token_idx').on(t.tokenHash),
-    uniqueIndex('invitations_reminder_token_idx').on(t.reminderTokenHash),
+    tenantPrimaryKey('invitations', t),
+    tenantForeignKey(
+      'invitations_activity_id_activities_id_fk',
+      [t.organisationId, t.activityId],
+      [activities.organisationId, activities.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'invitations_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    uniqueIndex('invitations_person_idx').on(t.organisationId, t.activityId, t.personId),
+    // Links are used on their organisation's host name: unique within it.
+    uniqueIndex('invitations_token_idx').on(t.organisationId, t.tokenHash),
+    uniqueIndex('invitations_reminder_token_idx').on(t.organisationId, t.reminderTokenHash),
     index('invitations_recent_idx').on(t.personId, t.invitedAt),
     tenantIsolation('invitations'),
   ],
@@ -187,13 +235,9 @@ export const attendance = pgTable(
   'attendance',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    activityId: uuid('activity_id')
-      .notNull()
-      .references(() => activities.id, { onDelete: 'cascade' }),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    activityId: uuid('activity_id').notNull(),
+    personId: uuid('person_id').notNull(),
     /** attended, apologies, did_not_attend */
     status: text('status').notNull(),
     /** The person's role at it, e.g. chair, panel member, observer. */
@@ -202,7 +246,20 @@ export const attendance = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('attendance_person_idx').on(t.activityId, t.personId),
+    tenantPrimaryKey('attendance', t),
+    tenantForeignKey(
+      'attendance_activity_id_activities_id_fk',
+      [t.organisationId, t.activityId],
+      [activities.organisationId, activities.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'attendance_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    uniqueIndex('attendance_person_idx').on(t.organisationId, t.activityId, t.personId),
     index('attendance_by_person_idx').on(t.personId),
     tenantIsolation('attendance'),
   ],
@@ -213,11 +270,9 @@ export const rewards = pgTable(
   'rewards',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
-    activityId: uuid('activity_id').references(() => activities.id, { onDelete: 'set null' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    activityId: uuid('activity_id'),
     amountPence: integer('amount_pence').notNull(),
     /** payment, voucher, or declined (the person chose not to be paid) */
     choice: text('choice').notNull().default('voucher'),
@@ -229,7 +284,20 @@ export const rewards = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('rewards_activity_person_idx').on(t.activityId, t.personId),
+    tenantPrimaryKey('rewards', t),
+    tenantForeignKey(
+      'rewards_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'rewards_activity_id_activities_id_fk',
+      [t.organisationId, t.activityId],
+      [activities.organisationId, activities.id],
+      'set null',
+    ),
+    uniqueIndex('rewards_activity_person_idx').on(t.organisationId, t.activityId, t.personId),
     index('rewards_person_idx').on(t.personId, t.earnedOn),
     tenantIsolation('rewards'),
   ],
@@ -240,11 +308,9 @@ export const expenseClaims = pgTable(
   'expense_claims',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
-    activityId: uuid('activity_id').references(() => activities.id, { onDelete: 'set null' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    activityId: uuid('activity_id'),
     /** travel, childcare, replacement_care, other */
     kind: text('kind').notNull(),
     amountPence: integer('amount_pence').notNull(),
@@ -262,7 +328,23 @@ export const expenseClaims = pgTable(
     paidOn: date('paid_on', { mode: 'string' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('expense_claims_person_idx').on(t.personId), tenantIsolation('expense_claims')],
+  (t) => [
+    tenantPrimaryKey('expense_claims', t),
+    tenantForeignKey(
+      'expense_claims_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'expense_claims_activity_id_activities_id_fk',
+      [t.organisationId, t.activityId],
+      [activities.organisationId, activities.id],
+      'set null',
+    ),
+    index('expense_claims_person_idx').on(t.personId),
+    tenantIsolation('expense_claims'),
+  ],
 ).enableRLS();
 
 /** The reward budget for a financial year (starting 1 April of `year`). */

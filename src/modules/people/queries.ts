@@ -55,7 +55,7 @@ export async function listServices(db: Queryable): Promise<ServiceListRow[]> {
       personServices,
       sql`${personServices.serviceId} = ${services.id} and (${personServices.endedOn} is null or ${personServices.endedOn} >= current_date)`,
     )
-    .groupBy(services.id)
+    .groupBy(services.id, services.organisationId)
     .orderBy(asc(services.specialism), asc(services.name));
 }
 

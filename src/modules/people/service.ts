@@ -451,7 +451,7 @@ export async function saveEquality(
     .insert(personEquality)
     .values({ organisationId: sql`app_organisation_id()`, personId, ...values })
     .onConflictDoUpdate({
-      target: personEquality.personId,
+      target: [personEquality.personId, personEquality.organisationId],
       set: { ...values, updatedAt: new Date() },
     });
   await audit(tx, actor, {

@@ -11,9 +11,13 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
-  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../../platform/db/tenant.ts';
+import {
+  organisationIdColumn,
+  tenantForeignKey,
+  tenantIsolation,
+  tenantPrimaryKey,
+} from '../../platform/db/tenant.ts';
 import { bytea, textArray } from '../../platform/db/types.ts';
 
 /**
@@ -26,7 +30,7 @@ export const registerOptions = pgTable(
   'register_options',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     list: text('list').notNull(),
     code: text('code').notNull(),
     label: text('label').notNull(),
@@ -35,6 +39,7 @@ export const registerOptions = pgTable(
     retired: boolean('retired').notNull().default(false),
   },
   (t) => [
+    tenantPrimaryKey('register_options', t),
     uniqueIndex('register_options_code_idx').on(t.organisationId, t.list, t.code),
     tenantIsolation('register_options'),
   ],
@@ -45,7 +50,7 @@ export const services = pgTable(
   'services',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** The organisation's own code for the service, unique within it. */
     code: text('code').notNull(),
     name: text('name').notNull(),
@@ -59,6 +64,7 @@ export const services = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('services', t),
     uniqueIndex('services_code_idx').on(t.organisationId, t.code),
     tenantIsolation('services'),
   ],
@@ -69,7 +75,7 @@ export const partnerOrganisations = pgTable(
   'partner_organisations',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     /** Code from the partner_kind list: user-led, carer-led, equality group … */
     kind: text('kind').notNull(),
@@ -80,7 +86,7 @@ export const partnerOrganisations = pgTable(
     website: text('website'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [tenantIsolation('partner_organisations')],
+  (t) => [tenantPrimaryKey('partner_organisations', t), tenantIsolation('partner_organisations')],
 ).enableRLS();
 
 /**
@@ -92,7 +98,7 @@ export const people = pgTable(
   'people',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** The person's reference: from the source system, or assigned by Coproduce. */
     reference: text('reference').notNull(),
     firstName: text('first_name').notNull(),
@@ -116,18 +122,13 @@ export const people = pgTable(
     bestTimes: text('best_times'),
     doNotContact: boolean('do_not_contact').notNull().default(false),
     /** A carer, advocate or support worker through whom the person is contacted. */
-    supporterId: uuid('supporter_id').references((): AnyPgColumn => people.id, {
-      onDelete: 'set null',
-    }),
+    supporterId: uuid('supporter_id'),
     /** carer, advocate, support_worker, family */
     supporterRelationship: text('supporter_relationship'),
     contactViaSupporter: boolean('contact_via_supporter').notNull().default(false),
     /** A member of staff who supports the person's attendance. */
-    buddyId: uuid('buddy_id').references((): AnyPgColumn => people.id, { onDelete: 'set null' }),
-    partnerOrganisationId: uuid('partner_organisation_id').references(
-      () => partnerOrganisations.id,
-      { onDelete: 'set null' },
-    ),
+    buddyId: uuid('buddy_id'),
+    partnerOrganisationId: uuid('partner_organisation_id'),
     /** Access need codes (lists.ts ACCESS_NEEDS). */
     needs: textArray('needs'),
     needsNote: text('needs_note'),
@@ -159,6 +160,25 @@ export const people = pgTable(
     ),
   },
   (t) => [
+    tenantPrimaryKey('people', t),
+    tenantForeignKey(
+      'people_supporter_id_people_id_fk',
+      [t.organisationId, t.supporterId],
+      [t.organisationId, t.id],
+      'set null',
+    ),
+    tenantForeignKey(
+      'people_buddy_id_people_id_fk',
+      [t.organisationId, t.buddyId],
+      [t.organisationId, t.id],
+      'set null',
+    ),
+    tenantForeignKey(
+      'people_partner_organisation_id_partner_organisations_id_fk',
+      [t.organisationId, t.partnerOrganisationId],
+      [partnerOrganisations.organisationId, partnerOrganisations.id],
+      'set null',
+    ),
     uniqueIndex('people_reference_idx').on(t.organisationId, t.reference),
     index('people_search_name_trgm_idx').using('gin', sql`${t.searchName} gin_trgm_ops`),
     // Emails are stored lower-case (validate.ts), so a plain index serves.
@@ -179,12 +199,16 @@ export const personAliases = pgTable(
   {
     organisationId: organisationIdColumn(),
     reference: text('reference').notNull(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.organisationId, t.reference] }),
+    tenantForeignKey(
+      'person_aliases_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
     index('person_aliases_person_idx').on(t.personId),
     tenantIsolation('person_aliases'),
   ],
@@ -195,17 +219,26 @@ export const personServices = pgTable(
   'person_services',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
-    serviceId: uuid('service_id')
-      .notNull()
-      .references(() => services.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    serviceId: uuid('service_id').notNull(),
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     endedOn: date('ended_on', { mode: 'string' }),
   },
   (t) => [
+    tenantPrimaryKey('person_services', t),
+    tenantForeignKey(
+      'person_services_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'person_services_service_id_services_id_fk',
+      [t.organisationId, t.serviceId],
+      [services.organisationId, services.id],
+      'cascade',
+    ),
     index('person_services_person_idx').on(t.personId),
     index('person_services_service_idx').on(t.serviceId),
     tenantIsolation('person_services'),
@@ -217,16 +250,21 @@ export const personRoles = pgTable(
   'person_roles',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
     /** Code from the involvement_role list. */
     role: text('role').notNull(),
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     endedOn: date('ended_on', { mode: 'string' }),
   },
   (t) => [
+    tenantPrimaryKey('person_roles', t),
+    tenantForeignKey(
+      'person_roles_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
     index('person_roles_person_idx').on(t.personId),
     index('person_roles_role_idx').on(t.organisationId, t.role),
     tenantIsolation('person_roles'),
@@ -238,16 +276,21 @@ export const personTraining = pgTable(
   'person_training',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
     /** Code from the training_module list. */
     module: text('module').notNull(),
     completedOn: date('completed_on', { mode: 'string' }).notNull(),
     expiresOn: date('expires_on', { mode: 'string' }),
   },
   (t) => [
+    tenantPrimaryKey('person_training', t),
+    tenantForeignKey(
+      'person_training_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
     index('person_training_person_idx').on(t.personId),
     index('person_training_module_idx').on(t.organisationId, t.module),
     tenantIsolation('person_training'),
@@ -262,10 +305,8 @@ export const consents = pgTable(
   'consents',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
     /** register, contact_email, contact_sms, contact_phone, contact_letter, photos, quotes, equality */
     purpose: text('purpose').notNull(),
     /** given, withdrawn, or objected (equality monitoring: DPA 2018 Sch 1 para 8(5)) */
@@ -278,6 +319,13 @@ export const consents = pgTable(
     recordedBy: text('recorded_by').notNull(),
   },
   (t) => [
+    tenantPrimaryKey('consents', t),
+    tenantForeignKey(
+      'consents_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
     index('consents_person_idx').on(t.personId, t.purpose, t.recordedAt),
     tenantIsolation('consents'),
   ],
@@ -292,9 +340,7 @@ export const personEquality = pgTable(
   'person_equality',
   {
     organisationId: organisationIdColumn(),
-    personId: uuid('person_id')
-      .primaryKey()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id').notNull(),
     sex: text('sex'),
     genderIdentity: text('gender_identity'),
     ethnicity: text('ethnicity'),
@@ -304,7 +350,16 @@ export const personEquality = pgTable(
     caring: text('caring'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [tenantIsolation('person_equality')],
+  (t) => [
+    primaryKey({ name: 'person_equality_pkey', columns: [t.personId, t.organisationId] }),
+    tenantForeignKey(
+      'person_equality_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    tenantIsolation('person_equality'),
+  ],
 ).enableRLS();
 
 /** A search a member of staff saved to come back to: the filters, not the people. */
@@ -312,7 +367,7 @@ export const savedLists = pgTable(
   'saved_lists',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     /** The query string of the people page. */
     query: text('query').notNull(),
@@ -320,7 +375,7 @@ export const savedLists = pgTable(
     shared: boolean('shared').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [tenantIsolation('saved_lists')],
+  (t) => [tenantPrimaryKey('saved_lists', t), tenantIsolation('saved_lists')],
 ).enableRLS();
 
 /** Pairs of records that may be one person, found on entry and import, until staff decide. */
@@ -328,13 +383,9 @@ export const possibleDuplicates = pgTable(
   'possible_duplicates',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
-    otherId: uuid('other_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    otherId: uuid('other_id').notNull(),
     /** same_email, same_phone, similar_name */
     reason: text('reason').notNull(),
     /** open, or not_duplicate once staff say so */
@@ -342,6 +393,19 @@ export const possibleDuplicates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    tenantPrimaryKey('possible_duplicates', t),
+    tenantForeignKey(
+      'possible_duplicates_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'possible_duplicates_other_id_people_id_fk',
+      [t.organisationId, t.otherId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
     uniqueIndex('possible_duplicates_pair_idx').on(t.organisationId, t.personId, t.otherId),
     index('possible_duplicates_other_idx').on(t.otherId),
     tenantIsolation('possible_duplicates'),
@@ -357,7 +421,7 @@ export const imports = pgTable(
   'imports',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** people or services */
     kind: text('kind').notNull(),
     filename: text('filename').notNull(),
@@ -376,7 +440,7 @@ export const imports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  () => [tenantIsolation('imports')],
+  (t) => [tenantPrimaryKey('imports', t), tenantIsolation('imports')],
 ).enableRLS();
 
 /**
@@ -401,8 +465,8 @@ export const rightsRequests = pgTable(
   'rights_requests',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
-    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id'),
     /** access or erasure */
     kind: text('kind').notNull(),
     receivedOn: date('received_on', { mode: 'string' }).notNull(),
@@ -415,7 +479,17 @@ export const rightsRequests = pgTable(
     note: text('note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('rights_requests_person_idx').on(t.personId), tenantIsolation('rights_requests')],
+  (t) => [
+    tenantPrimaryKey('rights_requests', t),
+    tenantForeignKey(
+      'rights_requests_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'set null',
+    ),
+    index('rights_requests_person_idx').on(t.personId),
+    tenantIsolation('rights_requests'),
+  ],
 ).enableRLS();
 
 export type ServiceRow = typeof services.$inferSelect;

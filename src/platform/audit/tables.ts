@@ -8,7 +8,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../db/tenant.ts';
+import { organisationIdColumn, tenantIsolation, tenantPrimaryKey } from '../db/tenant.ts';
 
 /**
  * The append-only audit trail: who changed what, when, from where, with the
@@ -20,7 +20,7 @@ export const auditLog = pgTable(
   'audit_log',
   {
     organisationId: organisationIdColumn(),
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actorUserId: uuid('actor_user_id'),
     /** How the actor is shown: a user's name, "system", "coproduce CLI". */
@@ -35,6 +35,7 @@ export const auditLog = pgTable(
     redacted: boolean('redacted').notNull().default(false),
   },
   (t) => [
+    tenantPrimaryKey('audit_log', t),
     index('audit_log_at_idx').on(t.organisationId, t.at),
     index('audit_log_entity_idx').on(t.organisationId, t.entity, t.entityId),
     tenantIsolation('audit_log'),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgPolicy, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, pgPolicy, primaryKey, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from '../tenancy/tables.ts';
 
 /**
@@ -31,4 +31,38 @@ export function tenantIsolation(table: string) {
     using: sql`organisation_id = app_organisation_id()`,
     withCheck: sql`organisation_id = app_organisation_id()`,
   });
+}
+
+/**
+ * The primary key of a tenant table with an id: (id, organisation_id). It
+ * makes (organisation_id, id) unique, which the foreign keys between tenant
+ * tables reference, and holds the distribution column as Citus requires of
+ * every primary key (docs/scaling.md). id comes first so that a lookup by id
+ * alone (the job worker, the CLI) still uses the index, and serial ids add
+ * to the index's right-hand edge.
+ */
+export function tenantPrimaryKey(
+  table: string,
+  t: { id: AnyPgColumn; organisationId: AnyPgColumn },
+) {
+  return primaryKey({ name: `${table}_pkey`, columns: [t.id, t.organisationId] });
+}
+
+/**
+ * A foreign key from one tenant table to another that carries organisation_id
+ * on both sides, so the database refuses a row pointing at another
+ * organisation's row (a foreign key check ignores row-level security).
+ *
+ * 'set null' must clear only the reference, never organisation_id: drizzle
+ * cannot say `ON DELETE SET NULL (x_id)` (PostgreSQL 15+), so the migration
+ * that adds such a key is edited by hand to say it, and the catalogue test
+ * (keys.test.ts) fails on any key that would clear organisation_id.
+ */
+export function tenantForeignKey(
+  name: string,
+  columns: [organisationId: AnyPgColumn, column: AnyPgColumn],
+  target: [organisationId: AnyPgColumn, id: AnyPgColumn],
+  onDelete: 'cascade' | 'set null',
+) {
+  return foreignKey({ name, columns, foreignColumns: target }).onDelete(onDelete);
 }

@@ -1,5 +1,5 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../db/tenant.ts';
+import { organisationIdColumn, tenantIsolation, tenantPrimaryKey } from '../db/tenant.ts';
 
 /**
  * The durable job queue. Payloads carry ids, never personal data. Workers
@@ -9,7 +9,7 @@ export const jobs = pgTable(
   'jobs',
   {
     organisationId: organisationIdColumn(),
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }),
     kind: text('kind').notNull(),
     payload: jsonb('payload').$type<Record<string, string | number | boolean | null>>().notNull(),
     /** queued, running, done or failed */
@@ -22,7 +22,11 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('jobs_ready_idx').on(t.status, t.runAt), tenantIsolation('jobs')],
+  (t) => [
+    tenantPrimaryKey('jobs', t),
+    index('jobs_ready_idx').on(t.status, t.runAt),
+    tenantIsolation('jobs'),
+  ],
 ).enableRLS();
 
 export type JobRow = typeof jobs.$inferSelect;

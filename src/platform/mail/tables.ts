@@ -1,5 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { organisationIdColumn, tenantIsolation } from '../db/tenant.ts';
+import { organisationIdColumn, tenantIsolation, tenantPrimaryKey } from '../db/tenant.ts';
 
 /**
  * Every message Coproduce sends. Without SMTP it is also where messages are
@@ -9,7 +9,7 @@ export const outbox = pgTable(
   'outbox',
   {
     organisationId: organisationIdColumn(),
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     toAddress: text('to_address').notNull(),
     template: text('template').notNull(),
     language: text('language').notNull(),
@@ -27,5 +27,9 @@ export const outbox = pgTable(
     /** smtp or outbox */
     transport: text('transport'),
   },
-  (t) => [index('outbox_created_idx').on(t.organisationId, t.createdAt), tenantIsolation('outbox')],
+  (t) => [
+    tenantPrimaryKey('outbox', t),
+    index('outbox_created_idx').on(t.organisationId, t.createdAt),
+    tenantIsolation('outbox'),
+  ],
 ).enableRLS();

@@ -3,17 +3,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { SYSTEM_ACTOR } from '../audit/index.ts';
-import { rowsOf } from '../db/index.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
-import { createTestApp, makeOrganisation, signedInAs } from '../testing/app.ts';
-import { TestClient } from '../testing/client.ts';
-import type { Organisation } from '../tenancy/index.ts';
-import { initiatives } from '../../modules/initiatives/tables.ts';
-import {
-  createOpportunity,
-  publishOpportunity,
-} from '../../modules/participation/opportunities.ts';
+import { SYSTEM_ACTOR } from '../../platform/audit/index.ts';
+import { rowsOf } from '../../platform/db/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
+import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
+import { TestClient } from '../../platform/testing/client.ts';
+import type { Organisation } from '../../platform/tenancy/index.ts';
+import { initiatives } from '../initiatives/index.ts';
+import { createOpportunity, publishOpportunity } from './opportunities.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;

@@ -101,7 +101,8 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
     sameSite: 'lax',
     secure: request.csrfSecure,
   });
-  rotateCsrf(reply);
+  // Forms are bound to the session: a new one takes a new token.
+  rotateCsrf(reply, token);
 }
 
 function home(roles: Role[]): string {
@@ -444,6 +445,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
         .page('identity/views/reset.njk', { token, ...formErrors(tr, { password: result }) });
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    rotateCsrf(reply, null);
     return reply.page('identity/views/reset-done.njk', {});
   });
 
@@ -505,7 +507,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(STAFF_COOKIE, { path: '/' });
-    rotateCsrf(reply);
+    rotateCsrf(reply, null);
     return reply.redirect('/', 303);
   });
 
@@ -520,6 +522,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   app.post('/account/sign-out-everywhere', guard('account:use'), async (request, reply) => {
     await request.db((tx) => endAllSessions(tx, actorOf(request), request.user!.id));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    rotateCsrf(reply, null);
     return reply.redirect('/sign-in', 303);
   });
 
@@ -681,6 +684,7 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       return reply.redirect('/staff/assist', 303);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    rotateCsrf(reply, null);
     return reply.redirect('/sign-in', 303);
   });
 

@@ -185,6 +185,10 @@ export function readPersonForm(
     partnerOrganisationId: optionalId(values.partnerOrganisationId),
     notes: (values.notes as string) || null,
   };
+  // An id that is not an id at all is a wrong choice too (the route looks up the others).
+  if (values.buddyId && !fields.buddyId) problems.push({ field: 'buddyId', key: 'buddyUnknown' });
+  if (values.partnerOrganisationId && !fields.partnerOrganisationId)
+    problems.push({ field: 'partnerOrganisationId', key: 'partnerUnknown' });
   if (fields.contactViaSupporter && !values.supporterReference)
     problems.push({ field: 'supporterReference', key: 'supporterNeeded' });
   return { fields, values, problems, consents: values.consents as string[], consentMethod };

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import type { FieldProblem } from './validate.ts';
 import {
   CHANNELS,
   CONSENT_PURPOSES,
@@ -380,13 +381,23 @@ export async function addTraining(
   });
 }
 
+/**
+ * Links a person to a service of this organisation. False, with nothing
+ * saved, when the service is not one of its own (or no longer exists).
+ */
 export async function linkService(
   tx: Queryable,
   actor: Actor,
   personId: string,
   serviceId: string,
   startedOn: string,
-): Promise<void> {
+): Promise<boolean> {
+  // Row-level security scopes the look-up to the transaction's organisation.
+  const [service] = await tx
+    .select({ id: services.id })
+    .from(services)
+    .where(eq(services.id, serviceId));
+  if (!service) return false;
   await tx.insert(personServices).values({
     organisationId: sql`app_organisation_id()`,
     personId,
@@ -399,6 +410,35 @@ export async function linkService(
     entityId: personId,
     after: { serviceId, startedOn },
   });
+  return true;
+}
+
+/**
+ * The person form's links that are not records of this organisation: a buddy
+ * who is not on its register (or was erased), a partner organisation it does
+ * not have. An id from another organisation, or made up, is named like a
+ * wrong answer, so the form says which field to change and nothing is saved.
+ */
+export async function unknownLinks(
+  tx: Queryable,
+  fields: Pick<PersonFields, 'buddyId' | 'partnerOrganisationId'>,
+): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  if (fields.buddyId) {
+    const [buddy] = await tx
+      .select({ id: people.id })
+      .from(people)
+      .where(and(eq(people.id, fields.buddyId), isNull(people.erasedAt)));
+    if (!buddy) problems.push({ field: 'buddyId', key: 'buddyUnknown' });
+  }
+  if (fields.partnerOrganisationId) {
+    const [partner] = await tx
+      .select({ id: partnerOrganisations.id })
+      .from(partnerOrganisations)
+      .where(eq(partnerOrganisations.id, fields.partnerOrganisationId));
+    if (!partner) problems.push({ field: 'partnerOrganisationId', key: 'partnerUnknown' });
+  }
+  return problems;
 }
 
 export async function endServiceLink(
@@ -580,4 +620,20 @@ export const addConsentRecords = (db: Queryable, rows: NewConsent[]) =>
 
 export async function addPartners(db: Queryable, rows: NewPartner[]) {
   return db.insert(partnerOrganisations).values(rows).returning({ id: partnerOrganisations.id });
+}
+
+/**
+ * Moves on the day each of these people was last involved (attendance in
+ * another module), never back: one statement.
+ */
+export async function recordInvolvement(
+  tx: Queryable,
+  personIds: readonly string[],
+  day: string,
+): Promise<void> {
+  if (personIds.length === 0) return;
+  await tx.execute(sql`
+    update people set last_involved_on = ${day}::date
+    where id = any(${`{${personIds.join(',')}}`}::uuid[])
+      and (last_involved_on is null or last_involved_on < ${day}::date)`);
 }

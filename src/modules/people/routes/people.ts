@@ -51,6 +51,7 @@ import {
   saveEquality,
   startRole,
   staffPeople,
+  unknownLinks,
   updatePerson,
   type ConsentChange,
 } from '../service.ts';
@@ -247,6 +248,8 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       });
     const actor = actorOf(request);
     const outcome = await request.db(async (tx) => {
+      const unknown = await unknownLinks(tx, form.fields);
+      if (unknown.length > 0) return { taken: 'links' as const, unknown };
       const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
       if (supporter === undefined) return { taken: 'supporter' as const };
       form.fields.supporterId = supporter;
@@ -273,11 +276,16 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       return renderForm(reply.code(400), {
         lists,
         values: form.values,
-        errors: problemsToErrors(request, [
-          outcome.taken === 'reference'
-            ? { field: 'reference', key: 'referenceTaken' }
-            : { field: 'supporterReference', key: 'supporterNotFound' },
-        ]),
+        errors: problemsToErrors(
+          request,
+          outcome.taken === 'links'
+            ? outcome.unknown
+            : [
+                outcome.taken === 'reference'
+                  ? { field: 'reference', key: 'referenceTaken' }
+                  : { field: 'supporterReference', key: 'supporterNotFound' },
+              ],
+        ),
       });
     return reply.redirect(`/staff/people/${outcome.id}?added=1`, 303);
   });
@@ -412,6 +420,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       },
       flash: query.added ? 'added' : query.saved ? 'saved' : query.merged ? 'merged' : null,
       problem: Boolean(query.problem),
+      serviceProblem: query.problem === 'service',
     });
   });
 
@@ -455,6 +464,8 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
         .from(people)
         .where(eq(people.id, id));
       if (!row || row.erasedAt) return 'missing' as const;
+      const unknown = await unknownLinks(tx, fields);
+      if (unknown.length > 0) return unknown;
       const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
       if (supporter === undefined) return 'supporterNotFound' as const;
       if (supporter === id) return 'supporterSelf' as const;
@@ -467,7 +478,10 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
         lists,
         values: form.values,
         personId: id,
-        errors: problemsToErrors(request, [{ field: 'supporterReference', key: outcome }]),
+        errors: problemsToErrors(
+          request,
+          Array.isArray(outcome) ? outcome : [{ field: 'supporterReference', key: outcome }],
+        ),
       });
     return reply.redirect(`/staff/people/${id}?saved=1`, 303);
   });
@@ -501,7 +515,11 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     const startedOn = dateField(body, 'startedOn') || todayInLondon();
     if (!UUID.test(serviceId) || !validIsoDate(startedOn))
       return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
-    await request.db((tx) => linkService(tx, actorOf(request), id, serviceId, startedOn));
+    // A service of another organisation, or none, is a wrong choice: nothing is saved.
+    const linked = await request.db((tx) =>
+      linkService(tx, actorOf(request), id, serviceId, startedOn),
+    );
+    if (!linked) return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
     return reply.redirect(`/staff/people/${id}?saved=1#services`, 303);
   });
 

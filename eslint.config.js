@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint/module-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'public/build/', 'migrations/', 'scratch/', '.cache/'] },
@@ -13,7 +14,17 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       'no-console': ['error', { allow: ['error', 'warn'] }],
+      // Modules add their actions with `interface Actions extends Record<…> {}`.
+      '@typescript-eslint/no-empty-object-type': [
+        'error',
+        { allowInterfaces: 'with-single-extends' },
+      ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { coproduce: boundaries },
+    rules: { 'coproduce/module-boundaries': 'error' },
   },
   {
     files: ['bin/**', 'scripts/**', 'bench/**', 'test/**', 'src/cli/**', 'src/cli.ts'],

@@ -5,7 +5,7 @@ import compress from '@fastify/compress';
 import { serverTimeouts, type Config } from './config.ts';
 import type { Database } from './platform/db/index.ts';
 import type { Action, CurrentUser } from './platform/auth/index.ts';
-import type { ModuleManifest } from './platform/manifest.ts';
+import { installModules, type ModuleManifest } from './platform/manifest.ts';
 import { security } from './platform/http/security.ts';
 import { assets } from './platform/http/assets.ts';
 import { requestContext } from './platform/http/context.ts';
@@ -13,12 +13,9 @@ import { errorPages } from './platform/http/errors-plugin.ts';
 import { views } from './platform/views/index.ts';
 import { shellRoutes } from './platform/shell/index.ts';
 import { loggerOptions } from './platform/http/logging.ts';
-import { portal } from './modules/portal/index.ts';
-import { initiativesModule } from './modules/initiatives/index.ts';
-import { configureSignUpLimits, participationModule } from './modules/participation/index.ts';
-import { peopleModule } from './modules/people/index.ts';
-import { identity, userFromSession } from './modules/identity/index.ts';
-import { settings } from './modules/settings/index.ts';
+import { configureSignUpLimits } from './modules/participation/index.ts';
+import { userFromSession } from './modules/identity/index.ts';
+import { MODULES } from './modules.ts';
 import { csrf } from './platform/http/csrf.ts';
 import { configureMail } from './platform/mail/index.ts';
 
@@ -34,15 +31,7 @@ declare module 'fastify' {
   }
 }
 
-/** Every module, in navigation order. A new module is added here. */
-export const MODULES: ModuleManifest[] = [
-  portal,
-  initiativesModule,
-  participationModule,
-  peopleModule,
-  identity,
-  settings,
-];
+export { MODULES } from './modules.ts';
 
 export interface AppOptions {
   config: Config;
@@ -52,6 +41,8 @@ export interface AppOptions {
   /** Finds the signed-in user; the identity module supplies the real one. */
   resolveUser?: (request: FastifyRequest) => Promise<CurrentUser | null>;
   logger?: boolean;
+  /** The modules to install: MODULES unless a test gives its own list. */
+  modules?: readonly ModuleManifest[];
   /** Seconds an organisation found by host is remembered (5 unless set). */
   organisationCacheSeconds?: number;
 }
@@ -59,6 +50,8 @@ export interface AppOptions {
 /** Builds the application: ecosystem plugins, platform (with error pages), then modules. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
+  const modules = options.modules ?? MODULES;
+  installModules(modules);
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config),
     // Small by default; a route that takes uploads sets its own larger limit.
@@ -107,15 +100,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : { cacheSeconds: options.organisationCacheSeconds }),
   });
   await app.register(csrf, { secure: config.baseUrl.startsWith('https:') });
-  await app.register(views, { manifests: MODULES, production: config.env === 'production' });
+  await app.register(views, { manifests: modules, production: config.env === 'production' });
   // Error and 404 pages come before the modules: a Fastify context takes its
   // parent's error handler when it is registered, so set later it would miss them.
   await app.register(errorPages);
-  await app.register(shellRoutes(database, MODULES));
+  await app.register(shellRoutes(database, modules));
 
   // Modules, each in its own encapsulated context
-  for (const manifest of MODULES) {
-    await app.register(manifest.routes);
+  for (const manifest of modules) {
+    if (manifest.routes) await app.register(manifest.routes);
   }
   return app;
 }

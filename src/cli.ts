@@ -14,14 +14,17 @@ import { createOrganisation, findOrganisationBySlug } from './platform/tenancy/i
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { createAuthToken } from './modules/identity/index.ts';
 import { Worker } from './platform/jobs/index.ts';
+import { installModules } from './platform/manifest.ts';
+import { MODULES } from './modules.ts';
 import { startServer } from './server.ts';
-import { IMPORT_HELP, runImportCommand } from './modules/people/import-cli.ts';
 import {
+  IMPORT_HELP,
+  runImportCommand,
   PERSON_HELP,
   PersonCommandError,
   applySuppressionList,
   runPersonCommand,
-} from './modules/people/person-cli.ts';
+} from './modules/people/index.ts';
 
 // Logs and messages go to standard error; only output meant for a file
 // (a backup written to "-") goes to standard output.
@@ -192,6 +195,8 @@ async function orgCreate(config: Config, args: string[]): Promise<void> {
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // The worker, the imports, erasure and the rest read the modules' manifests.
+  installModules(MODULES);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     log(HELP.main ?? '');

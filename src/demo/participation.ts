@@ -1,15 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../platform/db/index.ts';
-import { initiatives } from '../modules/initiatives/tables.ts';
-import {
-  activities,
-  attendance,
-  invitations,
-  opportunities,
-  rewardBudgets,
-  rewards,
-  signUps,
-} from '../modules/participation/tables.ts';
+import { initiatives } from '../modules/initiatives/index.ts';
+import { participationTables } from '../modules/participation/index.ts';
+
+const { activities, attendance, invitations, opportunities, rewardBudgets, rewards, signUps } =
+  participationTables;
 import { daysFrom, type seededRandom } from './random.ts';
 
 type Random = ReturnType<typeof seededRandom>;

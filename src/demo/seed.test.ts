@@ -2,7 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { asc, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/db.ts';
-import { people, personServices, services } from '../modules/people/tables.ts';
+import { peopleTables } from '../modules/people/index.ts';
+
+const { people, personServices, services } = peopleTables;
 import { seedDemo } from './seed.ts';
 import { daysFrom } from './random.ts';
 

@@ -1,5 +1,44 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Action } from './auth/index.ts';
+import type { z } from 'zod';
+import type { Action, PermissionLayer, PermissionRule } from './auth/index.ts';
+import type { Queryable } from './db/index.ts';
+import type { JobHandler } from './jobs/index.ts';
+import type { TemplateSpec } from './mail/index.ts';
+import type { LinkKind, LinkName } from './links/index.ts';
+import type { StatisticDefinition } from './statistics/index.ts';
+
+/**
+ * The module contract (after Decidim's component manifests). A module
+ * declares here everything it brings: routes and navigation, its permissions,
+ * settings, jobs and mail, the statistics and link kinds it owns, and what it
+ * adds to other modules' extension points. `src/modules.ts` lists the
+ * manifests; the app, the worker and the CLI install that one list
+ * (`installModules`), and every extension point reads it from there. Nothing
+ * registers itself by being imported, so a new module touches `MODULES` and
+ * nothing else outside its folder.
+ */
+export interface ModuleManifest {
+  name: string;
+  routes?: FastifyPluginAsync;
+  navigation?: NavigationItem[];
+  /** The actions the module guards, and the rules that allow or deny them. */
+  permissions?: {
+    actions: readonly Action[];
+    rules?: Array<{ layer: PermissionLayer; rule: PermissionRule }>;
+  };
+  /** Its settings, kept under its own name in the organisation's settings. */
+  settings?: ModuleSettings;
+  /** Background jobs by kind, e.g. `participation.reminders`. */
+  jobs?: Record<string, JobHandler>;
+  /** Messages it sends, by template name; strings live under mail.<name> in its locales. */
+  mail?: Record<string, TemplateSpec>;
+  /** Named counts and ratios over its own tables, read by KPIs and reports. */
+  statistics?: StatisticDefinition[];
+  /** The kinds of record it holds that named links may join, and the link names it uses. */
+  links?: { kinds?: LinkKind[]; names?: LinkName[] };
+  /** What it adds to other modules' extension points. */
+  contributes?: Contributions;
+}
 
 /** A link in the service navigation, on the public side or the staff side. */
 export interface NavigationItem {
@@ -13,13 +52,178 @@ export interface NavigationItem {
   action?: Action;
 }
 
-/**
- * What a module declares about itself (after Decidim's component manifests):
- * its name, its routes and where it appears in the navigation. app.ts
- * registers each manifest; the layout builds the navigation from them.
- */
-export interface ModuleManifest {
+/** A module's settings: a zod object whose every field has a default. */
+export interface ModuleSettings<S extends z.ZodObject = z.ZodObject> {
+  /** The key the settings are stored under: the module's name. */
+  module: string;
+  schema: S;
+}
+
+/** Declares a module's settings (see readModuleSettings in platform/tenancy). */
+export function defineSettings<S extends z.ZodObject>(
+  module: string,
+  schema: S,
+): ModuleSettings<S> {
+  return { module, schema };
+}
+
+// ---------------------------------------------------------------------------
+// Extension points. Each is owned by one module (or the platform), which
+// reads the contributions through `contributions()`; a contributor answers for
+// its own rows only, in one query (never one per row).
+
+type Text = (key: string, vars?: Record<string, unknown>) => string;
+
+/** One line on a person's timeline (the register's person page). */
+export interface TimelineEntry {
+  /** YYYY-MM-DD or an ISO timestamp: entries are sorted newest first. */
+  at: string;
+  /** Which module it comes from, e.g. "register", "participation". */
+  source: string;
+  /** Short heading, already in the reader's language. */
+  title: string;
+  /** Optional detail line. */
+  detail?: string;
+  href?: string;
+}
+
+/** One query's worth of timeline entries for one person. */
+export type TimelineSource = (
+  tx: Queryable,
+  personId: string,
+  text: Text,
+) => Promise<TimelineEntry[]>;
+
+/** What a module holds about a person, for merge, erasure and subject access. */
+export interface PersonDataHandler {
+  /** Name of the section in a subject access export, e.g. "participation". */
   name: string;
-  routes: FastifyPluginAsync;
-  navigation: NavigationItem[];
+  /** Everything it holds about the person, as plain JSON. */
+  export(tx: Queryable, personId: string): Promise<unknown>;
+  /** Moves its rows from one record to the other when two are merged. */
+  merge(tx: Queryable, fromId: string, intoId: string): Promise<void>;
+  /**
+   * Removes the person's personal fields from its rows, keeping anonymous
+   * facts (hours, attendance) so that counts stay right.
+   */
+  erase(
+    tx: Queryable,
+    person: { id: string; email: string | null },
+  ): Promise<{ userIds?: string[] } | void>;
+}
+
+/** What a section shows on a page another module owns (an initiative's, the customer's). */
+export interface SectionContent {
+  /** The section's heading, already in the reader's language. */
+  title: string;
+  /** Trusted HTML from the module that owns the section: it must escape what it puts in. */
+  html?: string;
+  /** Lines listed under the heading, each a link where it has one. */
+  rows?: Array<{ text: string; href?: string; hint?: string }>;
+  /** What the reader shown this section can do next, e.g. "Add an opportunity". */
+  actions?: Array<{ text: string; href: string }>;
+  /** Shown when there are no rows. */
+  empty?: string;
+}
+
+/**
+ * One section of an initiative's page. `can` says whether the reader may take
+ * an action, to offer only what they may do. Null hides the section.
+ */
+export type InitiativeSection = (
+  tx: Queryable,
+  initiativeId: string,
+  text: Text,
+  can: (action: Action) => boolean,
+) => Promise<SectionContent | null>;
+
+/** One section of the customer's own pages (`/my`), for the person behind the account. */
+export type PortalSection = (
+  tx: Queryable,
+  person: { personId: string | null; userId: string },
+  text: Text,
+) => Promise<SectionContent | null>;
+
+/** A kind of row a module can import from a spreadsheet (people, services, audits …). */
+export interface ImportKind {
+  /** The word on the command line and in the upload page, e.g. "people". */
+  kind: string;
+  /** i18n key of its name on the upload page. */
+  labelKey: string;
+  /** The action needed to import it. */
+  action: Action;
+}
+
+/** What a module adds to extension points that other modules (or the platform) own. */
+export interface Contributions {
+  personData?: PersonDataHandler[];
+  timeline?: Record<string, TimelineSource>;
+  initiativeSections?: Record<string, InitiativeSection>;
+  portalSections?: Record<string, PortalSection>;
+  imports?: ImportKind[];
+}
+
+// ---------------------------------------------------------------------------
+// The installed list
+
+interface Installed {
+  manifests: readonly ModuleManifest[];
+}
+
+let installed: Installed | null = null;
+
+/**
+ * Installs the list of modules every extension point reads. The app, the
+ * worker and the CLI call it with `MODULES` before anything else; calling it
+ * again replaces the list (tests install a list with a test module in it).
+ * Names must be unique, and so must job kinds, mail templates, statistics and
+ * link kinds: a clash stops the start with both names.
+ */
+export function installModules(manifests: readonly ModuleManifest[]): void {
+  const seen = new Map<string, string>();
+  const claim = (what: string, name: string, module: string) => {
+    const key = `${what} ${name}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined)
+      throw new Error(`${what} "${name}" is declared by both ${earlier} and ${module}`);
+    seen.set(key, module);
+  };
+  for (const m of manifests) {
+    claim('module', m.name, m.name);
+    for (const kind of Object.keys(m.jobs ?? {})) claim('job', kind, m.name);
+    for (const name of Object.keys(m.mail ?? {})) claim('mail template', name, m.name);
+    for (const s of m.statistics ?? []) claim('statistic', s.name, m.name);
+    for (const l of m.links?.kinds ?? []) claim('link kind', l.kind, m.name);
+    for (const l of m.links?.names ?? []) claim('link name', l.name, m.name);
+    for (const i of m.contributes?.imports ?? []) claim('import kind', i.kind, m.name);
+    if (m.settings && m.settings.module !== m.name)
+      throw new Error(`Module ${m.name} declares settings stored under "${m.settings.module}"`);
+  }
+  installed = { manifests: [...manifests] };
+}
+
+/** The installed modules, in order. Throws if none were installed: a start that forgot is a bug. */
+export function installedModules(): readonly ModuleManifest[] {
+  if (!installed)
+    throw new Error('No modules are installed: call installModules(MODULES) at start-up');
+  return installed.manifests;
+}
+
+/** Every module's contributions to one extension point, in module order. */
+export function contributions<K extends keyof Contributions>(
+  point: K,
+): Array<{ module: string; value: NonNullable<Contributions[K]> }> {
+  return installedModules().flatMap((m) => {
+    const value = m.contributes?.[point];
+    return value ? [{ module: m.name, value: value as NonNullable<Contributions[K]> }] : [];
+  });
+}
+
+/** Named contributions (timeline sources, sections), flattened in module order. */
+export function namedContributions<K extends 'timeline' | 'initiativeSections' | 'portalSections'>(
+  point: K,
+): Array<[string, NonNullable<Contributions[K]>[string]]> {
+  return contributions(point).flatMap(({ value }) =>
+    Object.entries(value as Record<string, NonNullable<Contributions[K]>[string]>),
+  );
 }

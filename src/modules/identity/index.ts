@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../platform/auth/index.ts';
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { identityRoutes, SESSION_COOKIE } from './routes.ts';
 import { resolveSession, toCurrentUser } from './service.ts';
+import { IDENTITY_ACTIONS, identityRules } from './permissions.ts';
 
 export {
   accountsForEmail,
@@ -39,6 +40,15 @@ export async function userFromSession(request: FastifyRequest): Promise<CurrentU
 export const identity: ModuleManifest = {
   name: 'identity',
   routes: identityRoutes,
+  permissions: {
+    actions: IDENTITY_ACTIONS,
+    rules: [{ layer: 'organisation', rule: identityRules }],
+  },
+  mail: {
+    'sign-in-link': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
+    'password-reset': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
+    invitation: { paragraphs: ['intro', 'expiry'], action: 'action' },
+  },
   navigation: [
     {
       side: 'staff',

@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { initiativeRoutes } from './routes.ts';
+import { INITIATIVE_ACTIONS, initiativeRules } from './permissions.ts';
 
 export { DEFAULT_RUNGS, RUNGS, countsAsInvolvement, isCoProduced, type Rung } from './ladder.ts';
 export { initiatives, ladderRungs, type InitiativeRow } from './tables.ts';
@@ -20,7 +21,6 @@ export {
   createInitiative,
   missingPurposeParts,
   publishInitiative,
-  registerInitiativeSection,
   updateInitiative,
   type InitiativeInput,
   type InitiativeSection,
@@ -33,6 +33,20 @@ export {
 export const initiativesModule: ModuleManifest = {
   name: 'initiatives',
   routes: initiativeRoutes,
+  links: {
+    kinds: [
+      {
+        kind: 'initiatives.initiative',
+        table: 'initiatives',
+        labelKey: 'initiatives.linkKind',
+        href: (id) => `/staff/initiatives/${id}`,
+      },
+    ],
+  },
+  permissions: {
+    actions: INITIATIVE_ACTIONS,
+    rules: [{ layer: 'organisation', rule: initiativeRules }],
+  },
   navigation: [
     {
       side: 'staff',

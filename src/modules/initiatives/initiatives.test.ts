@@ -9,13 +9,9 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addServices } from '../people/index.ts';
-import {
-  createInitiative,
-  listInitiatives,
-  loadLadder,
-  publishInitiative,
-  registerInitiativeSection,
-} from './index.ts';
+import type { InitiativeSection } from '../../platform/manifest.ts';
+import { MODULES } from '../../modules.ts';
+import { createInitiative, listInitiatives, loadLadder, publishInitiative } from './index.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -35,7 +31,7 @@ const PURPOSE = {
   feedback: 'We will write to everyone who took part in March.',
 };
 
-registerInitiativeSection('test-section', async (tx, initiativeId, text, may) => {
+const testSection: InitiativeSection = async (tx, initiativeId, text, may) => {
   const [row] = rowsOf<{ title: string }>(
     await tx.execute(sql`select title from initiatives where id = ${initiativeId}`),
   );
@@ -52,12 +48,20 @@ registerInitiativeSection('test-section', async (tx, initiativeId, text, may) =>
       : [],
     empty: text('initiatives.show.none'),
   };
-});
+};
 
 before(async () => {
   testDb = await createTestDatabase();
   org = await makeOrganisation(testDb.database, { slug: 'demo', name: 'Demo Homes' });
-  app = await createTestApp(testDb.database);
+  app = await createTestApp(testDb.database, undefined, {
+    modules: [
+      ...MODULES,
+      {
+        name: 'test-sections',
+        contributes: { initiativeSections: { 'test-section': testSection } },
+      },
+    ],
+  });
   lead = new TestClient(app, signedInAs(org, ['involvement_lead']));
   staff = new TestClient(app, signedInAs(org, ['staff']));
   board = new TestClient(app, signedInAs(org, ['board_member']));

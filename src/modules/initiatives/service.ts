@@ -2,6 +2,7 @@ import { formList } from '../../platform/views/forms.ts';
 import { eq, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import type { Action } from '../../platform/auth/index.ts';
+import { namedContributions, type SectionContent } from '../../platform/manifest.ts';
 import type { Queryable } from '../../platform/db/index.ts';
 import { DEFAULT_RUNGS, RUNGS, type Rung } from './ladder.ts';
 import { loadLadder } from './queries.ts';
@@ -488,50 +489,23 @@ export function readInitiativeForm(
 }
 
 // ---------------------------------------------------------------------------
-// Sections other modules add to an initiative's page
+// Sections other modules add to an initiative's page (their manifests'
+// contributes.initiativeSections)
 
-/** What a section shows on an initiative's page. */
-export interface InitiativeSectionContent {
-  /** The section's heading, already in the reader's language. */
-  title: string;
-  /** Trusted HTML from the module that owns the section: it must escape what it puts in. */
-  html?: string;
-  /** Lines listed under the heading, each a link where it has one. */
-  rows?: Array<{ text: string; href?: string; hint?: string }>;
-  /** What the reader shown this section can do next, e.g. "Add an opportunity". */
-  actions?: Array<{ text: string; href: string }>;
-  /** Shown when there are no rows. */
-  empty?: string;
-}
+export type {
+  InitiativeSection,
+  SectionContent as InitiativeSectionContent,
+} from '../../platform/manifest.ts';
 
-/**
- * One section of an initiative's page, in one query (never one per row).
- * `can` says whether the reader may take an action, to offer only what they
- * may do. Null hides the section.
- */
-export type InitiativeSection = (
-  tx: Queryable,
-  initiativeId: string,
-  text: (key: string, vars?: Record<string, unknown>) => string,
-  can: (action: Action) => boolean,
-) => Promise<InitiativeSectionContent | null>;
-
-const sections: Array<{ name: string; section: InitiativeSection }> = [];
-
-/** Adds a section to every initiative's page, shown in the order they were added. */
-export function registerInitiativeSection(name: string, section: InitiativeSection): void {
-  if (!sections.some((s) => s.name === name)) sections.push({ name, section });
-}
-
-/** Every registered section of an initiative's page, in order: one query each. */
+/** Every installed module's sections of an initiative's page, in module order: one query each. */
 export async function initiativeSections(
   tx: Queryable,
   initiativeId: string,
   text: (key: string, vars?: Record<string, unknown>) => string,
   can: (action: Action) => boolean,
-): Promise<Array<InitiativeSectionContent & { name: string }>> {
-  const shown: Array<InitiativeSectionContent & { name: string }> = [];
-  for (const { name, section } of sections) {
+): Promise<Array<SectionContent & { name: string }>> {
+  const shown: Array<SectionContent & { name: string }> = [];
+  for (const [name, section] of namedContributions('initiativeSections')) {
     const content = await section(tx, initiativeId, text, can);
     if (content) shown.push({ name, ...content });
   }

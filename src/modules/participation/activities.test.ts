@@ -10,7 +10,7 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople, type NewPerson } from '../people/index.ts';
-import { initiatives } from '../initiatives/tables.ts';
+import { initiatives } from '../initiatives/index.ts';
 import {
   REMINDERS_JOB,
   createActivity,

@@ -3,12 +3,12 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
-import { enqueue, registerJob } from '../../platform/jobs/index.ts';
+import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
-import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
-import { sumNeedsOf } from '../people/index.ts';
+import { recordInvolvement, sumNeedsOf } from '../people/index.ts';
 import { activities, attendance, invitations, type ActivityRow } from './tables.ts';
 
 /**
@@ -318,7 +318,7 @@ export async function listActivities(
           (select count(*) from invitations v where v.activity_id = a.id)::int as invited,
           (select count(*) from invitations v where v.activity_id = a.id and v.rsvp = 'yes')::int as yes,
           (select count(*) from attendance t where t.activity_id = a.id and t.status = 'attended')::int as attended
-        from activities a join initiatives i on i.id = a.initiative_id
+        from activities a join initiative_summaries i on i.id = a.initiative_id
         where ${initiative} and ${when}
         order by ${order}
         limit ${limit}`),
@@ -333,7 +333,7 @@ export async function listActivities(
 export async function initiativeChoices(tx: Queryable) {
   return rowsOf<{ id: string; title: string; status: string }>(
     await tx.execute(
-      sql`select id, title, status from initiatives order by lower(title), id limit 1000`,
+      sql`select id, title, status from initiative_summaries order by lower(title), id limit 1000`,
     ),
   );
 }
@@ -350,7 +350,7 @@ export async function activityById(tx: Queryable, id: string): Promise<ActivityD
         a.title, a.starts_at as "startsAt", a.ends_at as "endsAt", a.location,
         a.online_link as "onlineLink", a.capacity, a.status, a.reminders_sent_at as "remindersSentAt",
         a.created_at as "createdAt", i.title as "initiativeTitle", i.rung
-      from activities a join initiatives i on i.id = a.initiative_id
+      from activities a join initiative_summaries i on i.id = a.initiative_id
       where a.id = ${id}`),
   );
   if (!row) return null;
@@ -409,7 +409,7 @@ export async function activityRoster(tx: Queryable, activityId: string): Promise
         v.id as "invitationId", v.rsvp, v.responded_at as "respondedAt",
         t.status as attendance, t.role, t.hours::float8 as hours
       from roster r
-      join people p on p.id = r.person_id
+      join register_people p on p.id = r.person_id
       left join invitations v on v.activity_id = ${activityId} and v.person_id = p.id
       left join attendance t on t.activity_id = ${activityId} and t.person_id = p.id
       order by lower(p.last_name), lower(p.first_name), p.id`),
@@ -454,7 +454,7 @@ export async function loadActivityPage(tx: Queryable, id: string) {
     await tx.execute(sql`
       select count(distinct s.person_id)::int as n
       from sign_ups s join opportunities o on o.id = s.opportunity_id
-      join people p on p.id = s.person_id
+      join register_people p on p.id = s.person_id
       where o.initiative_id = ${activity.initiativeId} and s.status = 'accepted'
         and p.erased_at is null and not p.do_not_contact
         and not exists (select 1 from invitations v where v.activity_id = ${id} and v.person_id = s.person_id)`),
@@ -504,10 +504,10 @@ export async function resolveReferences(
     await tx.execute(sql`
       select r.n::int as n, (
         select x.id from (
-          select p.id from people p
+          select p.id from register_people p
           where p.reference in (r.ref, upper(r.ref)) and p.erased_at is null
           union all
-          select pa.person_id from person_aliases pa where pa.reference in (r.ref, upper(r.ref))
+          select pa.person_id from register_person_aliases pa where pa.reference in (r.ref, upper(r.ref))
         ) x limit 1) as id
       from unnest(${textArray(lines.map((l) => l.reference))}) with ordinality as r(ref, n)`),
   );
@@ -597,15 +597,6 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-registerMailTemplate('activity-invitation', {
-  paragraphs: ['intro', 'when', 'where', 'needs', 'calendar'],
-  action: 'action',
-});
-registerMailTemplate('activity-reminder', {
-  paragraphs: ['intro', 'when', 'where', 'change'],
-  action: 'action',
-});
-
 interface Invitee {
   id: string;
   email: string | null;
@@ -685,7 +676,7 @@ export async function inviteToActivity(
     await tx.execute(sql`
       select p.id, p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
         ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = ${activityId})`)} as "acceptedByEmail"
-      from people p where p.id in (${uuidList(personIds)}) and p.erased_at is null`),
+      from register_people p where p.id in (${uuidList(personIds)}) and p.erased_at is null`),
   );
   const eligible = found.filter((p) => !p.doNotContact);
   outcome.doNotContact = found.length - eligible.length;
@@ -838,7 +829,7 @@ export async function invitationByToken(tx: Queryable, token: string): Promise<R
         a.online_link as "onlineLink", a.status
       from invitations v
       join activities a on a.id = v.activity_id
-      join people p on p.id = v.person_id
+      join register_people p on p.id = v.person_id
       where ${linkMatches(token)} and p.erased_at is null`),
   );
   if (!row) return null;
@@ -930,7 +921,7 @@ export async function sendDueReminders(
   }>(
     await tx.execute(sql`
       select v.id as "invitationId", v.activity_id as "activityId", p.email, p.language
-      from invitations v join people p on p.id = v.person_id
+      from invitations v join register_people p on p.id = v.person_id
       where v.activity_id in (${uuidList(due.map((a) => a.id))})
         and (v.rsvp is null or v.rsvp = 'yes')
         and p.email is not null
@@ -969,11 +960,12 @@ export async function sendDueReminders(
   return invitees.length;
 }
 
-registerJob(REMINDERS_JOB, async ({ db }, payload) => {
+/** The reminders job (participation's manifest declares it under REMINDERS_JOB). */
+export const remindersJob: JobHandler = async ({ db }, payload) => {
   await db((tx) =>
     sendDueReminders(tx, { baseUrl: typeof payload.baseUrl === 'string' ? payload.baseUrl : '' }),
   );
-});
+};
 
 // ---------------------------------------------------------------------------
 // The attendance register
@@ -1029,12 +1021,19 @@ export async function saveAttendance(
           recordedAt: sql`now()`,
         },
       });
-    await tx.execute(sql`
-      update people p set last_involved_on = d.day
-      from attendance t,
-        (select (starts_at at time zone 'Europe/London')::date as day from activities where id = ${activityId}) d
-      where t.activity_id = ${activityId} and t.person_id = p.id and t.status = 'attended'
-        and (p.last_involved_on is null or p.last_involved_on < d.day)`);
+    // The register keeps the day each person was last involved: it moves it on.
+    const came = rowsOf<{ personId: string; day: string }>(
+      await tx.execute(sql`
+        select t.person_id as "personId", (a.starts_at at time zone 'Europe/London')::date::text as day
+        from attendance t join activities a on a.id = t.activity_id
+        where t.activity_id = ${activityId} and t.status = 'attended'`),
+    );
+    if (came[0])
+      await recordInvolvement(
+        tx,
+        came.map((c) => c.personId),
+        came[0].day,
+      );
   }
   await tx.update(activities).set({ status: 'held' }).where(eq(activities.id, activityId));
   const counts = Object.fromEntries(

@@ -1,15 +1,62 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { participationRoutes } from './routes/index.ts';
+import { PARTICIPATION_ACTIONS, participationRules } from './permissions.ts';
+import { REMINDERS_JOB, remindersJob } from './activities.ts';
+import { initiativeSections } from './sections.ts';
+import { participationStatistics } from './statistics.ts';
+import { rewardsSection } from './portal.ts';
+import { participationPersonData, participationTimeline } from './person-data.ts';
 
 export { configureSignUpLimits, createOpportunity, publishOpportunity } from './opportunities.ts';
 export { matchPeople } from './matching.ts';
 export { computeRewardsForActivity, rewardTotals, budgetSpend, taxYearOf } from './rewards.ts';
 export { ladderProfile } from './ladder-profile.ts';
+/** Participation's tables, for the demo seed and tests (never another module's SQL). */
+export * as participationTables from './tables.ts';
 
 /** Opportunities, sign-ups, activities, attendance, hours, rewards, expenses and budget. */
 export const participationModule: ModuleManifest = {
   name: 'participation',
   routes: participationRoutes,
+  permissions: {
+    actions: PARTICIPATION_ACTIONS,
+    rules: [{ layer: 'organisation', rule: participationRules }],
+  },
+  jobs: { [REMINDERS_JOB]: remindersJob },
+  mail: {
+    'sign-up-accepted': { paragraphs: ['intro', 'next'], action: 'action' },
+    'sign-up-declined': { paragraphs: ['intro'], action: 'action' },
+    'sign-up-confirm-contact': { paragraphs: ['intro', 'confirm', 'ignore'], action: 'action' },
+    'opportunity-match': { paragraphs: ['intro', 'reason'], action: 'action' },
+    'activity-invitation': {
+      paragraphs: ['intro', 'when', 'where', 'needs', 'calendar'],
+      action: 'action',
+    },
+    'activity-reminder': { paragraphs: ['intro', 'when', 'where', 'change'], action: 'action' },
+  },
+  statistics: participationStatistics,
+  links: {
+    kinds: [
+      {
+        kind: 'participation.opportunity',
+        table: 'opportunities',
+        labelKey: 'opportunities.linkKind',
+        href: (id) => `/staff/opportunities/${id}`,
+      },
+      {
+        kind: 'participation.activity',
+        table: 'activities',
+        labelKey: 'activities.linkKind',
+        href: (id) => `/staff/activities/${id}`,
+      },
+    ],
+  },
+  contributes: {
+    initiativeSections,
+    timeline: { participation: participationTimeline },
+    personData: [participationPersonData],
+    portalSections: { rewards: rewardsSection },
+  },
   navigation: [
     { side: 'public', href: '/opportunities', labelKey: 'nav.opportunities', order: 10 },
     {

@@ -8,7 +8,7 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople } from '../people/index.ts';
-import { initiatives } from '../initiatives/tables.ts';
+import { initiatives } from '../initiatives/index.ts';
 import { activities, attendance } from './tables.ts';
 import { financialYearOf, ladderProfile } from './ladder-profile.ts';
 

@@ -61,7 +61,7 @@ export async function ladderProfile(
   period: { from: string; to: string },
 ): Promise<LadderProfile> {
   const own = rowsOf<{ rung: number; name: string; nameCy: string | null }>(
-    await tx.execute(sql`select rung, name, name_cy as "nameCy" from ladder_rungs`),
+    await tx.execute(sql`select rung, name, name_cy as "nameCy" from ladder_rung_names`),
   );
   const { from, to } = period;
   const figures = rowsOf<{
@@ -74,7 +74,7 @@ export async function ladderProfile(
     await tx.execute(sql`
       with held as (
         select a.id, i.rung
-        from activities a join initiatives i on i.id = a.initiative_id
+        from activities a join initiative_summaries i on i.id = a.initiative_id
         where a.status = 'held'
           and (a.starts_at at time zone 'Europe/London')::date between ${from}::date and ${to}::date
       ),
@@ -84,7 +84,7 @@ export async function ladderProfile(
         where t.status = 'attended'
       ),
       active as (
-        select i.rung from initiatives i
+        select i.rung from initiative_summaries i
         where i.status <> 'draft'
           and coalesce(i.starts_on, i.published_at::date, i.created_at::date) <= ${to}::date
           and coalesce(i.ends_on, case when i.status = 'closed' then i.updated_at::date end, ${to}::date) >= ${from}::date

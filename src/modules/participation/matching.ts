@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
-import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { queueMail } from '../../platform/mail/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
 
 /**
@@ -13,8 +13,6 @@ import { formatDate } from '../../platform/views/index.ts';
  * time while others are never asked. Those asked least, and involved least
  * recently, come first.
  */
-
-registerMailTemplate('opportunity-match', { paragraphs: ['intro', 'reason'], action: 'action' });
 
 export interface MatchOptions {
   /** How many people to return at most. */
@@ -69,7 +67,7 @@ function candidates(opportunityId: string, windowDays: number): SQL {
     with o as (
       select o.interests, o.access_provisions,
         i.audience_services, i.audience_specialisms, i.audience_areas, i.audience_roles
-      from opportunities o join initiatives i on i.id = o.initiative_id
+      from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where o.id = ${opportunityId}
     ),
     candidates as (
@@ -87,23 +85,23 @@ function candidates(opportunityId: string, windowDays: number): SQL {
           as "recentInvitations",
         (select k.asked_at from opportunity_asks k
           where k.person_id = p.id and k.opportunity_id = ${opportunityId}) as "askedAt",
-        array(select s.name from person_services ps join services s on s.id = ps.service_id
+        array(select ps.service_name from register_person_services ps
           where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-          order by s.name) as services,
-        array(select r.role from person_roles r
+          order by ps.service_name) as services,
+        array(select r.role from register_person_roles r
           where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
           order by r.role) as roles,
         (cardinality(o.audience_services) + cardinality(o.audience_specialisms)
           + cardinality(o.audience_areas) + cardinality(o.audience_roles) = 0
          or p.area = any(o.audience_areas)
-         or exists (select 1 from person_services ps join services s on s.id = ps.service_id
+         or exists (select 1 from register_person_services ps
               where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-                and (s.id::text = any(o.audience_services) or s.specialism = any(o.audience_specialisms)
-                     or s.area = any(o.audience_areas)))
-         or exists (select 1 from person_roles r
+                and (ps.service_id::text = any(o.audience_services) or ps.specialism = any(o.audience_specialisms)
+                     or ps.service_area = any(o.audience_areas)))
+         or exists (select 1 from register_person_roles r
               where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
                 and r.role = any(o.audience_roles))) as "inAudience"
-      from people p cross join o
+      from register_people p cross join o
       where p.erased_at is null and not p.do_not_contact and 'register' = any(p.consents)
         and (cardinality(o.interests) = 0 or p.interests && o.interests)
     )`;

@@ -4,7 +4,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
-import { queueMail, registerMailTemplate } from '../../platform/mail/index.ts';
+import { queueMail } from '../../platform/mail/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { addressKey, allowUse } from '../identity/index.ts';
 import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
@@ -26,17 +26,10 @@ import { opportunities, signUps, type OpportunityRow } from './tables.ts';
 
 /**
  * Opportunities (calls for people, attached to an initiative), their
- * publication behind the plain-English check, sign-ups from people without
+ * publication behind the plain-English check, sign-ups from register_people without
  * an account, and staff decisions on them (issue 5 §3–4). The initiative's
  * title, status and purpose statement are read from its table, never written.
  */
-
-registerMailTemplate('sign-up-accepted', { paragraphs: ['intro', 'next'], action: 'action' });
-registerMailTemplate('sign-up-declined', { paragraphs: ['intro'], action: 'action' });
-registerMailTemplate('sign-up-confirm-contact', {
-  paragraphs: ['intro', 'confirm', 'ignore'],
-  action: 'action',
-});
 
 /** How long the link that confirms an email address for other news works. */
 export const CONFIRM_CONTACT_DAYS = 30;
@@ -335,7 +328,7 @@ export async function opportunityWithInitiative(
         json_build_object('id', i.id, 'title', i.title, 'summary', i.summary, 'status', i.status,
           'canChange', i.can_change, 'fixed', i.fixed, 'decider', i.decider,
           'feedback', i.feedback) as initiative
-      from opportunities o join initiatives i on i.id = o.initiative_id
+      from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where o.id = ${id}`),
   );
   return row ?? null;
@@ -467,10 +460,10 @@ export async function listStaffOpportunities(
         (count(s.id) filter (where s.status = 'new'))::int as "newSignUps",
         (count(s.id) filter (where s.status = 'accepted'))::int as "acceptedSignUps"
       from opportunities o
-      join initiatives i on i.id = o.initiative_id
+      join initiative_summaries i on i.id = o.initiative_id
       left join sign_ups s on s.opportunity_id = o.id
       where ${sql.join(where, sql` and `)}
-      group by o.id, o.organisation_id, i.id, i.organisation_id
+      group by o.id, o.organisation_id, i.id, i.title
       order by case o.status when 'published' then 0 when 'draft' then 1 else 2 end,
         o.closes_on nulls last, o.title
       limit 500`),
@@ -484,7 +477,7 @@ export async function initiativeChoices(
 ): Promise<Array<{ id: string; title: string; status: string }>> {
   return rowsOf(
     await tx.execute(sql`
-      select id, title, status from initiatives
+      select id, title, status from initiative_summaries
       where status <> 'closed' ${isUuid(alsoId) ? sql`or id = ${alsoId}` : sql``}
       order by title`),
   );
@@ -530,13 +523,13 @@ export async function signUpsOf(tx: Queryable, opportunityId: string): Promise<S
         p.town, p.postcode, p.preferred_channels[1] as channel, p.needs, p.needs_note as "needsNote",
         coalesce(p.erased_at is not null, true) as erased,
         (select case when d.person_id = p.id then d.other_id else d.person_id end
-           from possible_duplicates d
-           where d.status = 'open' and (d.person_id = p.id or d.other_id = p.id)
+           from register_open_duplicates d
+           where (d.person_id = p.id or d.other_id = p.id)
            order by case d.reason when 'same_email' then 0 when 'same_phone' then 1 else 2 end,
              d.created_at
            limit 1) as "duplicateOf"
       from sign_ups s
-      left join people p on p.id = s.person_id
+      left join register_people p on p.id = s.person_id
       where s.opportunity_id = ${opportunityId}
       order by s.created_at, s.id`),
   );
@@ -590,7 +583,7 @@ export async function decideSignUp(
         o.title as "opportunityTitle"
       from sign_ups s
       join opportunities o on o.id = s.opportunity_id
-      left join people p on p.id = s.person_id
+      left join register_people p on p.id = s.person_id
       where s.id = ${signUpId} and s.opportunity_id = ${opportunityId}`),
   );
   if (!row) return { done: false };
@@ -725,7 +718,7 @@ export async function publicOpportunities(
         o.online, o.closes_on::text as "closesOn", o.interests,
         o.access_provisions as "accessProvisions", o.published_at as "publishedAt",
         o.updated_at as "updatedAt"
-      from opportunities o join initiatives i on i.id = o.initiative_id
+      from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where ${sql.join(where, sql` and `)}
       order by o.closes_on nulls last, o.title
       limit ${limit}`),
@@ -996,7 +989,7 @@ export async function recordSignUp(
       takePart: form.takePart,
       contactTokenHash: link?.hash ?? null,
       contactEmailHash: link
-        ? sql`(select ${emailHash(sql`p`)} from people p where p.id = ${person.id})`
+        ? sql`(select ${emailHash(sql`p`)} from register_people p where p.id = ${person.id})`
         : null,
     })
     .returning({ id: signUps.id });
@@ -1054,7 +1047,7 @@ export async function contactConfirmation(
     await tx.execute(sql`
       select coalesce(nullif(p.preferred_name, ''), p.first_name) as "firstName",
         s.contact_confirmed_at is not null as confirmed
-      from sign_ups s join people p on p.id = s.person_id
+      from sign_ups s join register_people p on p.id = s.person_id
       where ${confirmationByToken(token)}`),
   );
   return row ?? null;
@@ -1071,7 +1064,7 @@ export async function confirmContact(tx: Queryable, actor: Actor, token: string)
     await tx.execute(sql`
       select s.person_id as "personId", s.id as "signUpId",
         s.contact_confirmed_at is not null as confirmed
-      from sign_ups s join people p on p.id = s.person_id
+      from sign_ups s join register_people p on p.id = s.person_id
       where ${confirmationByToken(token)}
       for update of s`),
   );

@@ -1,13 +1,13 @@
 import { money } from './rewards.ts';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { registerPersonData, registerTimelineSource, type TimelineEntry } from '../people/index.ts';
+import type { PersonDataHandler, TimelineEntry, TimelineSource } from '../../platform/manifest.ts';
 
 /**
  * Participation's part in each person's page and rights (issue 5 §9): their
  * sign-ups, invitations and answers, attendance with hours, and rewards on
  * the timeline; and its rows in subject access, merging and erasure.
- * Imported for its side effects by the activity routes.
+ * Its manifest contributes these to the register's extension points.
  */
 
 interface TimelineRow {
@@ -29,7 +29,8 @@ export const pounds = (pence: number) => money(pence).replace(/\.00$/, '');
 
 const hoursText = (hours: number) => String(Math.round(hours * 100) / 100);
 
-registerTimelineSource('participation', async (tx, personId, text) => {
+/** Participation's lines on a person's timeline: one query. */
+export const participationTimeline: TimelineSource = async (tx, personId, text) => {
   const rows = rowsOf<TimelineRow>(
     await tx.execute(sql`
       select ${iso('s.created_at')} as at, 'signUp' as kind, o.title as label, s.status,
@@ -114,7 +115,7 @@ registerTimelineSource('participation', async (tx, personId, text) => {
         };
     }
   });
-});
+};
 
 /** Everything participation holds about a person, for a subject access request. */
 async function exportPerson(tx: Queryable, personId: string) {
@@ -199,9 +200,10 @@ async function erasePerson(tx: Queryable, person: { id: string }) {
     where person_id = ${person.id}`);
 }
 
-registerPersonData({
+/** Participation's rows in subject access, merging and erasure. */
+export const participationPersonData: PersonDataHandler = {
   name: 'participation',
   export: exportPerson,
   merge: mergePerson,
   erase: erasePerson,
-});
+};

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../platform/testing/db
 import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
-import { initiatives } from '../initiatives/tables.ts';
+import { initiatives } from '../initiatives/index.ts';
 import { addPeople } from '../people/index.ts';
 import {
   budgetSpend,

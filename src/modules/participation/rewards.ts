@@ -248,7 +248,7 @@ export async function thresholdWarnings(
           coalesce(sum(r.amount_pence) filter (where r.earned_on between ${spans.week.from} and ${spans.week.to}), 0)::float8 as week,
           coalesce(sum(r.amount_pence) filter (where r.earned_on between ${spans.month.from} and ${spans.month.to}), 0)::float8 as month,
           coalesce(sum(r.amount_pence) filter (where r.earned_on between ${spans.taxYear.from} and ${spans.taxYear.to}), 0)::float8 as "taxYear"
-        from rewards r join people p on p.id = r.person_id
+        from rewards r join register_people p on p.id = r.person_id
         where r.status <> 'declined' and r.earned_on between ${from} and ${to}
         group by r.person_id, p.reference, p.first_name, p.last_name
       ) t
@@ -659,7 +659,7 @@ export async function dueRewards(tx: Queryable): Promise<{ rows: DueReward[]; to
       select r.id, r.person_id as "personId", p.reference, p.first_name as "firstName",
         p.last_name as "lastName", a.title as activity, r.amount_pence as "amountPence",
         r.choice, r.earned_on::text as "earnedOn", (count(*) over ())::int as total
-      from rewards r join people p on p.id = r.person_id
+      from rewards r join register_people p on p.id = r.person_id
         left join activities a on a.id = r.activity_id
       where r.status = 'due'
       order by r.earned_on, p.last_name, p.first_name, r.id
@@ -693,7 +693,7 @@ export async function flaggedRewards(tx: Queryable): Promise<FlaggedReward[]> {
       select r.id, r.person_id as "personId", p.reference, p.first_name as "firstName",
         p.last_name as "lastName", a.id as "activityId", a.title as activity,
         r.amount_pence as "amountPence", r.earned_on::text as "earnedOn", r.paid_on::text as "paidOn"
-      from rewards r join people p on p.id = r.person_id join activities a on a.id = r.activity_id
+      from rewards r join register_people p on p.id = r.person_id join activities a on a.id = r.activity_id
       where r.status = 'paid' and not exists (
         select 1 from attendance t
         where t.activity_id = r.activity_id and t.person_id = r.person_id
@@ -730,7 +730,7 @@ export async function openClaims(tx: Queryable): Promise<OpenClaim[]> {
       select e.id, e.person_id as "personId", p.reference, p.first_name as "firstName",
         p.last_name as "lastName", e.kind, e.amount_pence as "amountPence", e.status,
         e.incurred_on::text as "incurredOn"
-      from expense_claims e join people p on p.id = e.person_id
+      from expense_claims e join register_people p on p.id = e.person_id
       where e.status in ('submitted', 'approved')
       order by e.incurred_on, e.id
       limit 200`),
@@ -758,7 +758,7 @@ export async function personSummary(
   const [row] = rowsOf<{ id: string; reference: string; firstName: string; lastName: string }>(
     await tx.execute(sql`
       select id, reference, first_name as "firstName", last_name as "lastName"
-      from people where id = ${personId} and erased_at is null`),
+      from register_people where id = ${personId} and erased_at is null`),
   );
   return row
     ? { id: row.id, reference: row.reference, name: `${row.firstName} ${row.lastName}`.trim() }
@@ -1085,13 +1085,13 @@ export async function exportBatch(
           p.reference, trim(p.first_name || ' ' || p.last_name) as name, 'reward' as kind,
           a.title as activity, r.amount_pence as "amountPence", r.choice, r.status,
           r.paid_on::text as "paidOn"
-        from rewards r join people p on p.id = r.person_id left join activities a on a.id = r.activity_id
+        from rewards r join register_people p on p.id = r.person_id left join activities a on a.id = r.activity_id
         where r.earned_on between ${period.from} and ${period.to}
         union all
         select e.incurred_on::text || '|1|' || e.id::text, e.incurred_on::text,
           p.reference, trim(p.first_name || ' ' || p.last_name), e.kind,
           a.title, e.amount_pence, null, e.status, e.paid_on::text
-        from expense_claims e join people p on p.id = e.person_id left join activities a on a.id = e.activity_id
+        from expense_claims e join register_people p on p.id = e.person_id left join activities a on a.id = e.activity_id
         where e.incurred_on between ${period.from} and ${period.to}
       ) x
       ${after ? sql`where "sortKey" > ${after}` : sql``}

@@ -1,11 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
-import { registerInitiativeSection } from '../initiatives/index.ts';
+import type { InitiativeSection } from '../../platform/manifest.ts';
 import { activities, opportunities } from './tables.ts';
 
 // An initiative's page lists its opportunities and its activities, with the
 // links to add them: one query each.
 
-registerInitiativeSection('opportunities', async (tx, initiativeId, text, can) => {
+const opportunitiesSection: InitiativeSection = async (tx, initiativeId, text, can) => {
   const rows = await tx
     .select({ id: opportunities.id, title: opportunities.title, status: opportunities.status })
     .from(opportunities)
@@ -29,9 +29,9 @@ registerInitiativeSection('opportunities', async (tx, initiativeId, text, can) =
       : [],
     empty: text('initiativeSections.noOpportunities'),
   };
-});
+};
 
-registerInitiativeSection('activities', async (tx, initiativeId, text, can) => {
+const activitiesSection: InitiativeSection = async (tx, initiativeId, text, can) => {
   const rows = await tx
     .select({ id: activities.id, title: activities.title, startsAt: activities.startsAt })
     .from(activities)
@@ -55,4 +55,10 @@ registerInitiativeSection('activities', async (tx, initiativeId, text, can) => {
       : [],
     empty: text('initiativeSections.noActivities'),
   };
-});
+};
+
+/** Participation's sections of an initiative's page, for its manifest. */
+export const initiativeSections = {
+  opportunities: opportunitiesSection,
+  activities: activitiesSection,
+};

@@ -17,7 +17,7 @@ let lead: TestClient;
 /** Records of this organisation. */
 const own = { person: '', buddy: '', partner: '', service: '' };
 /** Records of another organisation, whose ids must not be taken here. */
-const theirs = { buddy: '', partner: '', service: '' };
+const theirs = { person: '', buddy: '', partner: '', service: '' };
 
 const person = (organisationId: string, reference: string, kinds: string[]) => ({
   organisationId,
@@ -55,7 +55,7 @@ before(async () => {
   const other = await makeOrganisation(testDb.database, { slug: 'other', name: 'Other Homes' });
   Object.assign(own, await seed(org, 'DH'));
   const seeded = await seed(other, 'OH');
-  Object.assign(theirs, { buddy: seeded.buddy, partner: seeded.partner, service: seeded.service });
+  Object.assign(theirs, seeded);
   app = await createTestApp(testDb.database);
   lead = new TestClient(app, signedInAs(org, ['involvement_lead']));
 });
@@ -162,6 +162,24 @@ describe('a person’s links to other records', () => {
       assert.match(page.body, /Choose a service from the list/);
     });
   }
+
+  it('will not merge a person with another organisation’s person', async () => {
+    const page = await lead.get(`/staff/people/${own.person}/merge?with=${theirs.person}`);
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /Page not found/);
+    const res = await lead.post(
+      `/staff/people/${own.person}/merge`,
+      { otherId: theirs.person },
+      { from: `/staff/people/${own.person}` },
+    );
+    assert.equal(res.statusCode, 404);
+    // The other organisation's person is still there, untouched.
+    const [kept] = await testDb.database.system
+      .select({ erasedAt: people.erasedAt })
+      .from(people)
+      .where(eq(people.id, theirs.person));
+    assert.equal(kept?.erasedAt, null);
+  });
 
   it('refuses an id that is not an id, with the same message', async () => {
     const res = await lead.post(

@@ -1,5 +1,10 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { registerRoutes } from './routes/index.ts';
+import { PEOPLE_ACTIONS, peopleRules } from './permissions.ts';
+import { importJobs } from './routes/imports.ts';
+import { registerTimeline } from './person.ts';
+import { peopleLinkKinds, personLinks } from './links.ts';
+import { peopleStatistics } from './statistics.ts';
 
 export {
   addConsentRecords,
@@ -12,7 +17,13 @@ export {
   linkPeopleToServices,
 } from './service.ts';
 export { ACCESS_NEEDS as REGISTER_NEEDS, EQUALITY_QUESTIONS, DEFAULT_OPTIONS } from './lists.ts';
-export { erasePerson, subjectAccessExport, readSuppressionFile, fingerprint } from './rights.ts';
+export {
+  erasePerson,
+  mergePeople,
+  subjectAccessExport,
+  readSuppressionFile,
+  fingerprint,
+} from './rights.ts';
 export {
   createPerson,
   flagDuplicates,
@@ -24,20 +35,40 @@ export { checkContact, dateFromParts, tidy, validIsoDate } from './validate.ts';
 export type { OptionList } from './lists.ts';
 export { loadOptions, optionLabel, activeCodes, type Options } from './options.ts';
 export { countPeople, hasServices, listServices, sumNeedsOf } from './queries.ts';
+export { recordInvolvement } from './service.ts';
 export type { NewPerson, NewService, NewPersonService } from './service.ts';
+export { IMPORT_HELP, runImportCommand } from './import-cli.ts';
 export {
-  registerPersonData,
-  registerTimelineSource,
-  type PersonDataHandler,
-  type TimelineEntry,
-  type TimelineSource,
-} from './hooks.ts';
+  PERSON_HELP,
+  PersonCommandError,
+  applySuppressionList,
+  runPersonCommand,
+} from './person-cli.ts';
+/**
+ * The register's tables, for other modules' foreign keys, the demo seed and
+ * tests. Another module never reads or writes them in its own SQL (a test
+ * fails if it does): it calls the functions and views exported here.
+ */
+export * as peopleTables from './tables.ts';
+export type { PersonDataHandler, TimelineEntry, TimelineSource } from './hooks.ts';
 export { ACCESS_NEEDS, CHANNELS, type AccessNeed } from './lists.ts';
 
 /** The involvement register: services, people, their needs, consents and rights. */
 export const peopleModule: ModuleManifest = {
   name: 'people',
   routes: registerRoutes,
+  permissions: { actions: PEOPLE_ACTIONS, rules: [{ layer: 'organisation', rule: peopleRules }] },
+  jobs: importJobs,
+  statistics: peopleStatistics,
+  links: { kinds: peopleLinkKinds },
+  contributes: {
+    timeline: { register: registerTimeline },
+    personData: [personLinks],
+    imports: [
+      { kind: 'people', labelKey: 'imports.kinds.people', action: 'people:import' },
+      { kind: 'services', labelKey: 'imports.kinds.services', action: 'people:import' },
+    ],
+  },
   navigation: [
     {
       side: 'staff',

@@ -1,6 +1,6 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { personTimeline, registerTimelineSource } from './hooks.ts';
+import { personTimeline, type TimelineSource } from './hooks.ts';
 import { duplicatesOf } from './service.ts';
 import { loadOptions, optionLabel } from './options.ts';
 import {
@@ -97,7 +97,8 @@ export type LoadedPerson = NonNullable<Awaited<ReturnType<typeof loadPerson>>>;
 
 // The register's own entries on the timeline: services joined and left,
 // roles started and ended, training completed. One query.
-registerTimelineSource('register', async (tx, personId, text) => {
+/** The register's own lines on the timeline. */
+export const registerTimeline: TimelineSource = async (tx, personId, text) => {
   const rows = rowsOf<{ at: string; kind: string; label: string }>(
     await tx.execute(sql`
       select ps.started_on::text as at, 'serviceStart' as kind, s.name as label
@@ -126,4 +127,4 @@ registerTimelineSource('register', async (tx, personId, text) => {
       }),
     };
   });
-});
+};

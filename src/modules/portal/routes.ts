@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { PUBLIC_ROUTE as PUBLIC } from '../../platform/auth/index.ts';
+import { PUBLIC_ROUTE as PUBLIC, guard } from '../../platform/auth/index.ts';
+import { translator } from '../../platform/i18n/index.ts';
+import { namedContributions, type SectionContent } from '../../platform/manifest.ts';
 
-/** The public pages: the organisation's home page and the pages every site needs. */
+/**
+ * The public pages (the organisation's home page and the pages every site
+ * needs) and the customer's own page, `/my`, made of the sections other
+ * modules contribute through their manifests (`contributes.portalSections`).
+ */
 export const portalRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', PUBLIC, async (_request, reply) => reply.page('portal/views/home.njk'));
   app.get('/accessibility', PUBLIC, async (_request, reply) =>
@@ -9,4 +15,18 @@ export const portalRoutes: FastifyPluginAsync = async (app) => {
   );
   app.get('/privacy', PUBLIC, async (_request, reply) => reply.page('portal/views/privacy.njk'));
   app.get('/cookies', PUBLIC, async (_request, reply) => reply.page('portal/views/cookies.njk'));
+
+  app.get('/my', guard('account:use'), async (request, reply) => {
+    const user = request.user!;
+    const { text } = translator(request.language);
+    const sections = await request.db(async (tx) => {
+      const shown: Array<SectionContent & { name: string }> = [];
+      for (const [name, section] of namedContributions('portalSections')) {
+        const content = await section(tx, { userId: user.id, personId: null }, text);
+        if (content) shown.push({ name, ...content });
+      }
+      return shown;
+    });
+    return reply.page('portal/views/my.njk', { sections });
+  });
 };

@@ -1,13 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ROLES,
-  can,
-  registerPermissionRule,
-  type Action,
-  type CurrentUser,
-  type Role,
-} from './index.ts';
+import { installModules } from '../manifest.ts';
+import { MODULES } from '../../modules.ts';
+import { ROLES, can, type Action, type CurrentUser, type Role } from './index.ts';
 
 const user = (
   roles: Role[],
@@ -23,6 +18,8 @@ const user = (
 });
 
 describe('can()', () => {
+  installModules(MODULES);
+
   it('gives each role what the organisation layer allows', () => {
     const expected: Record<Action, Role[]> = {
       'staff-area:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
@@ -68,12 +65,31 @@ describe('can()', () => {
   });
 
   it('lets the first deny win: a module or initiative rule overrides the role', () => {
-    registerPermissionRule('initiative', (_user, action, subject) =>
-      action === 'services:view' && subject?.initiativeId === 'closed' ? 'deny' : undefined,
-    );
-    registerPermissionRule('module', (u, action) =>
-      action === 'outbox:read' && u.permissions.includes('outbox:read') ? 'allow' : undefined,
-    );
+    installModules([
+      ...MODULES,
+      {
+        name: 'test-rules',
+        permissions: {
+          actions: [],
+          rules: [
+            {
+              layer: 'initiative',
+              rule: (_user, action, subject) =>
+                action === 'services:view' && subject?.initiativeId === 'closed'
+                  ? 'deny'
+                  : undefined,
+            },
+            {
+              layer: 'module',
+              rule: (u, action) =>
+                action === 'outbox:read' && u.permissions.includes('outbox:read')
+                  ? 'allow'
+                  : undefined,
+            },
+          ],
+        },
+      },
+    ]);
     assert.equal(can(user(['admin']), 'services:view', { initiativeId: 'closed' }), false);
     assert.equal(can(user(['admin']), 'services:view', { initiativeId: 'open' }), true);
     assert.equal(

@@ -10,6 +10,7 @@ declare module 'fastify' {
   }
 }
 import { AppError } from '../http/errors.ts';
+import { installedModules, type ModuleManifest } from '../manifest.ts';
 
 export const ROLES = ['admin', 'involvement_lead', 'staff', 'board_member', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,37 +27,23 @@ export interface CurrentUser {
   assistedBy?: { id: string; name: string } | null;
 }
 
-export type Action =
-  | 'staff-area:view'
-  | 'services:view'
-  | 'organisation:manage'
-  | 'users:manage'
-  | 'audit:read'
-  | 'outbox:read'
-  | 'equality:read'
-  | 'account:use'
-  | 'customers:assist'
-  // The involvement register
-  | 'people:view'
-  | 'people:edit'
-  | 'people:merge'
-  | 'people:import'
-  | 'people:export'
-  | 'people:erase'
-  | 'rights:manage'
-  | 'register:configure'
-  | 'equality:stats'
-  // Initiatives and participation
-  | 'initiatives:view'
-  | 'initiatives:manage'
-  | 'participation:manage'
-  | 'rewards:manage';
+/**
+ * The actions there are. Each module adds its own by augmenting this
+ * interface from its permissions file (derived from the list its manifest
+ * declares), so an action is a checked name, and the platform knows none of
+ * the modules' names:
+ *
+ *   declare module '../../platform/auth/index.ts' {
+ *     interface Actions extends Record<(typeof PEOPLE_ACTIONS)[number], true> {}
+ *   }
+ */
+export interface Actions extends Record<(typeof PLATFORM_ACTIONS)[number], true> {}
+export type Action = keyof Actions & string;
 
-const STAFF_ROLES: Role[] = ['admin', 'involvement_lead', 'staff', 'board_member'];
+/** The platform's own actions: reaching the staff area and using one's own account. */
+export const PLATFORM_ACTIONS = ['staff-area:view', 'account:use'] as const;
 
-function hasAnyRole(user: CurrentUser, roles: Role[]): boolean {
-  return user.roles.some((role) => roles.includes(role));
-}
+export const STAFF_ROLES: Role[] = ['admin', 'involvement_lead', 'staff', 'board_member'];
 
 /** What one layer of rules says: allow, deny, or nothing (leave it to the others). */
 export type Decision = 'allow' | 'deny' | undefined;
@@ -78,65 +65,43 @@ export type PermissionRule = (
 export const PERMISSION_LAYERS = ['module', 'initiative', 'organisation'] as const;
 export type PermissionLayer = (typeof PERMISSION_LAYERS)[number];
 
-/** The organisation layer: what each role may do anywhere in its organisation. */
-const organisationRoles: PermissionRule = (user, action) => {
-  switch (action) {
-    case 'staff-area:view':
-    case 'services:view':
-      return hasAnyRole(user, STAFF_ROLES) ? 'allow' : undefined;
-    case 'organisation:manage':
-    case 'users:manage':
-    case 'outbox:read':
-      return user.roles.includes('admin') ? 'allow' : undefined;
-    case 'audit:read':
-      return user.roles.includes('admin') || user.permissions.includes('audit:read')
-        ? 'allow'
-        : undefined;
-    case 'equality:read':
-      // Special category data: only staff who hold the permission, whatever their role.
-      return hasAnyRole(user, STAFF_ROLES) && user.permissions.includes('equality:read')
-        ? 'allow'
-        : undefined;
-    case 'account:use':
-      return 'allow';
-    // The register holds personal data: staff who work with people see and
-    // edit it; board members see only counts. Merging, importing, exporting,
-    // erasing and rights requests are for leads and administrators.
-    case 'people:view':
-    case 'people:edit':
-      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
-    case 'people:merge':
-    case 'people:import':
-    case 'people:export':
-    case 'people:erase':
-    case 'rights:manage':
-    case 'register:configure':
-      return hasAnyRole(user, ['admin', 'involvement_lead']) ? 'allow' : undefined;
-    case 'equality:stats':
-    case 'initiatives:view':
-      return hasAnyRole(user, STAFF_ROLES) ? 'allow' : undefined;
-    case 'initiatives:manage':
-    case 'participation:manage':
-      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
-    case 'rewards:manage':
-      return hasAnyRole(user, ['admin', 'involvement_lead']) ? 'allow' : undefined;
-    case 'customers:assist':
-      if (user.assistedBy) return 'deny'; // no helping someone else while helping one person
-      return hasAnyRole(user, ['admin', 'involvement_lead', 'staff']) ? 'allow' : undefined;
-    default:
-      return undefined;
+/**
+ * An organisation-layer rule from a table of the roles that may take each
+ * action: allows when the user has one of them, says nothing otherwise.
+ */
+export function rolesMayDo(table: Partial<Record<Action, readonly Role[]>>): PermissionRule {
+  return (user, action) => {
+    const roles = table[action];
+    return roles && user.roles.some((role) => roles.includes(role)) ? 'allow' : undefined;
+  };
+}
+
+/** The platform's rules: every staff role reaches the staff area; anyone signed in has an account. */
+export const platformRule: PermissionRule = (user, action) => {
+  if (action === 'account:use') return 'allow';
+  if (action === 'staff-area:view')
+    return rolesMayDo({ 'staff-area:view': STAFF_ROLES })(user, action, undefined);
+  return undefined;
+};
+
+/** The rules of every installed module, by layer, gathered once per installed list. */
+let gathered: {
+  from: readonly ModuleManifest[];
+  rules: Record<PermissionLayer, PermissionRule[]>;
+} | null = null;
+function rulesByLayer(): Record<PermissionLayer, PermissionRule[]> {
+  const manifests = installedModules();
+  if (gathered?.from !== manifests) {
+    const rules: Record<PermissionLayer, PermissionRule[]> = {
+      module: [],
+      initiative: [],
+      organisation: [],
+    };
+    for (const m of manifests)
+      for (const { layer, rule } of m.permissions?.rules ?? []) rules[layer].push(rule);
+    gathered = { from: manifests, rules };
   }
-};
-
-const rules: Record<PermissionLayer, PermissionRule[]> = {
-  module: [],
-  initiative: [],
-  organisation: [organisationRoles],
-};
-
-/** Adds a rule at a layer: modules add theirs when they are imported. */
-export function registerPermissionRule(layer: PermissionLayer, rule: PermissionRule): void {
-  rules[layer].push(rule);
+  return gathered.rules;
 }
 
 /**
@@ -148,6 +113,7 @@ export function registerPermissionRule(layer: PermissionLayer, rule: PermissionR
 export function can(user: CurrentUser | null, action: Action, subject?: Subject): boolean {
   if (!user) return false;
   if (subject?.organisationId && subject.organisationId !== user.organisationId) return false;
+  const rules = rulesByLayer();
   let allowed = false;
   for (const layer of PERMISSION_LAYERS) {
     for (const rule of rules[layer]) {

@@ -4,9 +4,11 @@ import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { makeOrganisation } from '../testing/app.ts';
 import type { Organisation } from '../tenancy/index.ts';
-import { services } from '../../modules/people/tables.ts';
+import { peopleTables } from '../../modules/people/index.ts';
 import { organisations } from '../tenancy/tables.ts';
 import { APP_ROLE, rowsOf } from './index.ts';
+
+const { services } = peopleTables;
 
 let testDb: TestDatabase;
 let a: Organisation;

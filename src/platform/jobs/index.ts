@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Queryable, Tx } from '../db/index.ts';
 import { rowsOf } from '../db/index.ts';
 import { jobs, type JobRow } from './tables.ts';
+import { installedModules } from '../manifest.ts';
 
 export { jobs } from './tables.ts';
 
@@ -20,13 +21,16 @@ export type JobHandler = (
   job: JobRow,
 ) => Promise<void>;
 
-const handlers = new Map<string, JobHandler>();
 /** Wakes an in-process worker as soon as a job is queued, instead of at its next poll. */
 const wake = new EventEmitter();
 
-/** Declares what runs a kind of job. Modules register theirs when imported. */
-export function registerJob(kind: string, handler: JobHandler): void {
-  handlers.set(kind, handler);
+/** What runs a kind of job: the installed module whose manifest declares it. */
+function handlerFor(kind: string): JobHandler | undefined {
+  for (const m of installedModules()) {
+    const handler = m.jobs?.[kind];
+    if (handler) return handler;
+  }
+  return undefined;
 }
 
 /**
@@ -150,7 +154,7 @@ export class Worker {
   }
 
   private async run(job: JobRow): Promise<void> {
-    const handler = handlers.get(job.kind);
+    const handler = handlerFor(job.kind);
     try {
       if (!handler) throw new Error(`No handler for jobs of kind ${job.kind}`);
       const db = <T>(work: (tx: Tx) => Promise<T>) =>

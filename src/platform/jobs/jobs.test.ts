@@ -5,26 +5,33 @@ import { createTestDatabase, testTarget, type TestDatabase } from '../testing/db
 import { makeOrganisation } from '../testing/app.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import type { Organisation } from '../tenancy/index.ts';
-import { Worker, enqueue, registerJob } from './index.ts';
+import { Worker, enqueue, type JobHandler } from './index.ts';
+import { installModules } from '../manifest.ts';
+import { MODULES } from '../../modules.ts';
 import { jobs } from './tables.ts';
 
 let testDb: TestDatabase;
 let org: Organisation;
 const ran: string[] = [];
 
-registerJob('test.flaky', async (_context, payload) => {
+const flaky: JobHandler = async (_context, payload) => {
   ran.push(String(payload.name));
   throw new Error(`it broke for ${String(payload.name)}`);
-});
-registerJob('test.record', async ({ db }, payload) => {
+};
+const record: JobHandler = async ({ db }, payload) => {
   ran.push(String(payload.name));
   // Runs in the job's organisation: it sees that organisation's row and no other.
   const rows = await db((tx) => tx.execute(sql`select count(*)::int as n from organisations`));
   assert.equal((rows as unknown as { rows: Array<{ n: number }> }).rows[0]?.n, 1);
-});
+};
 
 before(async () => {
   testDb = await createTestDatabase();
+  // The worker finds handlers in the installed manifests only.
+  installModules([
+    ...MODULES,
+    { name: 'test-jobs', jobs: { 'test.flaky': flaky, 'test.record': record } },
+  ]);
   org = await makeOrganisation(testDb.database);
 });
 after(() => testDb.close());

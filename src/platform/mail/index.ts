@@ -2,31 +2,27 @@ import { eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Queryable } from '../db/index.ts';
 import { translator, type Language } from '../i18n/index.ts';
-import { enqueue, registerJob } from '../jobs/index.ts';
+import { enqueue, type JobHandler } from '../jobs/index.ts';
+import { installedModules } from '../manifest.ts';
 import { outbox } from './tables.ts';
 import { sql } from 'drizzle-orm';
 
 export { outbox } from './tables.ts';
 
-interface TemplateSpec {
+/** A message a module sends, declared in its manifest's `mail`. */
+export interface TemplateSpec {
   /** i18n keys under mail.<template>: the first paragraph comes before the button. */
   paragraphs: readonly string[];
   action: string;
 }
 
-/** The messages Coproduce sends, each made of i18n strings (English and Welsh). */
-const TEMPLATES = new Map<string, TemplateSpec>([
-  ['sign-in-link', { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' }],
-  ['password-reset', { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' }],
-  ['invitation', { paragraphs: ['intro', 'expiry'], action: 'action' }],
-]);
-
-/**
- * Adds a message a module sends: its strings live under mail.<name> in the
- * module's locale files, like the platform's own.
- */
-export function registerMailTemplate(name: string, spec: TemplateSpec): void {
-  TEMPLATES.set(name, spec);
+/** The template of that name from the installed modules' manifests. */
+function templateNamed(name: string): TemplateSpec | undefined {
+  for (const m of installedModules()) {
+    const spec = m.mail?.[name];
+    if (spec) return spec;
+  }
+  return undefined;
 }
 
 export type MailTemplate = string;
@@ -69,7 +65,7 @@ export function usesSmtp(): boolean {
 
 function render(message: MailMessage): { subject: string; text: string; html: string } {
   const tr = translator(message.language);
-  const spec = TEMPLATES.get(message.template);
+  const spec = templateNamed(message.template);
   if (!spec) throw new Error(`No mail template "${message.template}"`);
   const key = (part: string) => `mail.${message.template}.${part}`;
   const subject = tr.text(key('subject'), message.vars);
@@ -129,7 +125,8 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
   return row!.id;
 }
 
-registerJob('mail.deliver', async ({ db }, payload) => {
+/** The job that sends one message from the outbox (the platform's manifest declares it). */
+export const deliverMail: JobHandler = async ({ db }, payload) => {
   const id = String(payload.outboxId);
   const [message] = await db((tx) => tx.select().from(outbox).where(eq(outbox.id, id)));
   if (!message || message.sentAt) return;
@@ -154,7 +151,7 @@ registerJob('mail.deliver', async ({ db }, payload) => {
       .set({ sentAt: sql`now()`, transport: transporter ? 'smtp' : 'outbox' })
       .where(eq(outbox.id, id)),
   );
-});
+};
 
 /** The newest messages in the outbox. */
 export async function listOutbox(tx: Queryable, limit = 50) {

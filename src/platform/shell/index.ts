@@ -15,9 +15,12 @@ function escapeXml(value: string): string {
  * manifests), the organisation's logo and favicon, health checks, sign-in's
  * address.
  */
-export function shellRoutes(database: Database, manifests: ModuleManifest[]): FastifyPluginAsync {
+export function shellRoutes(
+  database: Database,
+  manifests: readonly ModuleManifest[],
+): FastifyPluginAsync {
   const staffLinks = manifests
-    .flatMap((m) => m.navigation)
+    .flatMap((m) => m.navigation ?? [])
     .filter((item) => item.side === 'staff' && item.href !== '/staff')
     .sort((a, b) => a.order - b.order);
 

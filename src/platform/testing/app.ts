@@ -7,6 +7,7 @@ import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import type { CurrentUser, Role } from '../auth/index.ts';
 import type { Database } from '../db/index.ts';
+import type { ModuleManifest } from '../manifest.ts';
 import { createOrganisation, type NewOrganisation, type Organisation } from '../tenancy/index.ts';
 
 /**
@@ -26,7 +27,12 @@ async function userFromHeader(request: FastifyRequest): Promise<CurrentUser | nu
 export async function createTestApp(
   database: Database,
   setup?: (app: FastifyInstance) => void,
-  options: { headerSignIn?: boolean; defaultOrg?: string } = {},
+  options: {
+    headerSignIn?: boolean;
+    defaultOrg?: string;
+    /** The modules to install instead of MODULES (a test module beside them). */
+    modules?: readonly ModuleManifest[];
+  } = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -40,6 +46,7 @@ export async function createTestApp(
     // Header sign-in by default; real sessions (the identity module's) when asked.
     ...(options.headerSignIn === false ? {} : { resolveUser: userFromHeader }),
     logger: false,
+    ...(options.modules ? { modules: options.modules } : {}),
     // Remembered for the whole test: on a busy machine a 5-second lookup cache
     // would expire mid-test and add its queries to a page's count at random.
     organisationCacheSeconds: 3600,

@@ -20,6 +20,8 @@ import {
   type Database,
 } from '../db/index.ts';
 import { ROOT } from '../views/index.ts';
+import { installModules } from '../manifest.ts';
+import { MODULES } from '../../modules.ts';
 
 /** Which database the suite runs on: TEST_DB=postgres with TEST_DATABASE_URL, else PGlite. */
 export function testTarget(): 'embedded' | 'server' {
@@ -89,6 +91,8 @@ export interface TestDatabase {
  * the template, or on a server a new database copied from a migrated template.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  // Services that tests call directly read the modules' manifests too.
+  installModules(MODULES);
   if (testTarget() === 'embedded') {
     const dir = path.join(ROOT, '.cache/test');
     mkdirSync(dir, { recursive: true });

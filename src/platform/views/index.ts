@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 export interface ViewOptions {
-  manifests: ModuleManifest[];
+  manifests: readonly ModuleManifest[];
   production: boolean;
 }
 
@@ -91,7 +91,7 @@ export const views = fp<ViewOptions>(
     ];
     const version = assetVersion();
     const navigation = options.manifests
-      .flatMap((manifest) => manifest.navigation)
+      .flatMap((manifest) => manifest.navigation ?? [])
       .sort((a, b) => a.order - b.order);
 
     await app.register(fastifyView, {

@@ -42,7 +42,6 @@ import {
   type ProfileMeasure,
 } from '../ladder-profile.ts';
 // Participation's part in each person's timeline, subject access, merge and erasure.
-import '../person-data.ts';
 import { computeRewardsForActivity } from '../rewards.ts';
 
 const one = formText;

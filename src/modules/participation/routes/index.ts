@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import '../sections.ts';
 import { activityRoutes } from './activities.ts';
 import { opportunityRoutes } from './opportunities.ts';
 import { publicRoutes } from './public.ts';

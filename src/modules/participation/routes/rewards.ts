@@ -618,7 +618,7 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
       if (!user?.email) return null;
       const rows = rowsOf<{ id: string }>(
         await tx.execute(
-          sql`select id from people where email = ${user.email.toLowerCase()} and erased_at is null limit 2`,
+          sql`select id from register_people where email = ${user.email.toLowerCase()} and erased_at is null limit 2`,
         ),
       );
       return rows.length === 1 ? rows[0]!.id : null;

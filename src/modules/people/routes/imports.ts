@@ -11,7 +11,7 @@ import {
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { AppError } from '../../../platform/http/errors.ts';
 import { translator, type Translator } from '../../../platform/i18n/index.ts';
-import { enqueue, registerJob, type JobHandler } from '../../../platform/jobs/index.ts';
+import { enqueue, type JobHandler } from '../../../platform/jobs/index.ts';
 import {
   SpreadsheetError,
   csvStream,
@@ -293,8 +293,11 @@ const applyJob: JobHandler = async ({ db }, payload, job) => {
   }
 };
 
-registerJob(CHECK_JOB, checkJob);
-registerJob(APPLY_JOB, applyJob);
+/** The import jobs, by kind, for the register's manifest. */
+export const importJobs: Record<string, JobHandler> = {
+  [CHECK_JOB]: checkJob,
+  [APPLY_JOB]: applyJob,
+};
 
 export const importRoutes: FastifyPluginAsync = async (app) => {
   // Multipart only in this context, with this page's own limits.

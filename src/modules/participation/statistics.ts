@@ -1,0 +1,80 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import type {
+  StatisticDefinition,
+  StatisticFilter,
+  StatisticValue,
+} from '../../platform/statistics/index.ts';
+
+/**
+ * The figures participation owns, over its own tables, for KPIs and reports.
+ * An activity counts on the day it started (in England), as the ladder
+ * profile counts it; only attendance marked "attended" counts.
+ */
+
+function heldIn(filter: StatisticFilter): SQL {
+  const day = sql`(a.starts_at at time zone 'Europe/London')::date`;
+  return sql`a.status = 'held'
+    ${filter.from ? sql`and ${day} >= ${filter.from}::date` : sql``}
+    ${filter.to ? sql`and ${day} <= ${filter.to}::date` : sql``}`;
+}
+
+async function one(tx: Queryable, query: SQL): Promise<StatisticValue> {
+  const [row] = rowsOf<{ value: number | string | null }>(await tx.execute(query));
+  return { value: Number(row?.value ?? 0) };
+}
+
+export const participationStatistics: StatisticDefinition[] = [
+  {
+    name: 'participation.activities-held',
+    labelKey: 'activities.statistics.activitiesHeld',
+    kind: 'count',
+    unit: 'records',
+    filters: ['period'],
+    compute: (tx, filter) =>
+      one(tx, sql`select count(*)::int as value from activities a where ${heldIn(filter)}`),
+  },
+  {
+    name: 'participation.people-involved',
+    labelKey: 'activities.statistics.peopleInvolved',
+    kind: 'count',
+    unit: 'people',
+    filters: ['period'],
+    compute: (tx, filter) =>
+      one(
+        tx,
+        sql`select count(distinct t.person_id)::int as value
+          from attendance t join activities a on a.id = t.activity_id
+          where t.status = 'attended' and ${heldIn(filter)}`,
+      ),
+  },
+  {
+    name: 'participation.hours',
+    labelKey: 'activities.statistics.hours',
+    kind: 'sum',
+    unit: 'hours',
+    filters: ['period'],
+    compute: (tx, filter) =>
+      one(
+        tx,
+        sql`select coalesce(sum(t.hours), 0)::float8 as value
+          from attendance t join activities a on a.id = t.activity_id
+          where t.status = 'attended' and ${heldIn(filter)}`,
+      ),
+  },
+  {
+    name: 'participation.rewards-paid',
+    labelKey: 'activities.statistics.rewardsPaid',
+    kind: 'sum',
+    unit: 'pence',
+    filters: ['period'],
+    compute: (tx, filter) =>
+      one(
+        tx,
+        sql`select coalesce(sum(amount_pence), 0)::int as value from rewards
+          where status = 'paid'
+          ${filter.from ? sql`and paid_on >= ${filter.from}::date` : sql``}
+          ${filter.to ? sql`and paid_on <= ${filter.to}::date` : sql``}`,
+      ),
+  },
+];

@@ -18,7 +18,6 @@ export {
   normaliseEmail,
 } from './service.ts';
 export { hashPassword, passwordProblem } from './passwords.ts';
-export { actorOf } from './routes.ts';
 
 /**
  * The signed-in user from the session cookie. A session still owed its second

@@ -1,3 +1,4 @@
+import { actorOf } from '../../platform/http/actor.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { PUBLIC_ROUTE, ROLES, can, guard, type Role } from '../../platform/auth/index.ts';
@@ -66,21 +67,6 @@ function list(body: unknown, name: string): string[] {
   const value = (body as Body | undefined)?.[name];
   if (Array.isArray(value)) return value;
   return typeof value === 'string' && value ? [value] : [];
-}
-
-/** Who is acting, for the audit trail. */
-export function actorOf(request: FastifyRequest): Actor {
-  const user = request.user;
-  return {
-    userId: user?.id ?? request.pendingUserId ?? null,
-    // In assisted mode the record says who helped.
-    label: user
-      ? user.assistedBy
-        ? `${user.name} (helped by ${user.assistedBy.name})`
-        : user.name
-      : 'visitor',
-    ip: request.ip,
-  };
 }
 
 /** Only a path on this site: never send someone elsewhere after sign-in. */

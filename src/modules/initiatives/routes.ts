@@ -3,7 +3,7 @@ import { can, guard, type Action } from '../../platform/auth/index.ts';
 import { idParam, notFound } from '../../platform/http/params.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import type { FormErrors } from '../../platform/views/forms.ts';
-import { actorOf } from '../identity/index.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 import { listServices } from '../people/index.ts';
 import { loadOptions, optionLabel, type Options } from '../people/index.ts';
 import { countsAsInvolvement } from './ladder.ts';

@@ -4,7 +4,7 @@ import { translator } from '../../platform/i18n/index.ts';
 import { DEFAULT_ACRONYMS } from '../../platform/plain-english/index.ts';
 import { readSettings, updateSettings } from '../../platform/tenancy/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
-import { actorOf } from '../identity/index.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 
 /** "TSM = Tenant Satisfaction Measures", one a line, into a map; problems by line. */
 export function readAcronyms(text: string): {

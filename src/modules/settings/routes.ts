@@ -9,7 +9,7 @@ import {
   readOrganisationSettings,
   updateOrganisation,
 } from '../../platform/tenancy/index.ts';
-import { actorOf } from '../identity/index.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 import { plainEnglishRoutes } from './plain-english.ts';
 
 /** The largest logo we take. The route's own limit: the rest of the app takes 64 KB. */

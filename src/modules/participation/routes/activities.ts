@@ -3,7 +3,7 @@ import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import { loadOptions, optionLabel } from '../../people/index.ts';
 import {
   ATTENDANCE_STATUSES,

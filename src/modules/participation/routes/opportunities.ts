@@ -5,7 +5,7 @@ import { notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
 import type { FormErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS } from '../../people/index.ts';
 import { loadOptions, type OptionList, type Options } from '../../people/index.ts';
 import { emailMatches, matchPeople, toEmail } from '../matching.ts';

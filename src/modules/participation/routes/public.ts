@@ -6,7 +6,7 @@ import { notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { organisationName } from '../../../platform/tenancy/index.ts';
 import type { FormErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS, CHANNELS } from '../../people/index.ts';
 import { loadOptions } from '../../people/index.ts';
 import {

@@ -10,7 +10,8 @@ import { updateSettings } from '../../../platform/tenancy/index.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../platform/db/index.ts';
-import { actorOf, findUser } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
+import { findUser } from '../../identity/index.ts';
 import {
   CHOICES,
   CLAIM_KINDS,
@@ -29,6 +30,7 @@ import {
   financialYearOf,
   flaggedRewards,
   markRewardsPaid,
+  notDueRewards,
   money,
   openClaims,
   parsePounds,
@@ -395,7 +397,18 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
         paidSelected: ids,
         paidProblems: problems,
       });
-    const paid = await request.db((tx) => markRewardsPaid(tx, actorOf(request), ids, date.iso!));
+    // Every reward chosen must be one of this organisation's that is still due: else nothing is paid.
+    const paid = await request.db(async (tx) =>
+      (await notDueRewards(tx, ids)).length > 0
+        ? null
+        : markRewardsPaid(tx, actorOf(request), ids, date.iso!),
+    );
+    if (paid === null)
+      return renderOverview(request, reply.code(400), {
+        paidValues: values,
+        paidSelected: ids,
+        paidProblems: { rewards: 'rewards.due.errors.unknown' },
+      });
     return reply.redirect(`/staff/rewards?paid=${paid}#due`, 303);
   });
 

@@ -19,7 +19,8 @@ import {
   type SpreadsheetErrorCode,
 } from '../../../platform/spreadsheets/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf, listUsers } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
+import { listUsers } from '../../identity/index.ts';
 import {
   applyStoredImport,
   cancelImport,

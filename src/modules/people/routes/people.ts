@@ -8,7 +8,7 @@ import type { Queryable } from '../../../platform/db/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import {
   ACCESS_NEEDS,
   AVAILABILITY,

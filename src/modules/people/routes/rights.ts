@@ -6,7 +6,7 @@ import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import type { Body } from '../person-form.ts';
 import {
   appendSuppressionFile,

@@ -6,7 +6,7 @@ import { translator } from '../../../platform/i18n/index.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import { activeCodes, loadOptions } from '../options.ts';
 import type { Body } from '../person-form.ts';
 import { countPeople, listServices } from '../queries.ts';

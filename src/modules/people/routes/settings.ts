@@ -4,7 +4,7 @@ import { AppError } from '../../../platform/http/errors.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, type FormErrors } from '../../../platform/views/forms.ts';
 import { readSettings, updateSettings } from '../../../platform/tenancy/index.ts';
-import { actorOf } from '../../identity/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
 import { OPTION_LISTS, isOptionList, type OptionList } from '../lists.ts';
 import { codeFromLabel, loadOptions, saveOption, type Option, type Options } from '../options.ts';
 

@@ -13,7 +13,6 @@ import {
   auditFacets,
   lastAuditPage,
   listAudit,
-  type Actor,
 } from '../../platform/audit/index.ts';
 import { organisationName } from '../../platform/tenancy/index.ts';
 import { passwordProblem, verifyPassword } from './passwords.ts';

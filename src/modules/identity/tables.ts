@@ -18,6 +18,7 @@ import {
   tenantIsolation,
   tenantPrimaryKey,
 } from '../../platform/db/tenant.ts';
+import { people } from '../people/tables.ts';
 
 /** Everyone who can sign in: staff with a password, customers by emailed link. */
 export const users = pgTable(
@@ -51,10 +52,28 @@ export const users = pgTable(
     status: text('status').notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    /**
+     * The person on the register this account belongs to: always, for a
+     * customer made from the register; a member of staff may be one too.
+     * Null for an account nobody has linked (staff, or an email that matched
+     * no one person). Cleared if the person's record is deleted.
+     */
+    personId: uuid('person_id'),
   },
   (t) => [
     tenantPrimaryKey('users', t),
     uniqueIndex('users_email_idx').on(t.organisationId, t.email),
+    tenantForeignKey(
+      'users_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'set null',
+    ),
+    // One account per person: a person who is staff and a customer has one
+    // account with both roles, so "the person's account" is never ambiguous.
+    uniqueIndex('users_person_idx')
+      .on(t.organisationId, t.personId)
+      .where(sql`person_id is not null`),
     tenantIsolation('users'),
   ],
 ).enableRLS();

@@ -637,19 +637,3 @@ export async function recordInvolvement(
     where id = any(${`{${personIds.join(',')}}`}::uuid[])
       and (last_involved_on is null or last_involved_on < ${day}::date)`);
 }
-
-/**
- * Moves on the day each of these people was last involved (attendance in
- * another module), never back: one statement.
- */
-export async function recordInvolvement(
-  tx: Queryable,
-  personIds: readonly string[],
-  day: string,
-): Promise<void> {
-  if (personIds.length === 0) return;
-  await tx.execute(sql`
-    update people set last_involved_on = ${day}::date
-    where id = any(${`{${personIds.join(',')}}`}::uuid[])
-      and (last_involved_on is null or last_involved_on < ${day}::date)`);
-}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can, guard, type Action } from '../../platform/auth/index.ts';
 import { idParam, notFound } from '../../platform/http/params.ts';
 import { translator } from '../../platform/i18n/index.ts';
-import type { FormErrors } from '../../platform/views/forms.ts';
+import { formErrors, type FormErrors } from '../../platform/forms/index.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { listServices } from '../people/index.ts';
 import { loadOptions, optionLabel, type Options } from '../people/index.ts';
@@ -34,21 +34,8 @@ import {
 } from './service.ts';
 
 /** Field problems as the GOV.UK macros take them, each message naming its field. */
-function toErrors(request: FastifyRequest, problems: FieldProblem[]): FormErrors | null {
-  if (problems.length === 0) return null;
-  const tr = translator(request.language);
-  const errorList: FormErrors['errorList'] = [];
-  const errors: FormErrors['errors'] = {};
-  for (const p of problems) {
-    // A date input's link lands on its first box.
-    const field = p.field === 'startsOn' || p.field === 'endsOn' ? `${p.field}-day` : p.field;
-    if (errors[field]) continue;
-    const message = tr.text(p.key, p.vars);
-    errorList.push({ text: message, href: `#${field}` });
-    errors[field] = { text: message, visuallyHiddenText: tr.text('forms.errorPrefix') };
-  }
-  return { errorList, errors };
-}
+const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
+  formErrors(translator(request.language), problems);
 
 const localName = (language: string, en: string, cy: string | null) =>
   language === 'cy' && cy ? cy : en;

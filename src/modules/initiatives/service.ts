@@ -1,3 +1,4 @@
+import { dateInputValues, readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { formList } from '../../platform/views/forms.ts';
 import { eq, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
@@ -8,12 +9,7 @@ import { DEFAULT_RUNGS, RUNGS, type Rung } from './ladder.ts';
 import { loadLadder } from './queries.ts';
 import { initiatives, ladderRungs, type InitiativeRow } from './tables.ts';
 
-/** A problem with one field of a form: where it is and the i18n key that says how to fix it. */
-export interface FieldProblem {
-  field: string;
-  key: string;
-  vars?: Record<string, unknown>;
-}
+export type { FieldProblem };
 
 type Body = Record<string, unknown>;
 
@@ -326,42 +322,12 @@ export interface FormChoices {
 /** The form's answers as typed, to show again. */
 export type InitiativeFormValues = Record<string, string | string[]>;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function realDate(iso: string): boolean {
-  const match = ISO_DATE.exec(iso);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return (
-    y >= 1900 &&
-    y <= 2200 &&
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === m - 1 &&
-    date.getUTCDate() === d
-  );
-}
-
 /** A GOV.UK date input's three boxes: '' when all are empty, null when not a real date. */
 function dateInput(body: Body, name: string, values: InitiativeFormValues): string | null {
-  const day = line(body, `${name}-day`);
-  const month = line(body, `${name}-month`);
-  const year = line(body, `${name}-year`);
-  Object.assign(values, { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year });
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null;
-  const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-  return realDate(iso) ? iso : null;
-}
-
-/** The date input's boxes for a stored YYYY-MM-DD. */
-function dateParts(name: string, iso: string | null): InitiativeFormValues {
-  const match = iso ? ISO_DATE.exec(iso) : null;
-  return {
-    [`${name}-day`]: match ? String(Number(match[3])) : '',
-    [`${name}-month`]: match ? String(Number(match[2])) : '',
-    [`${name}-year`]: match ? match[1]! : '',
-  };
+  const date = readDateInput(body, name, { min: '1900-01-01', max: '2200-12-31' });
+  Object.assign(values, date.values);
+  if (date.problem) return null;
+  return date.iso ?? '';
 }
 
 /** The form's values for an initiative being changed. */
@@ -381,8 +347,8 @@ export function valuesFromInitiative(row: InitiativeRow): InitiativeFormValues {
     audienceAreas: row.audienceAreas.join(', '),
     audienceRoles: row.audienceRoles,
     ownerName: row.ownerName ?? '',
-    ...dateParts('startsOn', row.startsOn),
-    ...dateParts('endsOn', row.endsOn),
+    ...dateInputValues('startsOn', row.startsOn),
+    ...dateInputValues('endsOn', row.endsOn),
   };
 }
 
@@ -400,7 +366,13 @@ export function readInitiativeForm(
 ): { values: InitiativeFormValues; problems: FieldProblem[]; input: InitiativeInput } {
   const problems: FieldProblem[] = [];
   const problem = (field: string, key: string, vars?: Record<string, unknown>) =>
-    problems.push({ field, key: `initiatives.errors.${key}`, ...(vars ? { vars } : {}) });
+    problems.push({
+      field,
+      key: `initiatives.errors.${key}`,
+      ...(vars ? { vars } : {}),
+      // A date input's link lands on its first box.
+      ...(field === 'startsOn' || field === 'endsOn' ? { href: `${field}-day` } : {}),
+    });
 
   const kind = line(body, 'kind');
   const title = line(body, 'title');

@@ -5,7 +5,7 @@ import { audit } from '../../../platform/audit/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { formErrors } from '../../../platform/views/forms.ts';
+import { formErrors, problemOnUnique } from '../../../platform/forms/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { activeCodes, loadOptions } from '../options.ts';
 import type { Body } from '../person-form.ts';
@@ -96,28 +96,39 @@ async function checkService(
   if (taken) problems.code = 'services.errors.codeTaken';
 }
 
+/** The unique constraint a service's code can break, as the field message it means. */
+const CODE_TAKEN = {
+  services_code_idx: { field: 'code', key: 'services.errors.codeTaken' },
+};
+
 /** The services page, where leads add services and partner organisations. */
 export const serviceRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/services', guard('services:view'), (request, reply) => render(request, reply));
 
   app.post('/staff/services', guard('register:configure'), async (request, reply) => {
     const { values, problems, row: fields } = readServiceForm(request.body as Body);
-    const outcome = await request.db(async (tx) => {
-      await checkService(tx, values, problems, null);
-      if (Object.keys(problems).length > 0) return false;
-      const [row] = await tx
-        .insert(services)
-        .values({ organisationId: request.organisation.id, ...fields })
-        .returning();
-      await audit(tx, actorOf(request), {
-        action: 'create',
-        entity: 'service',
-        entityId: row!.id,
-        after: row,
-      });
-      return true;
-    });
-    if (!outcome) return render(request, reply.code(400), { values, problems });
+    const saved = await problemOnUnique(
+      () =>
+        request.db(async (tx) => {
+          await checkService(tx, values, problems, null);
+          if (Object.keys(problems).length > 0) return false;
+          const [row] = await tx
+            .insert(services)
+            .values({ organisationId: request.organisation.id, ...fields })
+            .returning();
+          await audit(tx, actorOf(request), {
+            action: 'create',
+            entity: 'service',
+            entityId: row!.id,
+            after: row,
+          });
+          return true;
+        }),
+      CODE_TAKEN,
+    );
+    // Another request may have taken the code between the check and the write.
+    if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
+    if (!saved.ok || !saved.value) return render(request, reply.code(400), { values, problems });
     return reply.redirect('/staff/services?saved=added', 303);
   });
 
@@ -158,21 +169,31 @@ export const serviceRoutes: FastifyPluginAsync = async (app) => {
   app.post('/staff/services/:id/edit', guard('register:configure'), async (request, reply) => {
     const id = idParam(request);
     const { values, problems, row: fields } = readServiceForm(request.body as Body);
-    const outcome = await request.db(async (tx) => {
-      const [before] = await tx.select().from(services).where(eq(services.id, id));
-      if (!before) return 'missing' as const;
-      await checkService(tx, values, problems, before);
-      if (Object.keys(problems).length > 0) return 'problems' as const;
-      const [after] = await tx.update(services).set(fields).where(eq(services.id, id)).returning();
-      await audit(tx, actorOf(request), {
-        action: 'update',
-        entity: 'service',
-        entityId: id,
-        before,
-        after,
-      });
-      return 'saved' as const;
-    });
+    const saved = await problemOnUnique(
+      () =>
+        request.db(async (tx) => {
+          const [before] = await tx.select().from(services).where(eq(services.id, id));
+          if (!before) return 'missing' as const;
+          await checkService(tx, values, problems, before);
+          if (Object.keys(problems).length > 0) return 'problems' as const;
+          const [after] = await tx
+            .update(services)
+            .set(fields)
+            .where(eq(services.id, id))
+            .returning();
+          await audit(tx, actorOf(request), {
+            action: 'update',
+            entity: 'service',
+            entityId: id,
+            before,
+            after,
+          });
+          return 'saved' as const;
+        }),
+      CODE_TAKEN,
+    );
+    if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
+    const outcome = saved.ok ? saved.value : 'problems';
     if (outcome === 'missing') throw notFound();
     if (outcome === 'problems') return renderEdit(request, reply.code(400), id, values, problems);
     return reply.redirect('/staff/services?saved=updated', 303);

@@ -29,6 +29,8 @@ import {
   erasePerson,
 } from './modules/people/index.ts';
 import { createInitiative } from './modules/initiatives/index.ts';
+import { registerSettings } from './modules/people/index.ts';
+import { participationSettings } from './modules/participation/index.ts';
 
 // A real module augments Actions (see modules/people/permissions.ts); a test one
 // would leak into every other test's exhaustive tables, so it names its action as is.
@@ -124,13 +126,15 @@ const testModule: ModuleManifest = {
 let testDb: TestDatabase;
 let app: FastifyInstance;
 let org: Organisation;
-const staffUser = (): CurrentUser => ({
-  id: crypto.randomUUID(),
-  organisationId: org.id,
-  name: 'Test User',
-  roles: ['staff'],
-  permissions: [],
-});
+const staffUser = (): CurrentUser =>
+  ({
+    id: crypto.randomUUID(),
+    organisationId: org.id,
+    name: 'Test User',
+    roles: ['staff'],
+    permissions: [],
+    personId: null,
+  }) as CurrentUser;
 const inOrg = <T>(work: (tx: Tx) => Promise<T>): Promise<T> =>
   testDb.database.withOrganisation(org.id, work);
 
@@ -318,6 +322,53 @@ describe('the module contract: every extension point reads the manifests', () =>
       /declared by both contract-test and copy/,
     );
     installModules([...MODULES, testModule]);
+  });
+});
+
+describe("the modules' settings", () => {
+  it('moves settings kept flat before migration 0017 under each module, keeping the platform ones', async () => {
+    const moved = await makeOrganisation(testDb.database);
+    await testDb.database.system.execute(sql`
+      update organisations set settings = ${JSON.stringify({
+        suppressionStaff: 7,
+        retentionYears: 6,
+        rewardPerHourPence: 1250,
+        invitationLimit: 5,
+        nation: 'scotland',
+      })}::jsonb where id = ${moved.id}`);
+    const migration = readFileSync(
+      path.join(import.meta.dirname, '../migrations/0017_module_settings.sql'),
+      'utf8',
+    );
+    await testDb.database.system.execute(
+      sql.raw(
+        migration
+          .replace('UPDATE organisations SET', `UPDATE organisations SET`)
+          .replace(/;\s*$/, ` WHERE id = '${moved.id}'`),
+      ),
+    );
+    const [row] = rowsOf<{ settings: Record<string, unknown> }>(
+      await testDb.database.system.execute(
+        sql`select settings from organisations where id = ${moved.id}`,
+      ),
+    );
+    assert.deepEqual(row!.settings, {
+      nation: 'scotland',
+      people: { suppressionStaff: 7, retentionYears: 6 },
+      participation: { rewardPerHourPence: 1250, invitationLimit: 5 },
+    });
+    const read = await testDb.database.withOrganisation(moved.id, async (tx) => ({
+      people: await readModuleSettings(tx, moved.id, registerSettings),
+      participation: await readModuleSettings(tx, null, participationSettings),
+    }));
+    assert.deepEqual(read.people, {
+      suppressionStaff: 7,
+      suppressionPublished: 10,
+      retentionYears: 6,
+    });
+    assert.equal(read.participation.rewardPerHourPence, 1250);
+    assert.equal(read.participation.invitationLimit, 5);
+    assert.equal(read.participation.invitationWindowDays, 90);
   });
 });
 

@@ -4,6 +4,7 @@ import { PARTICIPATION_ACTIONS, participationRules } from './permissions.ts';
 import { REMINDERS_JOB, remindersJob } from './activities.ts';
 import { initiativeSections } from './sections.ts';
 import { participationStatistics } from './statistics.ts';
+import { participationSettings } from './settings.ts';
 import { rewardsSection } from './portal.ts';
 import { participationPersonData, participationTimeline } from './person-data.ts';
 
@@ -11,6 +12,7 @@ export { configureSignUpLimits, createOpportunity, publishOpportunity } from './
 export { matchPeople } from './matching.ts';
 export { computeRewardsForActivity, rewardTotals, budgetSpend, taxYearOf } from './rewards.ts';
 export { ladderProfile } from './ladder-profile.ts';
+export { participationSettings } from './settings.ts';
 /** Participation's tables, for the demo seed and tests (never another module's SQL). */
 export * as participationTables from './tables.ts';
 
@@ -34,6 +36,7 @@ export const participationModule: ModuleManifest = {
     },
     'activity-reminder': { paragraphs: ['intro', 'when', 'where', 'change'], action: 'action' },
   },
+  settings: participationSettings,
   statistics: participationStatistics,
   links: {
     kinds: [

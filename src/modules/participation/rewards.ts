@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import * as periods from '../../platform/periods/index.ts';
-import { DEFAULT_SETTINGS } from '../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../platform/tenancy/module-settings.ts';
+import { participationSettings } from './settings.ts';
 import { attendance, expenseClaims, rewardBudgets, rewards } from './tables.ts';
 
 /**
@@ -40,15 +41,10 @@ export const POLICY_SETTINGS = {
 
 /** The reward policy of the transaction's organisation, defaults filled in. */
 export async function readPolicy(tx: Queryable): Promise<RewardPolicy> {
-  const [row] = rowsOf<{ settings: Record<string, unknown> | null }>(
-    await tx.execute(sql`select settings from organisations where id = app_organisation_id()`),
-  );
-  const settings = { ...DEFAULT_SETTINGS, ...(row?.settings ?? {}) } as Record<string, unknown>;
+  const settings = await readModuleSettings(tx, null, participationSettings);
   const policy = {} as RewardPolicy;
-  for (const [field, setting] of Object.entries(POLICY_SETTINGS)) {
-    const value = Number(settings[setting]);
-    policy[field as keyof RewardPolicy] = Number.isFinite(value) && value >= 0 ? value : 0;
-  }
+  for (const [field, setting] of Object.entries(POLICY_SETTINGS))
+    policy[field as keyof RewardPolicy] = settings[setting];
   return policy;
 }
 
@@ -454,6 +450,20 @@ export async function computeRewardsForActivity(
 
 // ---------------------------------------------------------------------------
 // Paying and choosing
+
+/**
+ * The ids among `rewardIds` that are not rewards due in this organisation
+ * (the transaction's): another organisation's, made up, or no longer due.
+ */
+export async function notDueRewards(tx: Queryable, rewardIds: string[]): Promise<string[]> {
+  if (rewardIds.length === 0) return [];
+  const due = await tx
+    .select({ id: rewards.id })
+    .from(rewards)
+    .where(and(inArray(rewards.id, rewardIds), eq(rewards.status, 'due')));
+  const found = new Set(due.map((r) => r.id));
+  return rewardIds.filter((id) => !found.has(id));
+}
 
 /** Marks due rewards as paid on a day; the others chosen are left as they are. */
 export async function markRewardsPaid(

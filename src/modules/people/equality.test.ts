@@ -528,7 +528,7 @@ describe('equality monitoring figures', () => {
       suppressed: 'primary',
     });
     await testDb.database.system.execute(
-      sql`update organisations set settings = '{"suppressionStaff": 8}'::jsonb where id = ${org.id}`,
+      sql`update organisations set settings = '{"people": {"suppressionStaff": 8}}'::jsonb where id = ${org.id}`,
     );
     const stricter = await figuresPage(['staff']);
     assert.deepEqual(rowOf(stricter.body, 'disability', 'Disabled'), ['fewer than 8']);

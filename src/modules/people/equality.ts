@@ -13,7 +13,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { suppressList, suppressTable, type Cell } from '../../platform/statistics/suppression.ts';
-import { readSettings } from '../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../platform/tenancy/module-settings.ts';
+import { registerSettings } from './settings.ts';
 import {
   AGE_BANDS,
   EQUALITY_FIELDS,
@@ -366,6 +367,6 @@ export async function publishedEqualityFigures(
   organisationId: string,
   options: Omit<FiguresOptions, 'threshold'> = {},
 ): Promise<EqualityFigures> {
-  const settings = await readSettings(tx, organisationId);
+  const settings = await readModuleSettings(tx, organisationId, registerSettings);
   return equalityFigures(tx, { ...options, threshold: settings.suppressionPublished });
 }

@@ -5,6 +5,7 @@ import { importJobs } from './routes/imports.ts';
 import { registerTimeline } from './person.ts';
 import { peopleLinkKinds, personLinks } from './links.ts';
 import { peopleStatistics } from './statistics.ts';
+import { registerSettings } from './settings.ts';
 
 export {
   addConsentRecords,
@@ -36,6 +37,7 @@ export type { OptionList } from './lists.ts';
 export { loadOptions, optionLabel, activeCodes, type Options } from './options.ts';
 export { countPeople, hasServices, listServices, sumNeedsOf } from './queries.ts';
 export { recordInvolvement } from './service.ts';
+export { registerSettings } from './settings.ts';
 export type { NewPerson, NewService, NewPersonService } from './service.ts';
 export { IMPORT_HELP, runImportCommand } from './import-cli.ts';
 export {
@@ -59,6 +61,7 @@ export const peopleModule: ModuleManifest = {
   routes: registerRoutes,
   permissions: { actions: PEOPLE_ACTIONS, rules: [{ layer: 'organisation', rule: peopleRules }] },
   jobs: importJobs,
+  settings: registerSettings,
   statistics: peopleStatistics,
   links: { kinds: peopleLinkKinds },
   contributes: {

@@ -6,7 +6,9 @@ import { createTestDatabase, type TestDatabase } from '../../platform/testing/db
 import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
 import { TestClient } from '../../platform/testing/client.ts';
 import { auditLog } from '../../platform/audit/index.ts';
-import { readSettings, type Organisation } from '../../platform/tenancy/index.ts';
+import type { Organisation } from '../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../platform/tenancy/module-settings.ts';
+import { registerSettings } from './settings.ts';
 import { loadOptions } from './options.ts';
 
 let testDb: TestDatabase;
@@ -122,7 +124,7 @@ describe('register settings: thresholds and retention', () => {
       res.body,
       /href="#suppressionPublished">The smallest number shown in published figures must be the same as or higher than the number for staff pages/,
     );
-    const settings = await inOrg((tx) => readSettings(tx, org.id));
+    const settings = await inOrg((tx) => readModuleSettings(tx, org.id, registerSettings));
     assert.equal(settings.suppressionStaff, 5);
   });
 
@@ -135,7 +137,7 @@ describe('register settings: thresholds and retention', () => {
     );
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/admin/register?saved=settings');
-    const settings = await inOrg((tx) => readSettings(tx, org.id));
+    const settings = await inOrg((tx) => readModuleSettings(tx, org.id, registerSettings));
     assert.deepEqual(
       {
         suppressionStaff: settings.suppressionStaff,

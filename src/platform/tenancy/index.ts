@@ -230,16 +230,6 @@ export async function updateOrganisation(
 
 /** What each setting is when the organisation has not chosen (issue 4 §6 and §10). */
 export const DEFAULT_SETTINGS: Required<OrganisationSettings> = {
-  suppressionStaff: 5,
-  suppressionPublished: 10,
-  retentionYears: 3,
-  rewardPerHourPence: 1000,
-  rewardCapPerActivityPence: 3000,
-  rewardWeeklyThresholdPence: 2000,
-  rewardMonthlyThresholdPence: 8000,
-  rewardTaxYearThresholdPence: 100000,
-  invitationLimit: 3,
-  invitationWindowDays: 90,
   plainEnglishAcronyms: {},
   nation: 'england-and-wales',
 };

@@ -10,17 +10,22 @@ import { organisations } from './tables.ts';
  * module's own name and read through the schema its manifest declares: what
  * the organisation has not chosen comes from the schema's defaults, and a
  * stored value the schema no longer accepts falls back to its default
- * instead of breaking the page.
+ * instead of breaking the page. A null organisation means the one the
+ * scoped transaction belongs to (for services not handed its id).
  */
 export async function readModuleSettings<S extends z.ZodObject>(
   tx: Queryable,
-  organisationId: string,
+  organisationId: string | null,
   settings: ModuleSettings<S>,
 ): Promise<z.output<S>> {
   const [row] = await tx
     .select({ stored: sql<unknown>`${organisations.settings} -> ${settings.module}` })
     .from(organisations)
-    .where(eq(organisations.id, organisationId));
+    .where(
+      organisationId === null
+        ? sql`${organisations.id} = app_organisation_id()`
+        : eq(organisations.id, organisationId),
+    );
   if (!row) throw new Error('The organisation is not there');
   const stored = (row.stored && typeof row.stored === 'object' ? row.stored : {}) as Record<
     string,
@@ -70,7 +75,8 @@ export async function updateModuleSettings<S extends z.ZodObject>(
     .where(eq(organisations.id, organisationId));
   await audit(tx, actor, {
     action: 'update',
-    entity: `settings:${settings.module}`,
+    // The same entity as the platform's settings, so one filter of the audit trail finds every change.
+    entity: 'organisation_settings',
     entityId: organisationId,
     before,
     after: parsed.data,

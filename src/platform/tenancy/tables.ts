@@ -12,23 +12,13 @@ import {
 import { bytea } from '../db/types.ts';
 
 /** Per-organisation settings that have no column of their own. */
+/**
+ * The organisation-wide settings the platform itself reads (the calendar's
+ * nation, the plain-English check's acronyms). A module's own settings are
+ * kept beside these under the module's name, read through the schema its
+ * manifest declares (platform/tenancy/module-settings.ts).
+ */
 export interface OrganisationSettings {
-  /** Counts below this are shown as "fewer than N" on staff pages. */
-  suppressionStaff?: number;
-  /** Counts below this are shown as "fewer than N" in anything published. */
-  suppressionPublished?: number;
-  /** People with no involvement for this many years are listed for review (default 3). */
-  retentionYears?: number;
-  /** Reward policy (issue 5): pence per hour of attendance, and the most for one activity. */
-  rewardPerHourPence?: number;
-  rewardCapPerActivityPence?: number;
-  /** Warn when a person's rewards near these totals (payments can affect benefits). */
-  rewardWeeklyThresholdPence?: number;
-  rewardMonthlyThresholdPence?: number;
-  rewardTaxYearThresholdPence?: number;
-  /** Matching leaves out people invited more than this many times in the window. */
-  invitationLimit?: number;
-  invitationWindowDays?: number;
   /** The organisation's own acronyms and what they stand for, for the plain-English check. */
   plainEnglishAcronyms?: Record<string, string>;
   /** Whose bank holidays count for working days and deadlines (platform/calendar; default England and Wales). */

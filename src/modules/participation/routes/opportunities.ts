@@ -4,6 +4,8 @@ import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
+import { participationSettings } from '../settings.ts';
 import type { FormErrors } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS } from '../../people/index.ts';
@@ -383,7 +385,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
     request.db(async (tx) => {
       const opportunity = await opportunityWithInitiative(tx, id);
       if (!opportunity) return null;
-      const settings = await readSettings(tx, request.organisation.id);
+      const settings = await readModuleSettings(tx, request.organisation.id, participationSettings);
       const options = {
         limit: 200,
         invitationLimit: settings.invitationLimit,
@@ -423,7 +425,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
       if (!opportunity) return null;
       if (opportunity.status !== 'published' || (opportunity.closesOn ?? '9999') < todayInLondon())
         return { sent: -1 };
-      const settings = await readSettings(tx, request.organisation.id);
+      const settings = await readModuleSettings(tx, request.organisation.id, participationSettings);
       const sent = await emailMatches(tx, actorOf(request), opportunity, {
         limit: 5000,
         invitationLimit: settings.invitationLimit,

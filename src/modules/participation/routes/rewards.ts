@@ -6,7 +6,8 @@ import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { acceptUploads, fileTypeOf, type UploadedFile } from '../../../platform/http/uploads.ts';
 import { translator, type Language } from '../../../platform/i18n/index.ts';
 import { csvStream } from '../../../platform/spreadsheets/index.ts';
-import { updateSettings } from '../../../platform/tenancy/index.ts';
+import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
+import { participationSettings } from '../settings.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../platform/db/index.ts';
@@ -459,7 +460,15 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
       problems.perHourPence = 'rewards.policy.errors.perHourPence.zero';
     if (Object.keys(problems).length > 0)
       return renderPolicy(request, reply.code(400), values, problems);
-    await request.db((tx) => updateSettings(tx, actorOf(request), request.organisation.id, change));
+    await request.db((tx) =>
+      updateModuleSettings(
+        tx,
+        actorOf(request),
+        request.organisation.id,
+        participationSettings,
+        change,
+      ),
+    );
     return reply.redirect('/staff/rewards?policy=1', 303);
   });
 

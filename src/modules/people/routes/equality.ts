@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { guard } from '../../../platform/auth/index.ts';
 import { translator, type Translator } from '../../../platform/i18n/index.ts';
 import type { Cell } from '../../../platform/statistics/suppression.ts';
-import { readSettings } from '../../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
+import { registerSettings } from '../settings.ts';
 import {
   MORE_THAN_ONE,
   NO_SERVICE,
@@ -85,7 +86,7 @@ export const equalityRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/people/equality', guard('equality:stats'), async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const { figures, options, filter } = await request.db(async (tx) => {
-      const settings = await readSettings(tx, request.organisation.id);
+      const settings = await readModuleSettings(tx, request.organisation.id, registerSettings);
       const options = await loadOptions(tx);
       const filter = readFilter(query, options);
       const figures = await equalityFigures(tx, {

@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
-import { readSettings } from '../../../platform/tenancy/index.ts';
+import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
+import { registerSettings } from '../settings.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
@@ -166,7 +167,8 @@ export const rightsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/rights/retention', guard('rights:manage'), async (request, reply) => {
     const today = todayInLondon();
     const { years, due } = await request.db(async (tx) => {
-      const years = (await readSettings(tx, request.organisation.id)).retentionYears;
+      const years = (await readModuleSettings(tx, request.organisation.id, registerSettings))
+        .retentionYears;
       return { years, due: await retentionDue(tx, years, today) };
     });
     return reply.page('people/views/retention.njk', { years, due });

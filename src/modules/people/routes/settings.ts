@@ -3,7 +3,11 @@ import { guard } from '../../../platform/auth/index.ts';
 import { AppError } from '../../../platform/http/errors.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, type FormErrors } from '../../../platform/views/forms.ts';
-import { readSettings, updateSettings } from '../../../platform/tenancy/index.ts';
+import {
+  readModuleSettings,
+  updateModuleSettings,
+} from '../../../platform/tenancy/module-settings.ts';
+import { registerSettings } from '../settings.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { OPTION_LISTS, isOptionList, type OptionList } from '../lists.ts';
 import { codeFromLabel, loadOptions, saveOption, type Option, type Options } from '../options.ts';
@@ -137,7 +141,7 @@ function findEntry(options: Options, list: string, code: string) {
 export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/admin/register', guard('register:configure'), async (request, reply) => {
     const { settings, options } = await request.db(async (tx) => ({
-      settings: await readSettings(tx, request.organisation.id),
+      settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
       options: await loadOptions(tx),
     }));
     const saved = (request.query as Record<string, unknown>).saved;
@@ -165,7 +169,7 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
       });
     }
     await request.db((tx) =>
-      updateSettings(tx, actorOf(request), request.organisation.id, {
+      updateModuleSettings(tx, actorOf(request), request.organisation.id, registerSettings, {
         suppressionStaff: checked.values.suppressionStaff!,
         suppressionPublished: checked.values.suppressionPublished!,
         retentionYears: checked.values.retentionYears!,
@@ -187,7 +191,11 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
       };
       const invalid = formErrors(translator(request.language), problems);
       if (invalid) {
-        return { invalid, options, settings: await readSettings(tx, request.organisation.id) };
+        return {
+          invalid,
+          options,
+          settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
+        };
       }
       await saveOption(tx, actorOf(request), {
         list,

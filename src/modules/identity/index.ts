@@ -2,11 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { CurrentUser } from '../../platform/auth/index.ts';
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { identityRoutes, SESSION_COOKIE } from './routes.ts';
-import { resolveSession, toCurrentUser } from './service.ts';
+import { accountPersonData, resolveSession, toCurrentUser } from './service.ts';
 import { IDENTITY_ACTIONS, identityRules } from './permissions.ts';
 
 export {
-  accountsForEmail,
+  accountsForPerson,
   addressKey,
   allowUse,
   findUser,
@@ -43,6 +43,9 @@ export const identity: ModuleManifest = {
     actions: IDENTITY_ACTIONS,
     rules: [{ layer: 'organisation', rule: identityRules }],
   },
+  // A person's accounts follow them: moved on a merge, erased with them, in
+  // their subject access export (users.person_id).
+  contributes: { personData: [accountPersonData] },
   mail: {
     'sign-in-link': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },
     'password-reset': { paragraphs: ['intro', 'expiry', 'ignore'], action: 'action' },

@@ -34,6 +34,7 @@ import {
   endSession,
   findUser,
   findUserByEmail,
+  registerPerson,
   listUsers,
   lockedUntil,
   newTotpSecret,
@@ -690,9 +691,20 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       checked: chosen.includes(role),
     }));
 
-  app.get('/admin/users/invite', manage, async (_request, reply) =>
-    reply.page('identity/views/invite.njk', { values: {}, roles: roleItems([]) }),
-  );
+  // From the register (?person=): the account is made for that person, with
+  // their name and email to start from, and knows them (users.person_id).
+  app.get('/admin/users/invite', manage, async (request, reply) => {
+    const personId = (request.query as Body).person;
+    const person =
+      typeof personId === 'string' ? await request.db((tx) => registerPerson(tx, personId)) : null;
+    if (typeof personId === 'string' && !person)
+      throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    return reply.page('identity/views/invite.njk', {
+      values: person ? { name: person.name, email: person.email ?? '', personId: person.id } : {},
+      person,
+      roles: roleItems(person ? ['customer'] : []),
+    });
+  });
 
   app.post('/admin/users/invite', manage, async (request, reply) => {
     const tr = translator(request.language);
@@ -700,11 +712,14 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       name: field(request.body, 'name').trim(),
       email: normaliseEmail(field(request.body, 'email')),
       equality: field(request.body, 'equality') === 'yes',
+      personId: field(request.body, 'personId'),
     };
     const roles = list(request.body, 'roles').filter((r): r is Role =>
       (ROLES as readonly string[]).includes(r),
     );
     const result = await request.db(async (tx) => {
+      const person = values.personId ? await registerPerson(tx, values.personId) : null;
+      if (values.personId && !person) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
       const customerOnly = isCustomerOnly(roles);
       // A customer may have no email: staff then help them take part (assisted mode).
       const noEmailAllowed = customerOnly && !values.email;
@@ -715,15 +730,18 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
           : (emailProblem(values.email) ??
             ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null)),
         roles: roles.length ? null : 'identity.errors.rolesMissing',
+        // One account per person: an existing account is changed, not doubled.
+        personId: person?.account ? 'identity.errors.personTaken' : null,
       };
       const invalid = formErrors(tr, problems);
-      if (invalid) return invalid;
+      if (invalid) return { ...invalid, person };
       const user = await createUser(tx, actorOf(request), {
         email: values.email || null,
         name: values.name,
         roles,
         permissions: values.equality ? ['equality:read'] : [],
         status: customerOnly ? 'active' : 'invited',
+        ...(person ? { personId: person.id } : {}),
       });
       if (!customerOnly && user.email) {
         const token = await createAuthToken(tx, 'invitation', user.id);

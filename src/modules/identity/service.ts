@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
-import type { Queryable } from '../../platform/db/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import type { CurrentUser, Role } from '../../platform/auth/index.ts';
+import type { PersonDataHandler } from '../../platform/manifest.ts';
 import { ROLES } from '../../platform/auth/index.ts';
 import {
   authThrottle,
@@ -80,6 +81,7 @@ export function toCurrentUser(
     name: user.name,
     roles: user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     permissions: user.permissions,
+    personId: user.personId,
   };
 }
 
@@ -424,18 +426,34 @@ function publicFields(user: Partial<UserRow>) {
 export async function createUser(
   tx: Queryable,
   actor: Actor,
-  form: UserForm & { status?: 'active' | 'invited'; passwordHash?: string | null },
+  form: UserForm & {
+    status?: 'active' | 'invited';
+    passwordHash?: string | null;
+    /**
+     * The person on the register the account is for. Left out, a customer's
+     * account gets the one person with its email, if there is exactly one.
+     */
+    personId?: string | null;
+  },
 ): Promise<UserRow> {
+  const email = form.email ? normaliseEmail(form.email) : null;
+  const personId =
+    form.personId !== undefined
+      ? form.personId
+      : email && form.roles.includes('customer')
+        ? await onlyPersonWithEmail(tx, email)
+        : null;
   const [row] = await tx
     .insert(users)
     .values({
       organisationId: sql`app_organisation_id()`,
-      email: form.email ? normaliseEmail(form.email) : null,
+      email,
       name: form.name.trim(),
       roles: form.roles,
       permissions: form.permissions,
       status: form.status ?? 'active',
       passwordHash: form.passwordHash ?? null,
+      personId,
     })
     .returning();
   await audit(tx, actor, {
@@ -445,6 +463,36 @@ export async function createUser(
     after: publicFields(row!),
   });
   return row!;
+}
+
+/** A person on the register an account may be made for (not erased), or null. */
+export async function registerPerson(
+  tx: Queryable,
+  personId: string,
+): Promise<{ id: string; name: string; email: string | null; account: string | null } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) return null;
+  const [row] = rowsOf<{ id: string; name: string; email: string | null; account: string | null }>(
+    await tx.execute(sql`
+      select p.id, concat_ws(' ', coalesce(p.preferred_name, p.first_name), p.last_name) as name,
+        p.email, (select u.id from ${users} u where u.person_id = p.id) as account
+      from register_people p where p.id = ${personId} and p.erased_at is null`),
+  );
+  return row ?? null;
+}
+
+/**
+ * The one person, not erased and with no account yet, whose email this is;
+ * null when nobody or several people (a household) share it. The migration
+ * that added users.person_id matched existing accounts by the same rule.
+ */
+export async function onlyPersonWithEmail(tx: Queryable, email: string): Promise<string | null> {
+  const rows = rowsOf<{ id: string; taken: boolean }>(
+    await tx.execute(sql`
+      select p.id, exists (select 1 from ${users} u where u.person_id = p.id) as taken
+      from register_people p
+      where lower(p.email) = ${normaliseEmail(email)} and p.erased_at is null limit 2`),
+  );
+  return rows.length === 1 && !rows[0]!.taken ? rows[0]!.id : null;
 }
 
 /** Changes a user's name, roles, permissions or status. */
@@ -506,10 +554,27 @@ export async function recordSignIn(
 }
 
 /**
- * The sign-in accounts of a customer with this email, for subject access:
- * when they were made and last used, never secrets.
+ * The accounts that belong to a person: those linked to them, and an unlinked
+ * account with their email (made before accounts knew their person).
  */
-export async function accountsForEmail(tx: Queryable, email: string) {
+function accountsOf(person: { id: string; email: string | null }) {
+  const byPerson = eq(users.personId, person.id);
+  return person.email
+    ? or(
+        byPerson,
+        and(isNull(users.personId), sql`lower(${users.email}) = ${normaliseEmail(person.email)}`),
+      )!
+    : byPerson;
+}
+
+/**
+ * A person's sign-in accounts, for subject access: when they were made and
+ * last used, never secrets.
+ */
+export async function accountsForPerson(
+  tx: Queryable,
+  person: { id: string; email: string | null },
+) {
   return tx
     .select({
       email: users.email,
@@ -519,24 +584,54 @@ export async function accountsForEmail(tx: Queryable, email: string) {
       lastSignInAt: users.lastSignInAt,
     })
     .from(users)
-    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+    .where(accountsOf(person));
 }
 
 /**
- * Erasure: deletes the customer-only accounts with this email (sessions,
- * tokens and codes go with them) and returns their ids, so the audit trail's
- * copies can be erased too. A staff account is left for an administrator to
- * close: erasing it here could lock the organisation out.
+ * Erasure: deletes the person's customer-only accounts (sessions, tokens and
+ * codes go with them) and returns their ids, so the audit trail's copies can
+ * be erased too. A staff account is left for an administrator to close
+ * (erasing it here could lock the organisation out), but no longer points at
+ * the erased record, so its anonymous facts stay anonymous.
  */
-export async function eraseCustomerAccounts(tx: Queryable, email: string): Promise<string[]> {
+export async function eraseCustomerAccounts(
+  tx: Queryable,
+  person: { id: string; email: string | null },
+): Promise<string[]> {
   const rows = await tx
     .delete(users)
-    .where(
-      and(
-        sql`lower(${users.email}) = ${email.toLowerCase()}`,
-        sql`${users.roles} <@ array['customer']::text[]`,
-      ),
-    )
+    .where(and(accountsOf(person), sql`${users.roles} <@ array['customer']::text[]`))
     .returning({ id: users.id });
+  await tx.update(users).set({ personId: null }).where(eq(users.personId, person.id));
   return rows.map((r) => r.id);
+}
+
+/**
+ * Merging two people: the merged person's account moves to the kept person,
+ * unless the kept person has one already (one account per person); then it
+ * is left unlinked, for an administrator to close or keep.
+ */
+export async function moveAccount(tx: Queryable, fromId: string, intoId: string): Promise<void> {
+  await tx.execute(sql`
+    update ${users} set person_id = case
+      when exists (select 1 from ${users} k where k.person_id = ${intoId}) then null
+      else ${intoId}::uuid end
+    where person_id = ${fromId}`);
+}
+
+/** Identity's part in merging, erasing and exporting a person (the register's rights). */
+export const accountPersonData: PersonDataHandler = {
+  name: 'signInAccounts',
+  export: (tx, personId) =>
+    // The register's own record gives the email for unlinked accounts.
+    registerEmail(tx, personId).then((email) => accountsForPerson(tx, { id: personId, email })),
+  merge: moveAccount,
+  erase: async (tx, person) => ({ userIds: await eraseCustomerAccounts(tx, person) }),
+};
+
+async function registerEmail(tx: Queryable, personId: string): Promise<string | null> {
+  const [row] = rowsOf<{ email: string | null }>(
+    await tx.execute(sql`select email from register_people where id = ${personId}`),
+  );
+  return row?.email ?? null;
 }

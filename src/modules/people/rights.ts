@@ -7,7 +7,6 @@ import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { forgetRecipient } from '../../platform/mail/index.ts';
 import { rightsRequestDeadline } from '../../platform/calendar/index.ts';
 import { readOwnSettings } from '../../platform/tenancy/index.ts';
-import { accountsForEmail, eraseCustomerAccounts } from '../identity/index.ts';
 import { personDataHandlers } from './hooks.ts';
 import { CONSENT_PURPOSES } from './lists.ts';
 import { newReference } from './service.ts';
@@ -165,7 +164,6 @@ export async function subjectAccessExport(
     })
     .from(rightsRequests)
     .where(eq(rightsRequests.personId, personId));
-  const accounts = person.email ? await accountsForEmail(tx, person.email) : [];
   const other: Record<string, unknown> = {};
   for (const handler of personDataHandlers())
     other[handler.name] = await handler.export(tx, personId);
@@ -180,7 +178,6 @@ export async function subjectAccessExport(
     consents: consentHistory,
     equalityMonitoring: equality,
     rightsRequests: requests,
-    signInAccounts: accounts,
     ...other,
   };
 }
@@ -227,7 +224,8 @@ export async function erasePerson(
     )
     .onConflictDoNothing();
 
-  const userIds: string[] = person.email ? await eraseCustomerAccounts(tx, person.email) : [];
+  // The identity module's handler erases their customer accounts (signInAccounts).
+  const userIds: string[] = [];
   for (const handler of personDataHandlers()) {
     const result = await handler.erase(tx, { id: person.id, email: person.email });
     if (result?.userIds) userIds.push(...result.userIds);

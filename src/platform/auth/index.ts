@@ -25,6 +25,12 @@ export interface CurrentUser {
   permissions: string[];
   /** In assisted mode: the member of staff acting for this customer. */
   assistedBy?: { id: string; name: string } | null;
+  /**
+   * The person on the register this account belongs to (users.person_id):
+   * how a customer's own pages find their record. Null when nobody is linked;
+   * optional only so that a test may build a user without it.
+   */
+  personId?: string | null;
 }
 
 /**

@@ -72,18 +72,24 @@ export async function makeOrganisation(
   });
 }
 
-/** Headers that sign a test request in as a user with these roles in an organisation. */
+/**
+ * Headers that sign a test request in as a user with these roles in an
+ * organisation; `account` names a real account and its person where a page
+ * needs them (a customer's own pages).
+ */
 export function signedInAs(
   organisation: Organisation,
   roles: Role[],
   permissions: string[] = [],
+  account: { id?: string; personId?: string | null } = {},
 ): Record<string, string> {
   const user: CurrentUser = {
-    id: randomUUID(),
+    id: account.id ?? randomUUID(),
     organisationId: organisation.id,
     name: 'Test User',
     roles,
     permissions,
+    personId: account.personId ?? null,
   };
   return { [TEST_USER_HEADER]: JSON.stringify(user) };
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import type { Action, PermissionLayer, PermissionRule } from './auth/index.ts';
 import type { Queryable } from './db/index.ts';
+import type { Language } from './i18n/index.ts';
 import type { JobHandler } from './jobs/index.ts';
 import type { TemplateSpec } from './mail/index.ts';
 import type { LinkKind, LinkName } from './links/index.ts';
@@ -137,11 +138,16 @@ export type InitiativeSection = (
   can: (action: Action) => boolean,
 ) => Promise<SectionContent | null>;
 
-/** One section of the customer's own pages (`/my`), for the person behind the account. */
+/**
+ * One section of the customer's own pages (`/my`), for the person behind the
+ * account: `personId` is the account's person on the register (null when the
+ * account is linked to nobody), `language` the reader's, for dates.
+ */
 export type PortalSection = (
   tx: Queryable,
   person: { personId: string | null; userId: string },
   text: Text,
+  language: Language,
 ) => Promise<SectionContent | null>;
 
 /** A kind of row a module can import from a spreadsheet (people, services, audits …). */

@@ -809,6 +809,22 @@ export interface RsvpView {
 /** What the RSVP page shows for a link: the activity and the person's first name only. */
 export async function invitationByToken(tx: Queryable, token: string): Promise<RsvpView | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
+  return invitationView(tx, linkMatches(token));
+}
+
+/**
+ * The same for a signed-in customer: their person's invitation to this
+ * activity (the account's users.person_id), with no link needed.
+ */
+export async function invitationForPerson(
+  tx: Queryable,
+  activityId: string,
+  personId: string,
+): Promise<RsvpView | null> {
+  return invitationView(tx, sql`v.activity_id = ${activityId} and v.person_id = ${personId}`);
+}
+
+async function invitationView(tx: Queryable, which: SQL): Promise<RsvpView | null> {
   const [row] = rowsOf<{
     personId: string;
     firstName: string;
@@ -830,7 +846,7 @@ export async function invitationByToken(tx: Queryable, token: string): Promise<R
       from invitations v
       join activities a on a.id = v.activity_id
       join register_people p on p.id = v.person_id
-      where ${linkMatches(token)} and p.erased_at is null`),
+      where ${which} and p.erased_at is null`),
   );
   if (!row) return null;
   return {

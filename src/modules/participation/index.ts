@@ -5,7 +5,7 @@ import { REMINDERS_JOB, remindersJob } from './activities.ts';
 import { initiativeSections } from './sections.ts';
 import { participationStatistics } from './statistics.ts';
 import { participationSettings } from './settings.ts';
-import { rewardsSection } from './portal.ts';
+import { pastSection, rewardsSection, upcomingSection } from './portal.ts';
 import { participationPersonData, participationTimeline } from './person-data.ts';
 
 export { configureSignUpLimits, createOpportunity, publishOpportunity } from './opportunities.ts';
@@ -58,7 +58,11 @@ export const participationModule: ModuleManifest = {
     initiativeSections,
     timeline: { participation: participationTimeline },
     personData: [participationPersonData],
-    portalSections: { rewards: rewardsSection },
+    portalSections: {
+      upcoming: upcomingSection,
+      past: pastSection,
+      rewards: rewardsSection,
+    },
   },
   navigation: [
     { side: 'public', href: '/opportunities', labelKey: 'nav.opportunities', order: 10 },

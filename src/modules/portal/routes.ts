@@ -22,7 +22,12 @@ export const portalRoutes: FastifyPluginAsync = async (app) => {
     const sections = await request.db(async (tx) => {
       const shown: Array<SectionContent & { name: string }> = [];
       for (const [name, section] of namedContributions('portalSections')) {
-        const content = await section(tx, { userId: user.id, personId: null }, text);
+        const content = await section(
+          tx,
+          { userId: user.id, personId: user.personId ?? null },
+          text,
+          request.language,
+        );
         if (content) shown.push({ name, ...content });
       }
       return shown;

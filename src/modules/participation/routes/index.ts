@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { activityRoutes } from './activities.ts';
 import { opportunityRoutes } from './opportunities.ts';
+import { myRoutes } from './my.ts';
 import { publicRoutes } from './public.ts';
 import { rewardRoutes } from './rewards.ts';
 
@@ -10,4 +11,5 @@ export const participationRoutes: FastifyPluginAsync = async (app) => {
   await app.register(opportunityRoutes);
   await app.register(activityRoutes);
   await app.register(rewardRoutes);
+  await app.register(myRoutes);
 };

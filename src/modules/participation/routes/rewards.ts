@@ -9,10 +9,7 @@ import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { participationSettings } from '../settings.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
-import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../../platform/db/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
-import { findUser } from '../../identity/index.ts';
 import {
   CHOICES,
   CLAIM_KINDS,
@@ -628,23 +625,12 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => renderStatement(request, reply, idParam(request, 'personId'), false),
   );
 
-  // A customer's own statement: the person on the register with their
-  // account's email address. Nothing to show without one.
+  // A customer's own statement: the person on the register their account
+  // belongs to (users.person_id), never whoever has the same email, which a
+  // household may share. Nothing to show for an account linked to nobody.
   app.get('/my/statement', guard('account:use'), async (request, reply) => {
-    // Only a customer's own account, and only when exactly one person on the
-    // register has its email: a shared household address must not show one
-    // person's money to another.
     if (!request.user!.roles.includes('customer')) throw notFound();
-    const personId = await request.db(async (tx) => {
-      const user = await findUser(tx, request.user!.id);
-      if (!user?.email) return null;
-      const rows = rowsOf<{ id: string }>(
-        await tx.execute(
-          sql`select id from register_people where email = ${user.email.toLowerCase()} and erased_at is null limit 2`,
-        ),
-      );
-      return rows.length === 1 ? rows[0]!.id : null;
-    });
+    const personId = request.user!.personId;
     if (!personId) throw notFound();
     return renderStatement(request, reply, personId, true);
   });

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { guard } from '../../../platform/auth/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
+import { idParam, notFound } from '../../../platform/http/params.ts';
+import { translator } from '../../../platform/i18n/index.ts';
+import { formErrors } from '../../../platform/views/forms.ts';
+import { loadOptions, optionLabel } from '../../people/index.ts';
+import {
+  RSVP_ANSWERS,
+  invitationForPerson,
+  recordAnswers,
+  takesAnswers,
+  whenText,
+  whereText,
+  type RsvpAnswer,
+} from '../activities.ts';
+
+type Body = Record<string, unknown>;
+
+/**
+ * A signed-in customer's answer to an invitation, reached from their own page
+ * (/my): the same page as the emailed RSVP link, found through the account's
+ * person instead of the link's token, which is stored only as a hash.
+ */
+export const myRoutes: FastifyPluginAsync = async (app) => {
+  async function renderMyRsvp(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    activityId: string,
+    extras: { error?: boolean; done?: boolean } = {},
+  ) {
+    const personId = request.user!.personId;
+    const data =
+      personId &&
+      (await request.db(async (tx) => {
+        const view = await invitationForPerson(tx, activityId, personId);
+        return view && { view, options: await loadOptions(tx) };
+      }));
+    if (!data) throw notFound();
+    const { view } = data;
+    const errors = extras.error
+      ? formErrors(translator(request.language), { answer: 'rsvp.error' })
+      : null;
+    return reply.page('participation/views/activities/rsvp.njk', {
+      firstName: view.firstName,
+      rsvp: view.rsvp,
+      activity: view.activity,
+      kindLabel: optionLabel(data.options, 'activity_kind', view.activity.kind, request.language),
+      when: whenText(view.activity, request.language),
+      where: whereText({ ...view.activity, onlineLink: null }, request.language),
+      onlineLink: view.activity.onlineLink,
+      open: takesAnswers(view.activity),
+      cancelled: view.activity.status === 'cancelled',
+      done: extras.done ?? false,
+      action: `/my/activities/${activityId}`,
+      errorList: errors?.errorList,
+      errors: errors?.errors ?? {},
+    });
+  }
+
+  app.get('/my/activities/:activityId', guard('account:use'), async (request, reply) =>
+    renderMyRsvp(request, reply, idParam(request, 'activityId'), {
+      done: (request.query as Body).done === '1',
+    }),
+  );
+
+  app.post('/my/activities/:activityId', guard('account:use'), async (request, reply) => {
+    const activityId = idParam(request, 'activityId');
+    const answer = String((request.body as Body | undefined)?.answer ?? '');
+    if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
+      return renderMyRsvp(request, reply.code(400), activityId, {
+        error: true,
+      });
+    const personId = request.user!.personId;
+    const saved =
+      personId &&
+      (await request.db(async (tx) => {
+        const view = await invitationForPerson(tx, activityId, personId);
+        if (!view) return null;
+        if (takesAnswers(view.activity))
+          await recordAnswers(tx, actorOf(request), activityId, [
+            { personId, rsvp: answer as RsvpAnswer },
+          ]);
+        return true;
+      }));
+    if (!saved) throw notFound();
+    return reply.redirect(`/my/activities/${activityId}?done=1`, 303);
+  });
+};

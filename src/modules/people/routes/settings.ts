@@ -7,7 +7,7 @@ import {
   readModuleSettings,
   updateModuleSettings,
 } from '../../../platform/tenancy/module-settings.ts';
-import { registerSettings } from '../settings.ts';
+import { boundsOf, registerSettings } from '../settings.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { OPTION_LISTS, isOptionList, type OptionList } from '../lists.ts';
 import { codeFromLabel, loadOptions, saveOption, type Option, type Options } from '../options.ts';
@@ -32,8 +32,7 @@ interface SettingsForm {
 /** A whole number in a range, or the key of what is wrong with it. */
 function wholeNumber(
   value: string,
-  min: number,
-  max: number,
+  { min, max }: { min: number; max: number },
   keys: { missing: string; whole: string; range: string },
 ): { value: number | null; problem: string | null } {
   if (!value) return { value: null, problem: keys.missing };
@@ -46,17 +45,17 @@ function wholeNumber(
 /** Checks the thresholds and retention period: each in range, published no lower than staff. */
 export function checkSettings(form: SettingsForm) {
   const e = 'registerSettings.errors.';
-  const staff = wholeNumber(form.suppressionStaff, 2, 50, {
+  const staff = wholeNumber(form.suppressionStaff, boundsOf('suppressionStaff'), {
     missing: `${e}staffMissing`,
     whole: `${e}staffWhole`,
     range: `${e}staffRange`,
   });
-  const published = wholeNumber(form.suppressionPublished, 2, 50, {
+  const published = wholeNumber(form.suppressionPublished, boundsOf('suppressionPublished'), {
     missing: `${e}publishedMissing`,
     whole: `${e}publishedWhole`,
     range: `${e}publishedRange`,
   });
-  const retention = wholeNumber(form.retentionYears, 1, 20, {
+  const retention = wholeNumber(form.retentionYears, boundsOf('retentionYears'), {
     missing: `${e}retentionMissing`,
     whole: `${e}retentionWhole`,
     range: `${e}retentionRange`,

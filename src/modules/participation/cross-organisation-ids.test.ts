@@ -9,6 +9,8 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { initiatives } from '../initiatives/index.ts';
+import { addPeople } from '../people/index.ts';
+import { rewards } from './tables.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -16,6 +18,33 @@ let org: Organisation;
 let lead: TestClient;
 let ownInitiative: string;
 let theirInitiative: string;
+let ownReward: string;
+let theirReward: string;
+
+/** A reward due to someone on the organisation's register. */
+async function addDueReward(organisation: Organisation): Promise<string> {
+  return testDb.database.withOrganisation(organisation.id, async (tx) => {
+    const [personId] = await addPeople(tx, [
+      {
+        organisationId: organisation.id,
+        reference: `R-${organisation.slug}`,
+        firstName: 'Rita',
+        lastName: 'Reward',
+        kinds: ['customer'],
+      },
+    ]);
+    const [row] = await tx
+      .insert(rewards)
+      .values({
+        organisationId: organisation.id,
+        personId: personId!,
+        amountPence: 1000,
+        earnedOn: '2026-04-20',
+      })
+      .returning({ id: rewards.id });
+    return row!.id;
+  });
+}
 
 async function addInitiative(organisation: Organisation): Promise<string> {
   return testDb.database.withOrganisation(organisation.id, async (tx) => {
@@ -44,6 +73,8 @@ before(async () => {
   const other = await makeOrganisation(testDb.database, { slug: 'other', name: 'Other Homes' });
   ownInitiative = await addInitiative(org);
   theirInitiative = await addInitiative(other);
+  ownReward = await addDueReward(org);
+  theirReward = await addDueReward(other);
   app = await createTestApp(testDb.database);
   lead = new TestClient(app, signedInAs(org, ['involvement_lead']));
 });
@@ -149,6 +180,44 @@ describe('ids a staff form names, looked up in the organisation', () => {
       ),
     );
     assert.equal(row!.initiative_id, ownInitiative);
+  });
+
+  const status = async (id: string) =>
+    rowsOf<{ status: string }>(
+      await testDb.database.system.execute(sql`select status from rewards where id = ${id}`),
+    )[0]!.status;
+
+  for (const [what, id] of [
+    ['another organisation’s', () => theirReward],
+    ['a made-up', () => randomUUID()],
+  ] as const) {
+    it(`refuses to mark ${what} reward as paid, paying nothing`, async () => {
+      const res = await lead.post(
+        '/staff/rewards/paid',
+        {
+          rewards: [ownReward, id()],
+          'paidOn-day': '1',
+          'paidOn-month': '5',
+          'paidOn-year': '2026',
+        },
+        { from: '/staff/rewards' },
+      );
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /There is a problem/);
+      assert.match(res.body, /Select only rewards from the list of rewards due/);
+      assert.equal(await status(ownReward), 'due');
+      assert.equal(await status(theirReward), 'due');
+    });
+  }
+
+  it('marks its own organisation’s reward as paid', async () => {
+    const res = await lead.post(
+      '/staff/rewards/paid',
+      { rewards: [ownReward], 'paidOn-day': '1', 'paidOn-month': '5', 'paidOn-year': '2026' },
+      { from: '/staff/rewards' },
+    );
+    assert.equal(res.statusCode, 303);
+    assert.equal(await status(ownReward), 'paid');
   });
 
   it('takes its own organisation’s initiative', async () => {

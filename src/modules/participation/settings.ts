@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineSettings } from '../../platform/manifest.ts';
 
-const pence = z.number().int().min(0).max(100_000_000);
+/** The most any policy amount may be: £100,000 (the policy page reads it from here). */
+export const POLICY_MAX_PENCE = 10_000_000;
+
+const pence = z.number().int().min(0).max(POLICY_MAX_PENCE);
 
 /**
  * Participation's settings (issue 5), kept under "participation" in the

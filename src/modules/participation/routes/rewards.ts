@@ -7,7 +7,7 @@ import { acceptUploads, fileTypeOf, type UploadedFile } from '../../../platform/
 import { translator, type Language } from '../../../platform/i18n/index.ts';
 import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
-import { participationSettings } from '../settings.ts';
+import { POLICY_MAX_PENCE, participationSettings } from '../settings.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
@@ -350,8 +350,6 @@ async function renderClaimForm(
 // The policy form
 
 const POLICY_FIELDS = Object.keys(POLICY_SETTINGS) as Array<keyof RewardPolicy>;
-/** The most any policy amount may be: £100,000. */
-const POLICY_MAX_PENCE = 10_000_000;
 
 function renderPolicy(
   request: FastifyRequest,

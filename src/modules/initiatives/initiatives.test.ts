@@ -198,6 +198,27 @@ describe('initiatives: who may do what', () => {
     assert.match(res.body, new RegExp(`value="${serviceId}" checked`));
     assert.match(res.body, /<title>Error: /);
   });
+
+  it('shows the form with its messages, never a bare 400, when fields come in an odd shape', async () => {
+    const res = await lead.post(
+      '/staff/initiatives',
+      {
+        // A field sent twice, a single-choice field sent twice, half a date.
+        title: ['Tenant panel', 'Second copy'],
+        kind: ['co_production', 'consultation'],
+        rung: ['9'],
+        'startsOn-month': '6',
+      },
+      { from: '/staff/initiatives/new' },
+    );
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /<form method="post" action="\/staff\/initiatives"/);
+    assert.match(res.body, /value="Tenant panel"/);
+    assert.match(res.body, /href="#rung"/);
+    assert.match(res.body, /href="#startsOn-day"/);
+    assert.match(res.body, /href="#ownerName"/);
+  });
 });
 
 describe('initiatives: publishing needs a purpose statement', () => {

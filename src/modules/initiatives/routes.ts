@@ -3,6 +3,15 @@ import { can, guard, type Action } from '../../platform/auth/index.ts';
 import { idParam, notFound } from '../../platform/http/params.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { formErrors, type FormErrors } from '../../platform/forms/index.ts';
+import { withShapes } from '../../platform/forms/schema.ts';
+import {
+  InitiativeForm,
+  InitiativeListQuery,
+  InitiativeParams,
+  InitiativeShowQuery,
+  LadderForm,
+  LadderQuery,
+} from './schemas.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { listServices } from '../people/index.ts';
 import { loadOptions, optionLabel, type Options } from '../people/index.ts';
@@ -167,76 +176,89 @@ function ownerUserIdFor(
 const FLASHES = ['created', 'saved', 'published', 'closed'] as const;
 
 /** Initiatives, the ladder and its settings (issue 5 §1, §2). */
-export const initiativeRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/admin/ladder', guard('register:configure'), async (request, reply) => {
-    const ladder = await request.db((tx) => loadLadder(tx));
-    const values: Record<string, string> = {};
-    for (const r of ladder)
-      Object.assign(values, {
-        [`name-${r.rung}`]: r.name,
-        [`nameCy-${r.rung}`]: r.nameCy ?? '',
-        [`description-${r.rung}`]: r.description,
-        [`descriptionCy-${r.rung}`]: r.descriptionCy ?? '',
-      });
-    return reply.page('initiatives/views/ladder.njk', {
-      ladder,
-      values,
-      errors: {},
-      showWelsh:
-        request.organisation.welshEnabled || ladder.some((r) => r.nameCy || r.descriptionCy),
-      saved: (request.query as Record<string, unknown>).saved === '1',
-    });
-  });
-
-  app.post('/admin/ladder', guard('register:configure'), async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const form = readLadderForm(body);
-    if (form.problems.length > 0) {
+export const initiativeRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/admin/ladder',
+    { ...guard('register:configure'), schema: { querystring: LadderQuery } },
+    async (request, reply) => {
       const ladder = await request.db((tx) => loadLadder(tx));
-      const errors = toErrors(request, form.problems);
-      return reply.code(400).page('initiatives/views/ladder.njk', {
+      const values: Record<string, string> = {};
+      for (const r of ladder)
+        Object.assign(values, {
+          [`name-${r.rung}`]: r.name,
+          [`nameCy-${r.rung}`]: r.nameCy ?? '',
+          [`description-${r.rung}`]: r.description,
+          [`descriptionCy-${r.rung}`]: r.descriptionCy ?? '',
+        });
+      return reply.page('initiatives/views/ladder.njk', {
         ladder,
-        values: form.values,
-        errorList: errors?.errorList,
-        errors: errors?.errors ?? {},
+        values,
+        errors: {},
         showWelsh:
-          request.organisation.welshEnabled || form.rungs.some((r) => r.nameCy || r.descriptionCy),
-        saved: false,
+          request.organisation.welshEnabled || ladder.some((r) => r.nameCy || r.descriptionCy),
+        saved: request.query.saved === '1',
       });
-    }
-    await request.db((tx) => saveLadder(tx, actorOf(request), form.rungs));
-    return reply.redirect('/admin/ladder?saved=1', 303);
-  });
+    },
+  );
 
-  app.get('/staff/initiatives', guard('initiatives:view'), async (request, reply) => {
-    const filter = parseInitiativeFilter(request.query as Record<string, unknown>);
-    const data = await request.db(async (tx) => ({
-      rows: await listInitiatives(tx, filter),
-      options: await loadOptions(tx),
-      ladder: await loadLadder(tx),
-    }));
-    const lang = request.language;
-    const kindLabels = Object.fromEntries(
-      data.options.initiative_kind.map((o) => [o.code, localName(lang, o.label, o.labelCy)]),
-    );
-    const user = request.user!;
-    return reply.page('initiatives/views/list.njk', {
-      rows: data.rows.map((row) => ({
-        ...row,
-        kindLabel: kindLabels[row.kind] ?? row.kind,
-        rungLabel: localName(lang, row.rungName, row.rungNameCy),
-        counted: countsAsInvolvement(row.rung),
-      })),
-      filter,
-      kinds: data.options.initiative_kind,
-      rungs: ladderView(data.ladder, lang),
-      statuses: INITIATIVE_STATUSES,
-      mayManage: can(user, 'initiatives:manage'),
-      mayConfigure: can(user, 'register:configure'),
-      filtered:
-        filter.status !== undefined || filter.kind !== undefined || filter.rung !== undefined,
-    });
-  });
+  app.post(
+    '/admin/ladder',
+    { ...guard('register:configure'), schema: { body: LadderForm } },
+    async (request, reply) => {
+      const form = readLadderForm(request.body);
+      if (form.problems.length > 0) {
+        const ladder = await request.db((tx) => loadLadder(tx));
+        const errors = toErrors(request, form.problems);
+        return reply.code(400).page('initiatives/views/ladder.njk', {
+          ladder,
+          values: form.values,
+          errorList: errors?.errorList,
+          errors: errors?.errors ?? {},
+          showWelsh:
+            request.organisation.welshEnabled ||
+            form.rungs.some((r) => r.nameCy || r.descriptionCy),
+          saved: false,
+        });
+      }
+      await request.db((tx) => saveLadder(tx, actorOf(request), form.rungs));
+      return reply.redirect('/admin/ladder?saved=1', 303);
+    },
+  );
+
+  app.get(
+    '/staff/initiatives',
+    { ...guard('initiatives:view'), schema: { querystring: InitiativeListQuery } },
+    async (request, reply) => {
+      const filter = parseInitiativeFilter(request.query);
+      const data = await request.db(async (tx) => ({
+        rows: await listInitiatives(tx, filter),
+        options: await loadOptions(tx),
+        ladder: await loadLadder(tx),
+      }));
+      const lang = request.language;
+      const kindLabels = Object.fromEntries(
+        data.options.initiative_kind.map((o) => [o.code, localName(lang, o.label, o.labelCy)]),
+      );
+      const user = request.user!;
+      return reply.page('initiatives/views/list.njk', {
+        rows: data.rows.map((row) => ({
+          ...row,
+          kindLabel: kindLabels[row.kind] ?? row.kind,
+          rungLabel: localName(lang, row.rungName, row.rungNameCy),
+          counted: countsAsInvolvement(row.rung),
+        })),
+        filter,
+        kinds: data.options.initiative_kind,
+        rungs: ladderView(data.ladder, lang),
+        statuses: INITIATIVE_STATUSES,
+        mayManage: can(user, 'initiatives:manage'),
+        mayConfigure: can(user, 'register:configure'),
+        filtered:
+          filter.status !== undefined || filter.kind !== undefined || filter.rung !== undefined,
+      });
+    },
+  );
 
   app.get('/staff/initiatives/new', guard('initiatives:manage'), async (request, reply) => {
     const lists = await formLists(request);
@@ -246,68 +268,84 @@ export const initiativeRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/initiatives', guard('initiatives:manage'), async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const lists = await formLists(request);
-    const form = readInitiativeForm(body, choicesOf(lists));
-    if (form.problems.length > 0)
-      return renderForm(request, reply.code(400), {
+  app.post(
+    '/staff/initiatives',
+    { ...guard('initiatives:manage'), schema: { body: InitiativeForm } },
+    async (request, reply) => {
+      const lists = await formLists(request);
+      const form = readInitiativeForm(request.body, choicesOf(lists));
+      if (form.problems.length > 0)
+        return renderForm(request, reply.code(400), {
+          lists,
+          values: form.values,
+          errors: toErrors(request, form.problems),
+        });
+      const ownerUserId = ownerUserIdFor(request, form.input.ownerName ?? '');
+      const created = await request.db((tx) =>
+        createInitiative(tx, actorOf(request), { ...form.input, ownerUserId }),
+      );
+      return reply.redirect(`/staff/initiatives/${created.id}?created=1`, 303);
+    },
+  );
+
+  app.get(
+    '/staff/initiatives/:id',
+    {
+      ...guard('initiatives:view'),
+      schema: { params: InitiativeParams, querystring: InitiativeShowQuery },
+    },
+    async (request, reply) => {
+      const id = idParam(request);
+      const data = await loadShowPage(request, id);
+      const flash = FLASHES.find((f) => request.query[f] === '1') ?? null;
+      return renderShow(request, reply, data, { flash });
+    },
+  );
+
+  app.get(
+    '/staff/initiatives/:id/edit',
+    { ...guard('initiatives:manage'), schema: { params: InitiativeParams } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const lists = await formLists(request);
+      const row = await request.db((tx) => initiativeById(tx, id));
+      if (!row) throw notFound();
+      return renderForm(request, reply, {
         lists,
-        values: form.values,
-        errors: toErrors(request, form.problems),
-      });
-    const ownerUserId = ownerUserIdFor(request, form.input.ownerName ?? '');
-    const created = await request.db((tx) =>
-      createInitiative(tx, actorOf(request), { ...form.input, ownerUserId }),
-    );
-    return reply.redirect(`/staff/initiatives/${created.id}?created=1`, 303);
-  });
-
-  app.get('/staff/initiatives/:id', guard('initiatives:view'), async (request, reply) => {
-    const id = idParam(request);
-    const data = await loadShowPage(request, id);
-    const query = request.query as Record<string, unknown>;
-    const flash = FLASHES.find((f) => query[f] === '1') ?? null;
-    return renderShow(request, reply, data, { flash });
-  });
-
-  app.get('/staff/initiatives/:id/edit', guard('initiatives:manage'), async (request, reply) => {
-    const id = idParam(request);
-    const lists = await formLists(request);
-    const row = await request.db((tx) => initiativeById(tx, id));
-    if (!row) throw notFound();
-    return renderForm(request, reply, {
-      lists,
-      values: valuesFromInitiative(row),
-      initiativeId: id,
-    });
-  });
-
-  app.post('/staff/initiatives/:id', guard('initiatives:manage'), async (request, reply) => {
-    const id = idParam(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const lists = await formLists(request);
-    const before = await request.db((tx) => initiativeById(tx, id));
-    if (!before) throw notFound();
-    const form = readInitiativeForm(body, choicesOf(lists), before);
-    if (form.problems.length > 0)
-      return renderForm(request, reply.code(400), {
-        lists,
-        values: form.values,
+        values: valuesFromInitiative(row),
         initiativeId: id,
-        errors: toErrors(request, form.problems),
       });
-    const ownerUserId = ownerUserIdFor(request, form.input.ownerName ?? '', before);
-    const saved = await request.db((tx) =>
-      updateInitiative(tx, actorOf(request), id, { ...form.input, ownerUserId }),
-    );
-    if (!saved) throw notFound();
-    return reply.redirect(`/staff/initiatives/${id}?saved=1`, 303);
-  });
+    },
+  );
+
+  app.post(
+    '/staff/initiatives/:id',
+    { ...guard('initiatives:manage'), schema: { params: InitiativeParams, body: InitiativeForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const lists = await formLists(request);
+      const before = await request.db((tx) => initiativeById(tx, id));
+      if (!before) throw notFound();
+      const form = readInitiativeForm(request.body, choicesOf(lists), before);
+      if (form.problems.length > 0)
+        return renderForm(request, reply.code(400), {
+          lists,
+          values: form.values,
+          initiativeId: id,
+          errors: toErrors(request, form.problems),
+        });
+      const ownerUserId = ownerUserIdFor(request, form.input.ownerName ?? '', before);
+      const saved = await request.db((tx) =>
+        updateInitiative(tx, actorOf(request), id, { ...form.input, ownerUserId }),
+      );
+      if (!saved) throw notFound();
+      return reply.redirect(`/staff/initiatives/${id}?saved=1`, 303);
+    },
+  );
 
   app.post(
     '/staff/initiatives/:id/publish',
-    guard('initiatives:manage'),
+    { ...guard('initiatives:manage'), schema: { params: InitiativeParams } },
     async (request, reply) => {
       const id = idParam(request);
       const result = await request.db((tx) => publishInitiative(tx, actorOf(request), id));
@@ -320,10 +358,14 @@ export const initiativeRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/staff/initiatives/:id/close', guard('initiatives:manage'), async (request, reply) => {
-    const id = idParam(request);
-    const closed = await request.db((tx) => closeInitiative(tx, actorOf(request), id));
-    if (!closed) throw notFound();
-    return reply.redirect(`/staff/initiatives/${id}?closed=1`, 303);
-  });
+  app.post(
+    '/staff/initiatives/:id/close',
+    { ...guard('initiatives:manage'), schema: { params: InitiativeParams } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const closed = await request.db((tx) => closeInitiative(tx, actorOf(request), id));
+      if (!closed) throw notFound();
+      return reply.redirect(`/staff/initiatives/${id}?closed=1`, 303);
+    },
+  );
 };

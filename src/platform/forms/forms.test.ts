@@ -12,6 +12,7 @@ import {
   readDateInput,
   uniqueViolation,
 } from './index.ts';
+import { form, list, params, text } from './schema.ts';
 
 describe('formErrors', () => {
   it('is null when nothing is wrong', () => {
@@ -165,5 +166,30 @@ describe('unique-constraint violations', () => {
     assert.deepEqual(result, { ok: false, problem });
     await assert.rejects(problemOnUnique(insert, { other_key: problem }));
     assert.deepEqual(await problemOnUnique(async () => 1, {}), { ok: true, value: 1 });
+  });
+});
+
+describe('request shapes', () => {
+  const shape = form({ title: text(), tags: list() });
+
+  it('never fails: a missing or odd body reads as empty', () => {
+    assert.deepEqual(shape.parse(undefined), { tags: [] });
+    assert.deepEqual(shape.parse('nonsense'), { tags: [] });
+  });
+
+  it('takes the first of a field sent twice, every value of a list, and keeps other fields', () => {
+    assert.deepEqual(shape.parse({ title: ['a', 'b'], tags: 'x', _csrf: 't' }), {
+      title: 'a',
+      tags: ['x'],
+      _csrf: 't',
+    });
+    assert.deepEqual(shape.parse({ title: { nested: 1 }, tags: ['x', 2, 'y'] }), {
+      title: undefined,
+      tags: ['x', 'y'],
+    });
+  });
+
+  it("reads route params as text, '' when missing", () => {
+    assert.deepEqual(params('id', 'other').parse({ id: 'abc' }), { id: 'abc', other: '' });
   });
 });

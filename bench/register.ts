@@ -14,16 +14,17 @@ import { migrateDatabase, openDatabase } from '../src/platform/db/index.ts';
 import { createOrganisation } from '../src/platform/tenancy/index.ts';
 import { addPeople, addServices } from '../src/modules/people/service.ts';
 import { areasInUse, parseFilter, searchPeople } from '../src/modules/people/queries.ts';
-import {
-  PEOPLE_COLUMNS,
-  applyImport,
-  canApply,
-  checkImport,
-} from '../src/modules/people/import.ts';
+import { PEOPLE_COLUMNS, peopleImport } from '../src/modules/people/import-kinds.ts';
+import { applyImport, canApply, checkImport } from '../src/platform/imports/index.ts';
+import { installModules } from '../src/platform/manifest.ts';
+import { MODULES } from '../src/modules.ts';
 import { csvLine } from '../src/platform/spreadsheets/index.ts';
 import { seededRandom } from '../src/demo/random.ts';
 import { FIRST, LAST } from '../src/demo/register.ts';
 import { withDatabase } from './lib.ts';
+
+// The import pipeline finds the people kind among the installed modules.
+installModules(MODULES);
 
 const root = path.resolve(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -150,7 +151,7 @@ try {
   // Import: 50,000 new people from a CSV with services, roles and needs.
   const file = path.join(work, 'people.csv');
   // The issue's ten columns, the first ten the import documents.
-  const header = PEOPLE_COLUMNS.slice(0, 10);
+  const header = PEOPLE_COLUMNS.slice(0, 10).map((c) => c.name);
   const lines = [csvLine(header)];
   const rows: string[][] = [];
   for (let i = 0; i < IMPORT_ROWS; i++) {
@@ -201,25 +202,33 @@ try {
   const counts = await db.withOrganisation(org.id, async (tx) => {
     const plan = await checkImport(
       tx,
-      'people',
+      peopleImport,
       { path: file },
       { organisationId: org.id, today: '2026-11-23' },
     );
     checkSeconds = (performance.now() - importStart) / 1000;
     if (!canApply(plan, false))
       throw new Error(`the bench file has problems: ${JSON.stringify(plan.problems.slice(0, 3))}`);
-    return applyImport(tx, actor, plan, { filename: 'people.csv', today: '2026-11-23' });
+    return applyImport(tx, actor, plan, {
+      filename: 'people.csv',
+      today: '2026-11-23',
+      organisationId: org.id,
+    });
   });
   const importSeconds = (performance.now() - importStart) / 1000;
   const rerunStart = performance.now();
   const rerun = await db.withOrganisation(org.id, async (tx) => {
     const plan = await checkImport(
       tx,
-      'people',
+      peopleImport,
       { path: file },
       { organisationId: org.id, today: '2026-11-23' },
     );
-    return applyImport(tx, actor, plan, { filename: 'people.csv', today: '2026-11-23' });
+    return applyImport(tx, actor, plan, {
+      filename: 'people.csv',
+      today: '2026-11-23',
+      organisationId: org.id,
+    });
   });
   const rerunSeconds = (performance.now() - rerunStart) / 1000;
 

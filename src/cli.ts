@@ -17,9 +17,8 @@ import { Worker } from './platform/jobs/index.ts';
 import { installModules } from './platform/manifest.ts';
 import { MODULES } from './modules.ts';
 import { startServer } from './server.ts';
+import { importHelp, importKinds, runImportCommand } from './platform/imports/index.ts';
 import {
-  IMPORT_HELP,
-  runImportCommand,
   PERSON_HELP,
   PersonCommandError,
   applySuppressionList,
@@ -45,8 +44,9 @@ Commands:
   restore FILE               Restore a backup into an empty database
   person export|erase REFERENCE --org SLUG
                              A person's data as JSON, or erase them (--yes)
-  import people|services FILE --org SLUG
-                             Import people or services from a CSV or .xlsx file
+  import KIND FILE --org SLUG
+                             Import records of a kind from a CSV or .xlsx file
+                             (kinds: {{importKinds}})
 
 Each command takes --help. Configuration comes from the environment:
 DATABASE_URL (a PostgreSQL server; otherwise the embedded database in DATA_DIR,
@@ -87,7 +87,6 @@ It creates the database roles first, then brings the schema up to date.
 People erased after the backup was made are erased again: the restore reads the
 suppression list kept in the data folder (suppression-list.txt), or the file
 given with --suppression-list FILE (copy it from the old data folder).`,
-  import: IMPORT_HELP,
   person: PERSON_HELP,
 };
 
@@ -197,18 +196,29 @@ async function orgCreate(config: Config, args: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   // The worker, the imports, erasure and the rest read the modules' manifests.
   installModules(MODULES);
+  // The import kinds are the installed modules' own, so their help is written now.
+  const help: Record<string, string> = {
+    ...HELP,
+    main: HELP.main!.replace(
+      '{{importKinds}}',
+      importKinds()
+        .map((k) => k.kind)
+        .join(', '),
+    ),
+    import: importHelp(),
+  };
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    log(HELP.main ?? '');
+    log(help.main ?? '');
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    const help = HELP[command];
-    if (!help) {
-      log(`Unknown command "${command}".\n\n${HELP.main}`);
+    const commandHelp = help[command];
+    if (!commandHelp) {
+      log(`Unknown command "${command}".\n\n${help.main}`);
       return 2;
     }
-    log(help);
+    log(commandHelp);
     return 0;
   }
   let config: Config;
@@ -345,7 +355,7 @@ export async function main(argv: string[]): Promise<number> {
           );
         });
       default:
-        log(`Unknown command "${command}".\n\n${HELP.main}`);
+        log(`Unknown command "${command}".\n\n${help.main}`);
         return 2;
     }
   } catch (error) {

@@ -119,7 +119,19 @@ const testModule: ModuleManifest = {
     portalSections: {
       'contract-test': async () => ({ title: 'A customer section from the test module' }),
     },
-    imports: [{ kind: 'contract-test-rows', labelKey: 'nav.home', action: USE }],
+    imports: [
+      {
+        kind: 'contract-test-rows',
+        labelKey: 'nav.home',
+        action: USE,
+        applyLabelKey: 'nav.home',
+        reference: 'reference',
+        columns: [{ name: 'reference', required: true, meaning: 'text', example: 'R-1' }],
+        prepare: async () => () => null,
+        compare: async () => undefined,
+        apply: async () => undefined,
+      },
+    ],
   },
 };
 

@@ -150,14 +150,96 @@ export type PortalSection = (
   language: Language,
 ) => Promise<SectionContent | null>;
 
-/** A kind of row a module can import from a spreadsheet (people, services, audits …). */
-export interface ImportKind {
+/**
+ * One column of an import kind. Its meaning is what the template, the check
+ * page and docs/imports.md say about it (the docs are generated from it).
+ */
+export interface ImportColumn {
+  /** Its name in the header: lower case, words joined by `_`. */
+  name: string;
+  /**
+   * true: the header must have it and every row fills it; a phrase (for the
+   * docs) when the rule is subtler, e.g. one of two name columns.
+   */
+  required?: boolean | string;
+  /** What it holds and in what format, in the words of docs/imports.md (Markdown). */
+  meaning: string;
+  /** The template's example cell. */
+  example: string;
+  /** The examples docs/imports.md shows, where they differ from the template's. */
+  examples?: string[];
+}
+
+/** A problem in one cell: its column and the reason (an i18n key under imports.problems). */
+export interface CellProblem {
+  column: string;
+  reason: string;
+}
+
+/** What importing a checked row would do, or did. */
+export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'suppressed';
+
+/** One good row of a file: its line, the source's reference, and the kind's typed row. */
+export interface ImportRecord<Row> {
+  line: number;
+  /** The cell of the kind's reference column, as the file has it. */
+  reference: string;
+  /** Set by the kind's compare(). */
+  status: ImportOutcome;
+  row: Row;
+}
+
+/** What a kind knows of the file it is checking or applying. */
+export interface ImportContext {
+  organisationId: string;
+  /** The day of the import (Europe/London), YYYY-MM-DD. */
+  today: string;
+  /** The file's column names, normalised, in the file's order. */
+  header: readonly string[];
+}
+
+/** Checks one row's cells: returns the typed row, pushing a problem for each bad cell. */
+export type ImportRowCheck<Row> = (values: Record<string, string>, problems: CellProblem[]) => Row;
+
+/**
+ * A kind of record a module can import from a spreadsheet (people, services,
+ * audits …). The platform's pipeline (src/platform/imports) reads the file as
+ * a stream, checks the reference column (required, once a file), reports
+ * problems by line, column and reason, offers the preview, the "good rows
+ * only" choice, background jobs, the web page, the template and the command
+ * line; the kind brings its columns and its rules. Everything runs in the
+ * caller's one transaction, so a file goes in whole or not at all.
+ */
+export interface ImportKind<Row = unknown> {
   /** The word on the command line and in the upload page, e.g. "people". */
   kind: string;
-  /** i18n key of its name on the upload page. */
+  /** i18n key of its name on the upload page, e.g. "People". */
   labelKey: string;
   /** The action needed to import it. */
   action: Action;
+  /** i18n key of the button that imports a clean file, given {{count}}: "Import 3 people". */
+  applyLabelKey: string;
+  /** A link offered once the file is in, e.g. to the list of people. */
+  afterImport?: { href: string; labelKey: string };
+  /** i18n key of a line the upload page adds under "What an import does". */
+  noteKey?: string;
+  /** The source's reference: required in every row, once a file, and what a re-run matches on. */
+  reference: string;
+  /** Every column, in the template's order. */
+  columns: readonly ImportColumn[];
+  /** Columns the header lacks beyond those marked required (e.g. neither name column). */
+  missingColumns?(header: readonly string[]): string[];
+  /** Loads what rows are checked against (codes, lists) once a file, and returns the row check. */
+  prepare(tx: Queryable, context: ImportContext): Promise<ImportRowCheck<Row>>;
+  /** Compares the good rows with what is stored, setting each one's status; writes nothing. */
+  compare(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+  /** Writes the created and updated records, idempotently on the reference. */
+  apply(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+}
+
+/** Declares an import kind with its own row type (its methods take its rows). */
+export function defineImportKind<Row>(kind: ImportKind<Row>): ImportKind {
+  return kind as unknown as ImportKind;
 }
 
 /** What a module adds to extension points that other modules (or the platform) own. */

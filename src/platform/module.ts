@@ -1,16 +1,31 @@
 import { PLATFORM_ACTIONS, platformRule } from './auth/index.ts';
+import { IMPORT_ACTIONS, importJobs, importRoutes, importsRule } from './imports/index.ts';
 import { deliverMail } from './mail/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 
 /**
  * The platform declares what it brings the same way a module does: its own
- * actions and rule, and the job that delivers mail. It comes first in MODULES.
+ * actions and rules, the imports pages (for the kinds modules declare), and
+ * the jobs that deliver mail and run large imports. It comes first in MODULES.
  */
 export const platformModule: ModuleManifest = {
   name: 'platform',
+  routes: importRoutes,
   permissions: {
-    actions: PLATFORM_ACTIONS,
-    rules: [{ layer: 'organisation', rule: platformRule }],
+    actions: [...PLATFORM_ACTIONS, ...IMPORT_ACTIONS],
+    rules: [
+      { layer: 'organisation', rule: platformRule },
+      { layer: 'organisation', rule: importsRule },
+    ],
   },
-  jobs: { 'mail.deliver': deliverMail },
+  jobs: { 'mail.deliver': deliverMail, ...importJobs },
+  navigation: [
+    {
+      side: 'staff',
+      href: '/staff/imports',
+      labelKey: 'nav.imports',
+      order: 70,
+      action: 'imports:view',
+    },
+  ],
 };

@@ -14,9 +14,8 @@ import { Worker } from '../../platform/jobs/index.ts';
 import { xlsxStream } from '../../platform/spreadsheets/index.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addServices } from './index.ts';
-import { runImportCommand } from './import-cli.ts';
+import { IMPORT_LIMITS, importHelp, runImportCommand } from '../../platform/imports/index.ts';
 import { fingerprint } from './rights.ts';
-import { IMPORT_LIMITS } from './routes/imports.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -613,8 +612,8 @@ describe('coproduce import', () => {
 
   it('documents itself under --help', async () => {
     const { main } = await import('../../cli.ts');
-    const { IMPORT_HELP } = await import('./import-cli.ts');
     assert.equal(await main(['import', '--help']), 0);
+    const IMPORT_HELP = importHelp();
     assert.match(IMPORT_HELP, /Usage: coproduce import people FILE --org SLUG/);
     assert.match(IMPORT_HELP, /--dry-run/);
     assert.match(IMPORT_HELP, /--skip-invalid/);

@@ -1,7 +1,7 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { registerRoutes } from './routes/index.ts';
 import { PEOPLE_ACTIONS, peopleRules } from './permissions.ts';
-import { importJobs } from './routes/imports.ts';
+import { peopleImport, servicesImport } from './import-kinds.ts';
 import { registerTimeline } from './person.ts';
 import { peopleLinkKinds, personLinks } from './links.ts';
 import { peopleStatistics } from './statistics.ts';
@@ -39,7 +39,6 @@ export { countPeople, hasServices, listServices, sumNeedsOf } from './queries.ts
 export { recordInvolvement } from './service.ts';
 export { registerSettings } from './settings.ts';
 export type { NewPerson, NewService, NewPersonService } from './service.ts';
-export { IMPORT_HELP, runImportCommand } from './import-cli.ts';
 export {
   PERSON_HELP,
   PersonCommandError,
@@ -60,17 +59,13 @@ export const peopleModule: ModuleManifest = {
   name: 'people',
   routes: registerRoutes,
   permissions: { actions: PEOPLE_ACTIONS, rules: [{ layer: 'organisation', rule: peopleRules }] },
-  jobs: importJobs,
   settings: registerSettings,
   statistics: peopleStatistics,
   links: { kinds: peopleLinkKinds },
   contributes: {
     timeline: { register: registerTimeline },
     personData: [personLinks],
-    imports: [
-      { kind: 'people', labelKey: 'imports.kinds.people', action: 'people:import' },
-      { kind: 'services', labelKey: 'imports.kinds.services', action: 'people:import' },
-    ],
+    imports: [peopleImport, servicesImport],
   },
   navigation: [
     {
@@ -93,13 +88,6 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.equality',
       order: 25,
       action: 'equality:stats',
-    },
-    {
-      side: 'staff',
-      href: '/staff/imports',
-      labelKey: 'nav.imports',
-      order: 70,
-      action: 'people:import',
     },
     {
       side: 'staff',

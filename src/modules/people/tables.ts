@@ -4,7 +4,6 @@ import {
   date,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -18,7 +17,7 @@ import {
   tenantIsolation,
   tenantPrimaryKey,
 } from '../../platform/db/tenant.ts';
-import { bytea, textArray } from '../../platform/db/types.ts';
+import { textArray } from '../../platform/db/types.ts';
 
 /**
  * The organisation's own entries in its configurable lists (service types,
@@ -413,37 +412,6 @@ export const possibleDuplicates = pgTable(
 ).enableRLS();
 
 /**
- * Imports: the file while it waits for checking or for the person's go-ahead
- * (then dropped), and the counts of a finished one. A refused or cancelled
- * import is deleted outright, so none of its rows stay behind.
- */
-export const imports = pgTable(
-  'imports',
-  {
-    organisationId: organisationIdColumn(),
-    id: uuid('id').notNull().defaultRandom(),
-    /** people or services */
-    kind: text('kind').notNull(),
-    filename: text('filename').notNull(),
-    file: bytea('file'),
-    /** uploaded, checking, checked, importing, imported, failed */
-    status: text('status').notNull(),
-    skipInvalid: boolean('skip_invalid').notNull().default(false),
-    totalRows: integer('total_rows').notNull().default(0),
-    processedRows: integer('processed_rows').notNull().default(0),
-    /** { created, updated, unchanged, skipped, suppressed } once checked or imported. */
-    counts: jsonb('counts').$type<Record<string, number>>(),
-    /** The first problems: line, column and reason, never a row's values. */
-    problems: jsonb('problems').$type<Array<{ line: number; column: string; reason: string }>>(),
-    problemCount: integer('problem_count').notNull().default(0),
-    createdBy: uuid('created_by'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
-  },
-  (t) => [tenantPrimaryKey('imports', t), tenantIsolation('imports')],
-).enableRLS();
-
-/**
  * One-way fingerprints of erased people's references and email addresses, so
  * that a later import or a restored backup cannot bring them back.
  */
@@ -497,5 +465,4 @@ export type PersonRow = typeof people.$inferSelect;
 export type PartnerRow = typeof partnerOrganisations.$inferSelect;
 export type ConsentRow = typeof consents.$inferSelect;
 export type EqualityRow = typeof personEquality.$inferSelect;
-export type ImportRow = typeof imports.$inferSelect;
 export type RightsRequestRow = typeof rightsRequests.$inferSelect;

@@ -35,6 +35,7 @@ describe('can()', () => {
       'people:edit': ['admin', 'involvement_lead', 'staff'],
       'people:merge': ['admin', 'involvement_lead'],
       'people:import': ['admin', 'involvement_lead'],
+      'imports:view': ['admin', 'involvement_lead'],
       'people:export': ['admin', 'involvement_lead'],
       'people:erase': ['admin', 'involvement_lead'],
       'rights:manage': ['admin', 'involvement_lead'],

@@ -1,30 +1,41 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Actor } from '../../platform/audit/index.ts';
-import { todayInLondon } from '../../platform/calendar/index.ts';
-import type { Database } from '../../platform/db/index.ts';
-import { translator } from '../../platform/i18n/index.ts';
-import { SpreadsheetError } from '../../platform/spreadsheets/index.ts';
-import { findOrganisationBySlug } from '../../platform/tenancy/index.ts';
+import type { Actor } from '../audit/index.ts';
+import { todayInLondon } from '../calendar/index.ts';
+import type { Database } from '../db/index.ts';
+import { translator } from '../i18n/index.ts';
+import { SpreadsheetError } from '../spreadsheets/index.ts';
+import { findOrganisationBySlug } from '../tenancy/index.ts';
 import {
   applyImport,
   canApply,
   checkImport,
+  findImportKind,
+  importKinds,
   recordImported,
-  type ImportKind,
   type ImportPlan,
-} from './import.ts';
+} from './pipeline.ts';
 
-/** `coproduce import people|services FILE --org SLUG [--dry-run] [--skip-invalid]` (docs/imports.md). */
-export const IMPORT_HELP = `Usage: coproduce import people FILE --org SLUG [--dry-run] [--skip-invalid]
-       coproduce import services FILE --org SLUG [--dry-run] [--skip-invalid]
+/**
+ * `coproduce import KIND FILE --org SLUG [--dry-run] [--skip-invalid]`
+ * (docs/imports.md), for every kind the installed modules declare.
+ */
+export function importHelp(): string {
+  const kinds = importKinds().map((k) => k.kind);
+  const usage = kinds
+    .map(
+      (kind, i) =>
+        `${i === 0 ? 'Usage: ' : '       '}coproduce import ${kind} FILE --org SLUG [--dry-run] [--skip-invalid]`,
+    )
+    .join('\n');
+  return `${usage}
 
-Imports people or services from a CSV or Excel (.xlsx) file (the first
+Imports ${kinds.join(', ')} from a CSV or Excel (.xlsx) file (the first
 worksheet) into the organisation SLUG. The columns and the codes each takes
-are in docs/imports.md; the web page Import people and services offers
-templates. Rows are matched on their reference (services on their code), so
-importing the same file again changes nothing.
+are in docs/imports.md; the web page Imports offers templates. Rows are
+matched on their reference (services on their code), so importing the same
+file again changes nothing.
 
 The whole file is checked first; a summary and every problem ("line N, column
 C: reason", the header being line 1) go to standard error. Nothing is saved
@@ -36,7 +47,8 @@ unless the file can be imported whole.
 Exit codes: 0 imported (also when nothing changed) or, with --dry-run, the
 file would import; 1 the file was refused (problems without --skip-invalid,
 missing columns, or not a spreadsheet) and nothing was saved; 2 the command
-was used wrongly (no such file or organisation).`;
+was used wrongly (no such kind, file or organisation).`;
+}
 
 /** The actor the audit trail names for imports made on the command line. */
 export const CLI_ACTOR: Actor = { userId: null, label: 'coproduce CLI', ip: null };
@@ -63,21 +75,25 @@ function parse(args: string[]) {
       },
     });
   } catch (error) {
-    throw new ImportUsageError(`${(error as Error).message}\n\n${IMPORT_HELP}`);
+    throw new ImportUsageError(`${(error as Error).message}\n\n${importHelp()}`);
   }
-  const [kind, file, ...extra] = parsed.positionals;
-  if (kind !== 'people' && kind !== 'services')
+  const [name, file, ...extra] = parsed.positionals;
+  const kind = findImportKind(name ?? '');
+  if (!kind)
     throw new ImportUsageError(
-      'Say what to import: coproduce import people FILE --org SLUG (or services)',
+      `Say what to import: coproduce import KIND FILE --org SLUG, where KIND is one of ${importKinds()
+        .map((k) => k.kind)
+        .join(', ')}`,
     );
-  if (!file) throw new ImportUsageError(`Say which file to import: coproduce import ${kind} FILE`);
+  if (!file)
+    throw new ImportUsageError(`Say which file to import: coproduce import ${kind.kind} FILE`);
   if (extra.length > 0)
     throw new ImportUsageError(`Import one file at a time; "${extra.join(' ')}" is one too many`);
   const org = parsed.values.org?.trim();
   if (!org)
     throw new ImportUsageError('Say which organisation with --org SLUG, like --org riverside');
   return {
-    kind: kind as ImportKind,
+    kind,
     file,
     org,
     dryRun: parsed.values['dry-run'],
@@ -87,10 +103,9 @@ function parse(args: string[]) {
 
 function report(plan: ImportPlan, io: ImportCommandIo, dryRun: boolean) {
   const tr = translator('en');
-  const noun = plan.kind === 'services' ? 'services' : 'people';
   const c = plan.counts;
   io.log(
-    `${plan.total} rows read. ${dryRun ? 'Would add' : 'To add'} ${c.created} ${noun}, update ${c.updated}, ` +
+    `${plan.total} rows read. ${dryRun ? 'Would add' : 'To add'} ${c.created} ${plan.kind}, update ${c.updated}, ` +
       `unchanged ${c.unchanged}; ${c.invalid} rows with problems; ` +
       `${c.suppressed} left out because the person asked to be erased.`,
   );
@@ -151,7 +166,11 @@ export async function runImportCommand(
         io.log('Dry run: the file would import. Nothing was saved.');
         return 0;
       }
-      await applyImport(tx, CLI_ACTOR, plan, { filename, today });
+      await applyImport(tx, CLI_ACTOR, plan, {
+        filename,
+        today,
+        organisationId: organisation.id,
+      });
       await recordImported(tx, plan, {
         filename,
         skipInvalid: options.skipInvalid,

@@ -1,33 +1,30 @@
 import { extname } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../../platform/audit/index.ts';
-import { guard } from '../../../platform/auth/index.ts';
-import { UUID } from '../../../platform/http/params.ts';
-import {
-  acceptUploads,
-  type UploadBody,
-  type UploadedFile,
-} from '../../../platform/http/uploads.ts';
-import { todayInLondon } from '../../../platform/calendar/index.ts';
-import { AppError } from '../../../platform/http/errors.ts';
-import { translator, type Translator } from '../../../platform/i18n/index.ts';
-import { enqueue, type JobHandler } from '../../../platform/jobs/index.ts';
+import { can, guard } from '../auth/index.ts';
+import { todayInLondon } from '../calendar/index.ts';
+import { actorOf } from '../http/actor.ts';
+import { AppError } from '../http/errors.ts';
+import { UUID } from '../http/params.ts';
+import { acceptUploads, type UploadBody, type UploadedFile } from '../http/uploads.ts';
+import { translator, type Translator } from '../i18n/index.ts';
+import { enqueue } from '../jobs/index.ts';
+import type { ImportKind } from '../manifest.ts';
 import {
   SpreadsheetError,
   csvStream,
   readSheet,
   type SpreadsheetErrorCode,
-} from '../../../platform/spreadsheets/index.ts';
-import { formErrors } from '../../../platform/views/forms.ts';
-import { actorOf } from '../../../platform/http/actor.ts';
-import { listUsers } from '../../identity/index.ts';
+} from '../spreadsheets/index.ts';
+import { formErrors } from '../views/forms.ts';
+import { APPLY_JOB, CHECK_JOB } from './jobs.ts';
 import {
   applyStoredImport,
   cancelImport,
   checkImport,
-  checkStoredImport,
   findImport,
+  findImportKind,
   ignoredColumnsOf,
+  importKinds,
   listImports,
   markImportFailed,
   moveImport,
@@ -36,15 +33,16 @@ import {
   saveCheck,
   storedSheet,
   templateRows,
-  type ImportKind,
   type StoredImport,
-} from '../import.ts';
+} from './pipeline.ts';
 
 /**
- * Imports of people and services on the web (issue 4 §9, docs/imports.md):
- * upload → check (nothing saved but the file) → import all, import only the
- * good rows, or cancel (the file and its row go). Small files are checked and
- * imported within the request; larger ones by background jobs.
+ * The imports pages (docs/imports.md), for every kind the installed modules
+ * declare: upload → check (nothing saved but the file) → import all, import
+ * only the good rows, or cancel (the file and its row go). Small files are
+ * checked and imported within the request; larger ones by background jobs.
+ * The pages need imports:view (anyone who may import some kind); each kind
+ * then needs its own action.
  */
 
 /**
@@ -57,11 +55,6 @@ export const IMPORT_LIMITS = {
   /** The largest file taken at all: this route's own limit (the app's is 64 KB). */
   maxBytes: 20 * 1024 * 1024,
 };
-
-export const CHECK_JOB = 'people.import-check';
-export const APPLY_JOB = 'people.import-apply';
-
-const KINDS: ImportKind[] = ['people', 'services'];
 
 const SHEET_ERRORS: Record<SpreadsheetErrorCode, string> = {
   'unsupported-type': 'imports.errors.fileType',
@@ -119,6 +112,26 @@ function resultLine(tr: Translator, counts: Record<string, number> | null): stri
   return parts.join('; ');
 }
 
+/** The kinds this member of staff may import, in module order. */
+function kindsFor(request: FastifyRequest): ImportKind[] {
+  return importKinds().filter((k) => can(request.user, k.action));
+}
+
+/** The kinds' names in a sentence: "people and services", or with "or". */
+function kindList(tr: Translator, kinds: ImportKind[], type: 'conjunction' | 'disjunction') {
+  return new Intl.ListFormat('en-GB', { type }).format(
+    kinds.map((k) => tr.text(k.labelKey).toLowerCase()),
+  );
+}
+
+/** Refuses a member of staff who may not import this kind (a 403, as the guard would). */
+function requireKind(request: FastifyRequest, name: string): ImportKind {
+  const kind = findImportKind(name);
+  if (!kind || !can(request.user, kind.action))
+    throw new AppError(403, 'FORBIDDEN', 'errors.forbidden');
+  return kind;
+}
+
 /** The upload page: what an import does, the templates, the form, and the imports so far. */
 async function showIndex(
   request: FastifyRequest,
@@ -126,26 +139,33 @@ async function showIndex(
   extra: Record<string, unknown> = {},
 ) {
   const tr = translator(request.language);
-  const { finished, waiting, names } = await request.db(async (tx) => {
-    const lists = await listImports(tx);
-    const ids = new Set([...lists.finished, ...lists.waiting].map((i) => i.createdBy));
-    const users = ids.size > 0 ? await listUsers(tx) : [];
-    return { ...lists, names: new Map(users.map((u) => [u.id, u.name])) };
-  });
+  const kinds = kindsFor(request);
+  const { finished, waiting } = await request.db((tx) => listImports(tx));
   const who = (row: StoredImport) =>
     row.createdBy === null
       ? tr.text('imports.commandLine')
-      : (names.get(row.createdBy) ?? tr.text('imports.someoneElse'));
-  return reply.page('people/views/imports/index.njk', {
+      : (row.createdByName ?? tr.text('imports.someoneElse'));
+  const label = (kind: string) => {
+    const found = findImportKind(kind);
+    return found ? tr.text(found.labelKey) : kind;
+  };
+  return reply.page('imports/views/index.njk', {
     values: {},
     ...extra,
+    title: tr.text('imports.title', { kinds: kindList(tr, kinds, 'conjunction') }),
+    kinds: kinds.map((k) => ({
+      kind: k.kind,
+      label: tr.text(k.labelKey),
+      template: tr.text('imports.template', { kind: tr.text(k.labelKey).toLowerCase() }),
+    })),
+    notes: kinds.flatMap((k) => (k.noteKey ? [k.noteKey] : [])),
     cancelled: (request.query as Record<string, string>).cancelled === '1',
     finished: finished.map((row) => ({
       id: row.id,
       when: formatWhen(row.finishedAt, request.language),
       who: who(row),
       filename: row.filename,
-      kind: row.kind,
+      kind: label(row.kind),
       result: resultLine(tr, row.counts),
     })),
     waiting: waiting.map((row) => ({
@@ -153,7 +173,7 @@ async function showIndex(
       when: formatWhen(row.createdAt, request.language),
       who: who(row),
       filename: row.filename,
-      kind: row.kind,
+      kind: label(row.kind),
       status: row.status,
     })),
   });
@@ -165,16 +185,18 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
   const found = await request.db(async (tx) => {
     const row = await findImport(tx, id);
     if (!row) return null;
+    requireKind(request, row.kind);
     const ignored = row.status === 'checked' ? await ignoredColumnsOf(tx, id) : [];
     return { row, ignored };
   });
   if (!found) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
   const { row, ignored } = found;
+  const kind = requireKind(request, row.kind);
   const counts = row.counts ?? {};
   const problems = row.problems ?? [];
   const good = (counts.created ?? 0) + (counts.updated ?? 0) + (counts.unchanged ?? 0);
   const refused = problems.some((p) => p.line === 1 && p.reason === 'missingColumn');
-  return reply.page('people/views/imports/show.njk', {
+  return reply.page('imports/views/show.njk', {
     item: {
       id: row.id,
       kind: row.kind,
@@ -182,6 +204,9 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
       status: row.status,
       skipInvalid: row.skipInvalid,
     },
+    afterImport: kind.afterImport
+      ? { href: kind.afterImport.href, text: tr.text(kind.afterImport.labelKey) }
+      : null,
     counts: Object.fromEntries(
       ['created', 'updated', 'unchanged', 'invalid', 'suppressed'].map((k) => [
         k,
@@ -200,9 +225,7 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
         : null,
     refused,
     good,
-    applyAllLabel: tr.text(`imports.apply.${row.kind === 'services' ? 'services' : 'people'}`, {
-      count: good,
-    }),
+    applyAllLabel: tr.text(kind.applyLabelKey, { count: good }),
     applyGoodLabel: tr.text('imports.apply.good', { count: good }),
     progress:
       row.status === 'uploaded' || row.status === 'checking'
@@ -218,120 +241,55 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
   });
 }
 
-/** Who a background job acts for: the member of staff who asked, by id. */
-function jobActor(userId: unknown): Actor {
-  return {
-    userId: typeof userId === 'string' && UUID.test(userId) ? userId : null,
-    label: 'background import',
-    ip: null,
-  };
-}
-
-/** Marks the import failed once the job has used its last attempt, so the page does not wait for ever. */
-async function failOnLastAttempt(
-  db: Parameters<JobHandler>[0]['db'],
-  id: string,
-  job: Parameters<JobHandler>[2],
-): Promise<void> {
-  if (job.attempts >= job.maxAttempts) await db((tx) => markImportFailed(tx, id));
-}
-
-/**
- * Checks a large file in the background. The check runs in ONE transaction
- * (it reads the register before and after reading the rows), and PGlite has
- * a single connection: a progress update in a second transaction between the
- * 5,000-row chunks would wait for the first for ever. So processed_rows is set
- * before (0) and after (all) the check; on PostgreSQL it is no different.
- */
-const checkJob: JobHandler = async ({ db }, payload, job) => {
-  const id = String(payload.importId);
-  const started = await db((tx) =>
-    moveImport(tx, id, ['uploaded', 'checking'], { status: 'checking', processedRows: 0 }),
-  );
-  if (!started) return; // cancelled meanwhile
-  try {
-    await db((tx) =>
-      checkStoredImport(tx, id, { organisationId: job.organisationId, today: todayInLondon() }),
-    );
-  } catch (error) {
-    if (error instanceof SpreadsheetError) {
-      // A damaged file does not mend itself: no retry.
-      await db((tx) => markImportFailed(tx, id));
-      return;
-    }
-    await failOnLastAttempt(db, id, job);
-    throw error;
-  }
-};
-
-/**
- * Imports a large file in the background: checks it again and applies it in
- * one transaction (see checkJob on why progress is recorded only around it).
- */
-const applyJob: JobHandler = async ({ db }, payload, job) => {
-  const id = String(payload.importId);
-  const started = await db((tx) =>
-    moveImport(tx, id, ['importing'], { status: 'importing', processedRows: 0 }),
-  );
-  if (!started) return;
-  const row = await db((tx) => findImport(tx, id));
-  try {
-    await db((tx) =>
-      applyStoredImport(tx, jobActor(payload.userId), id, {
-        organisationId: job.organisationId,
-        today: todayInLondon(),
-        from: ['importing'],
-        skipInvalid: row?.skipInvalid ?? false,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof SpreadsheetError) {
-      await db((tx) => markImportFailed(tx, id));
-      return;
-    }
-    await failOnLastAttempt(db, id, job);
-    throw error;
-  }
-};
-
-/** The import jobs, by kind, for the register's manifest. */
-export const importJobs: Record<string, JobHandler> = {
-  [CHECK_JOB]: checkJob,
-  [APPLY_JOB]: applyJob,
-};
-
 export const importRoutes: FastifyPluginAsync = async (app) => {
   // Multipart only in this context, with this page's own limits.
   await acceptUploads(app, { fileSize: IMPORT_LIMITS.maxBytes, fields: 10, fieldSize: 1024 });
 
-  app.get('/staff/imports', guard('people:import'), (request, reply) => showIndex(request, reply));
+  app.get('/staff/imports', guard('imports:view'), (request, reply) => showIndex(request, reply));
 
-  for (const kind of KINDS) {
+  // One template a kind, from its declared columns; the kinds are installed before the routes.
+  for (const kind of importKinds()) {
     app.get(
-      `/staff/imports/template/${kind}.csv`,
-      guard('people:import'),
+      `/staff/imports/template/${kind.kind}.csv`,
+      guard(kind.action),
       async (_request, reply) => {
         const { header, example } = templateRows(kind);
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="coproduce-${kind}-template.csv"`)
+          .header(
+            'content-disposition',
+            `attachment; filename="coproduce-${kind.kind}-template.csv"`,
+          )
           .send(csvStream(header, [example]));
       },
     );
   }
 
-  app.post('/staff/imports', guard('people:import'), async (request, reply) => {
+  app.post('/staff/imports', guard('imports:view'), async (request, reply) => {
     const body = (request.body ?? {}) as UploadBody;
     const tr = translator(request.language);
-    const kind = KINDS.find((k) => k === body.kind);
+    const kinds = kindsFor(request);
+    const kind = kinds.find((k) => k.kind === body.kind);
     const file = typeof body.file === 'object' ? body.file : undefined;
     let problem = fileProblem(file);
     if (!problem && file) problem = await headerProblem(file);
-    const refuse = (fileKey: string | null) =>
-      showIndex(request, reply.code(400), {
-        ...formErrors(tr, { kind: kind ? null : 'imports.errors.kindMissing', file: fileKey }),
-        values: { kind },
+    const refuse = (fileKey: string | null) => {
+      const errors = formErrors(tr, {
+        kind: kind ? null : 'imports.errors.kindMissing',
+        file: fileKey,
       });
+      if (errors && !kind) {
+        // The kinds are the installed ones, so the message names them.
+        const message = tr.text('imports.errors.kindMissing', {
+          kinds: kindList(tr, kinds, 'disjunction'),
+        });
+        errors.errorList = errors.errorList.map((e) =>
+          e.href === '#kind' ? { ...e, text: message } : e,
+        );
+        errors.errors.kind = { ...errors.errors.kind!, text: message };
+      }
+      return showIndex(request, reply.code(400), { ...errors, values: { kind: kind?.kind } });
+    };
     if (!kind || problem || !file) return refuse(problem);
 
     const actor = actorOf(request);
@@ -341,10 +299,11 @@ export const importRoutes: FastifyPluginAsync = async (app) => {
       id = await request.db(async (tx) => {
         await pruneAbandonedImports(tx);
         const stored = await recordUpload(tx, {
-          kind,
+          kind: kind.kind,
           filename: file.filename,
           file: file.buffer,
           createdBy: actor.userId,
+          createdByName: request.user?.name ?? null,
         });
         if (inline) {
           const plan = await checkImport(tx, kind, storedSheet(file.buffer, file.filename), {
@@ -365,17 +324,18 @@ export const importRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/staff/imports/${id}`, 303);
   });
 
-  app.get('/staff/imports/:id', guard('people:import'), async (request, reply) =>
+  app.get('/staff/imports/:id', guard('imports:view'), async (request, reply) =>
     showImport(request, reply, importId(request)),
   );
 
-  app.post('/staff/imports/:id/apply', guard('people:import'), async (request, reply) => {
+  app.post('/staff/imports/:id/apply', guard('imports:view'), async (request, reply) => {
     const id = importId(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const skipInvalid = body.skipInvalid === 'yes';
     const actor = actorOf(request);
     const row = await request.db((tx) => findImport(tx, id));
     if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    requireKind(request, row.kind);
     if (row.status === 'checked') {
       if (row.bytes > IMPORT_LIMITS.inlineBytes) {
         await request.db(async (tx) => {
@@ -402,15 +362,14 @@ export const importRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/staff/imports/${id}`, 303);
   });
 
-  app.post('/staff/imports/:id/cancel', guard('people:import'), async (request, reply) => {
+  app.post('/staff/imports/:id/cancel', guard('imports:view'), async (request, reply) => {
     const id = importId(request);
     const actor = actorOf(request);
+    const row = await request.db((tx) => findImport(tx, id));
+    if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    requireKind(request, row.kind);
     const removed = await request.db((tx) => cancelImport(tx, actor, id));
-    if (!removed) {
-      const exists = await request.db((tx) => findImport(tx, id));
-      if (!exists) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-      return reply.redirect(`/staff/imports/${id}`, 303);
-    }
+    if (!removed) return reply.redirect(`/staff/imports/${id}`, 303);
     return reply.redirect('/staff/imports?cancelled=1', 303);
   });
 };

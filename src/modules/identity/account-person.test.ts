@@ -90,6 +90,11 @@ describe('making an account from the register', () => {
 
   it('links the account to the person, and makes only one account a person', async () => {
     const id = await person('bea@example.org');
+    const page = await admin.get(`/staff/people/${id}`);
+    assert.match(page.body, new RegExp(`href="/admin/users/invite\\?person=${id}"`));
+    const leadPage = await lead.get(`/staff/people/${id}`);
+    assert.equal(leadPage.statusCode, 200);
+    assert.doesNotMatch(leadPage.body, /\/admin\/users\/invite/, 'only those who manage users');
     const form = await admin.get(`/admin/users/invite?person=${id}`);
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /value="bea@example.org"/);

@@ -417,6 +417,8 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
         erase: can(user, 'people:erase'),
         rights: can(user, 'rights:manage'),
         equality: withEquality,
+        // A sign-in account made from here knows the person (identity's users.person_id).
+        account: can(user, 'users:manage'),
       },
       flash: query.added ? 'added' : query.saved ? 'saved' : query.merged ? 'merged' : null,
       problem: Boolean(query.problem),

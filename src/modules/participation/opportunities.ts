@@ -1,3 +1,4 @@
+import { dateInputValues, readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { formList } from '../../platform/views/forms.ts';
 import { UUID } from '../../platform/http/params.ts';
 import { eq, sql, type SQL } from 'drizzle-orm';
@@ -11,10 +12,8 @@ import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
 import {
   checkContact,
   createPerson,
-  dateFromParts,
   recordConsents,
   tidy,
-  validIsoDate,
   type ConsentChange,
 } from '../people/index.ts';
 import {
@@ -37,11 +36,7 @@ export const CONFIRM_CONTACT_DAYS = 30;
 export type Body = Record<string, unknown>;
 export type FormValues = Record<string, string | string[]>;
 
-/** A problem with a form field: the field's id and the i18n key that says how to fix it. */
-export interface FieldProblem {
-  field: string;
-  key: string;
-}
+export type { FieldProblem };
 
 export const OPPORTUNITY_STATUSES = ['draft', 'published', 'closed'] as const;
 export const SIGN_UP_STATUSES = ['new', 'shortlisted', 'accepted', 'declined'] as const;
@@ -112,7 +107,6 @@ const TITLE_LIMIT = 150;
 
 /** The form's values for an existing opportunity. */
 export function valuesFromOpportunity(row: OpportunityRow): FormValues {
-  const [year = '', month = '', day = ''] = (row.closesOn ?? '').split('-');
   return {
     initiativeId: row.initiativeId,
     title: row.title,
@@ -124,9 +118,7 @@ export function valuesFromOpportunity(row: OpportunityRow): FormValues {
     rewardOffered: row.rewardOffered ?? '',
     expensesOffered: row.expensesOffered ? 'yes' : 'no',
     whoCanApply: row.whoCanApply ?? '',
-    'closesOn-day': day ? String(Number(day)) : '',
-    'closesOn-month': month ? String(Number(month)) : '',
-    'closesOn-year': year,
+    ...dateInputValues('closesOn', row.closesOn),
     interests: row.interests,
   };
 }
@@ -147,6 +139,9 @@ export function readOpportunityForm(
 ): { values: FormValues; input: OpportunityInput; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const text = (name: string) => longText(body[name]);
+  const closing = readDateInput(body, 'closesOn', {
+    keys: { notReal: 'opportunities.errors.closesOn' },
+  });
   const values: FormValues = {
     initiativeId: tidy(body.initiativeId),
     title: tidy(body.title),
@@ -158,9 +153,7 @@ export function readOpportunityForm(
     rewardOffered: text('rewardOffered'),
     expensesOffered: body.expensesOffered === 'no' ? 'no' : 'yes',
     whoCanApply: text('whoCanApply'),
-    'closesOn-day': tidy(body['closesOn-day']),
-    'closesOn-month': tidy(body['closesOn-month']),
-    'closesOn-year': tidy(body['closesOn-year']),
+    ...closing.values,
     interests: only(formList(body['interests']), context.interests),
   };
   const v = (name: string) => values[name] as string;
@@ -178,15 +171,14 @@ export function readOpportunityForm(
   if (!v('whenWhere') && values.online !== 'yes')
     problems.push({ field: 'whenWhere', key: 'opportunities.errors.whenWhere' });
 
-  const closesOn = dateFromParts(
-    values['closesOn-day'],
-    values['closesOn-month'],
-    values['closesOn-year'],
-  );
-  if (closesOn && !validIsoDate(closesOn))
-    problems.push({ field: 'closesOn-day', key: 'opportunities.errors.closesOn' });
+  const closesOn = closing.iso;
+  if (closing.problem) problems.push(closing.problem);
   else if (closesOn && closesOn < context.today && closesOn !== context.previousClosesOn)
-    problems.push({ field: 'closesOn-day', key: 'opportunities.errors.closesOnPast' });
+    problems.push({
+      field: 'closesOn',
+      key: 'opportunities.errors.closesOnPast',
+      href: 'closesOn-day',
+    });
 
   return {
     values,
@@ -202,7 +194,7 @@ export function readOpportunityForm(
       rewardOffered: v('rewardOffered') || null,
       expensesOffered: values.expensesOffered === 'yes',
       whoCanApply: v('whoCanApply') || null,
-      closesOn: closesOn && validIsoDate(closesOn) ? closesOn : null,
+      closesOn,
       interests: values.interests as string[],
     },
   };

@@ -6,7 +6,7 @@ import { translator } from '../../../platform/i18n/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { participationSettings } from '../settings.ts';
-import type { FormErrors } from '../../../platform/views/forms.ts';
+import { formErrors, type FormErrors } from '../../../platform/forms/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS } from '../../people/index.ts';
 import { loadOptions, type OptionList, type Options } from '../../people/index.ts';
@@ -47,19 +47,8 @@ function param(request: FastifyRequest, name = 'id'): string {
 }
 
 /** Field problems as the GOV.UK macros take them: one message a field, linking to it. */
-export function toErrors(request: FastifyRequest, problems: FieldProblem[]): FormErrors | null {
-  if (problems.length === 0) return null;
-  const tr = translator(request.language);
-  const errorList: FormErrors['errorList'] = [];
-  const errors: FormErrors['errors'] = {};
-  for (const p of problems) {
-    if (errors[p.field]) continue;
-    const message = tr.text(p.key);
-    errorList.push({ text: message, href: `#${p.field}` });
-    errors[p.field] = { text: message, visuallyHiddenText: tr.text('forms.errorPrefix') };
-  }
-  return { errorList, errors };
-}
+export const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
+  formErrors(translator(request.language), problems);
 
 /** code → label of a configurable list, in the reader's language. */
 export function labelsOf(options: Options, list: OptionList, language: string) {

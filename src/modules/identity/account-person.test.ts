@@ -10,7 +10,8 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople } from '../people/index.ts';
-import { createUser } from './service.ts';
+import { SESSION_COOKIE } from './routes.ts';
+import { createSession, createUser } from './service.ts';
 
 // An account knows its person (users.person_id): made from the register,
 // matched once by email for the accounts there were, moved when two people
@@ -315,5 +316,32 @@ describe('merging and erasing people with accounts', () => {
       [[staff!.id, null]],
       'the customer accounts are gone; the staff account stays, linked to nobody',
     );
+  });
+});
+
+describe('the signed-in account carries its person', () => {
+  it('gives a real session’s user the account’s person, for the customer’s own pages', async () => {
+    const sessions = await createTestApp(testDb.database, undefined, { headerSignIn: false });
+    try {
+      const id = await person('session@example.org');
+      const token = await withOrg(async (tx) => {
+        const user = await createUser(tx, actor, {
+          email: 'another-address@example.org',
+          name: 'Session Customer',
+          roles: ['customer'],
+          permissions: [],
+          personId: id,
+        });
+        return createSession(tx, user.id);
+      });
+      const res = await sessions.inject({
+        url: '/my/statement',
+        cookies: { [SESSION_COOKIE]: token },
+      });
+      assert.equal(res.statusCode, 200, 'found by person, though the emails differ');
+      assert.match(res.body, /Tester/);
+    } finally {
+      await sessions.close();
+    }
   });
 });

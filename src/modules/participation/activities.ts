@@ -2,6 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { dateInputValues, readDateInput } from '../../platform/forms/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
@@ -81,20 +82,6 @@ export function parseTime(value: string): string | null {
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
-function validDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return (
-    y >= 2000 &&
-    y <= 2100 &&
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === m - 1 &&
-    date.getUTCDate() === d
-  );
-}
-
 /** Hours between two moments, to 2 decimal places: a 2h30 meeting is 2.5. */
 export function durationHours(startsAt: Date, endsAt: Date): number {
   return Math.round(((endsAt.getTime() - startsAt.getTime()) / 3_600_000) * 100) / 100;
@@ -132,13 +119,22 @@ export function readActivityForm(
   body: Body,
   choices: { initiativeIds: Set<string>; kinds: Set<string> },
 ): { values: ActivityValues; fields: ActivityFields | null; problems: Record<string, string> } {
+  const day = readDateInput(body, 'date', {
+    required: true,
+    min: '2000-01-01',
+    max: '2100-12-31',
+    keys: {
+      required: 'activities.errors.date',
+      notReal: 'activities.errors.dateInvalid',
+      tooEarly: 'activities.errors.dateInvalid',
+      tooLate: 'activities.errors.dateInvalid',
+    },
+  });
   const values: ActivityValues = {
     initiativeId: oneLine(body.initiativeId),
     kind: oneLine(body.kind),
     title: oneLine(body.title),
-    'date-day': oneLine(body['date-day']),
-    'date-month': oneLine(body['date-month']),
-    'date-year': oneLine(body['date-year']),
+    ...day.values,
     startTime: oneLine(body.startTime),
     endTime: oneLine(body.endTime),
     location: tidy(body.location),
@@ -152,11 +148,9 @@ export function readActivityForm(
   if (!values.title) problems.title = 'activities.errors.title';
   else if (values.title.length > TITLE_MAX) problems.title = 'activities.errors.titleLong';
 
-  const [d, m, y] = [values['date-day']!, values['date-month']!, values['date-year']!];
-  const date = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  if (!d && !m && !y) problems['date-day'] = 'activities.errors.date';
-  else if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y) || !validDate(date))
-    problems['date-day'] = 'activities.errors.dateInvalid';
+  // The date input's link lands on its first box.
+  if (day.problem) problems['date-day'] = day.problem.key;
+  const date = day.iso ?? '';
 
   const start = parseTime(values.startTime!);
   const end = parseTime(values.endTime!);
@@ -198,14 +192,11 @@ export function readActivityForm(
 export function valuesFromActivity(row: ActivityRow): ActivityValues {
   const start = londonDateAndTime(row.startsAt);
   const end = londonDateAndTime(row.endsAt);
-  const [y, m, d] = start.date.split('-') as [string, string, string];
   return {
     initiativeId: row.initiativeId,
     kind: row.kind,
     title: row.title,
-    'date-day': String(Number(d)),
-    'date-month': String(Number(m)),
-    'date-year': y,
+    ...dateInputValues('date', start.date),
     startTime: start.time,
     endTime: end.time,
     location: row.location ?? '',

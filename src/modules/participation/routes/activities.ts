@@ -3,6 +3,7 @@ import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
+import { dateInputValues, readDateInput } from '../../../platform/forms/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { loadOptions, optionLabel } from '../../people/index.ts';
 import {
@@ -503,22 +504,12 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
     const values: Record<string, string> = {};
     const problems: Record<string, string> = {};
     const dateOf = (name: 'from' | 'to'): string | null => {
-      const [d, m, y] = ['day', 'month', 'year'].map((p) => one(query[`${name}-${p}`]));
-      values[`${name}-day`] = d!;
-      values[`${name}-month`] = m!;
-      values[`${name}-year`] = y!;
-      if (!d && !m && !y) return null;
-      const iso = `${y!.padStart(4, '0')}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-      const date = new Date(`${iso}T12:00:00Z`);
-      if (
-        !/^\d{4}$/.test(y!) ||
-        Number.isNaN(date.getTime()) ||
-        date.toISOString().slice(0, 10) !== iso
-      ) {
-        problems[`${name}-day`] = `ladderProfile.errors.${name}`;
-        return null;
-      }
-      return iso;
+      const date = readDateInput(query, name, {
+        keys: { notReal: `ladderProfile.errors.${name}` },
+      });
+      Object.assign(values, date.values);
+      if (date.problem) problems[`${name}-day`] = date.problem.key;
+      return date.iso;
     };
     const from = dateOf('from') ?? fallback.from;
     const to = dateOf('to') ?? fallback.to;
@@ -535,10 +526,7 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
         ['from', from],
         ['to', to],
       ] as const) {
-        const [y, m, d] = iso.split('-');
-        values[`${name}-day`] = String(Number(d));
-        values[`${name}-month`] = String(Number(m));
-        values[`${name}-year`] = y!;
+        Object.assign(values, dateInputValues(name, iso));
       }
     }
     const profile = await request.db((tx) => ladderProfile(tx, period));

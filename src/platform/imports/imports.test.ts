@@ -10,11 +10,18 @@ import { MODULES } from '../../modules.ts';
 import type { Role } from '../auth/index.ts';
 import { rowsOf } from '../db/index.ts';
 import { defineImportKind, installModules, type ModuleManifest } from '../manifest.ts';
+import { Worker } from '../jobs/index.ts';
 import { createTestApp, makeOrganisation, signedInAs } from '../testing/app.ts';
 import { TestClient } from '../testing/client.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import type { Organisation } from '../tenancy/index.ts';
-import { importHelp, importKinds, renderImportDocs, runImportCommand } from './index.ts';
+import {
+  IMPORT_LIMITS,
+  importHelp,
+  importKinds,
+  renderImportDocs,
+  runImportCommand,
+} from './index.ts';
 
 /**
  * The pipeline knows no kind of its own: a test module declares a tiny third
@@ -198,6 +205,33 @@ describe('a third import kind from a test module', () => {
     // Whoever may import no kind at all is refused the page.
     const board = new TestClient(app, signedInAs(org, ['board_member']));
     assert.equal((await board.get(location)).statusCode, 403);
+  });
+
+  it('checks and imports a large file of its kind by background jobs', async () => {
+    const saved = IMPORT_LIMITS.inlineBytes;
+    IMPORT_LIMITS.inlineBytes = 10;
+    try {
+      const { client, res } = await upload(
+        ['staff'],
+        'widgets',
+        'big.csv',
+        'ref,colour\nB-1,red\nB-2,blue\n',
+      );
+      assert.equal(res.statusCode, 303, res.body);
+      const location = String(res.headers.location);
+      const id = location.split('/').pop()!;
+      assert.match((await client.get(location)).body, /Checked 0 of about 2 rows/);
+      const worker = new Worker(testDb.database);
+      assert.ok((await worker.runDue()) >= 1);
+      assert.match((await client.get(location)).body, /Import the widgets/);
+      await client.post(`/staff/imports/${id}/apply`, { skipInvalid: 'no' }, { from: location });
+      assert.match((await client.get(location)).body, /Importing your file/);
+      await worker.runDue();
+      assert.match((await client.get(location)).body, /Import complete/);
+      assert.equal(stored.get(`${org.id} B-2`)?.colour, 'blue');
+    } finally {
+      IMPORT_LIMITS.inlineBytes = saved;
+    }
   });
 
   it('imports a file on the command line, refusing problems and changing nothing the second time', async () => {

@@ -8,6 +8,7 @@ import { translator, type Language } from '../../../platform/i18n/index.ts';
 import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { POLICY_MAX_PENCE, participationSettings } from '../settings.ts';
+import { dateInputValues, isRealDate, readDateInput } from '../../../platform/forms/index.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
@@ -67,31 +68,16 @@ function dateFrom(
   prefix: string,
   values: Record<string, string>,
 ): { iso: string | null; invalid: boolean } {
-  const [d, m, y] = ['day', 'month', 'year'].map((p) => one(body[`${prefix}-${p}`]));
-  values[`${prefix}-day`] = d!;
-  values[`${prefix}-month`] = m!;
-  values[`${prefix}-year`] = y!;
-  if (!d && !m && !y) return { iso: null, invalid: false };
-  const iso = isoDate(`${y!.padStart(4, '0')}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`);
-  return iso && /^\d{4}$/.test(y!) ? { iso, invalid: false } : { iso: null, invalid: true };
+  const date = readDateInput(body, prefix);
+  Object.assign(values, date.values);
+  return { iso: date.iso, invalid: date.problem !== null };
 }
 
 /** The date when it is a real YYYY-MM-DD date, else null. */
-function isoDate(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const date = new Date(`${value}T12:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value ? value : null;
-}
+const isoDate = (value: string): string | null => (isRealDate(value) ? value : null);
 
 /** The three boxes of a date input, filled from an ISO date. */
-function dateValues(prefix: string, iso: string): Record<string, string> {
-  const [y, m, d] = iso.split('-');
-  return {
-    [`${prefix}-day`]: String(Number(d)),
-    [`${prefix}-month`]: String(Number(m)),
-    [`${prefix}-year`]: y!,
-  };
-}
+const dateValues = (prefix: string, iso: string) => dateInputValues(prefix, iso);
 
 const monthName = (iso: string, language: Language) =>
   new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {

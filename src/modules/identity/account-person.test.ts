@@ -151,6 +151,76 @@ describe('making an account from the register', () => {
   });
 });
 
+describe('linking an existing account to its person', () => {
+  it('refuses the signed out, staff who may not manage users, and another organisation’s account', async () => {
+    const theirs = await withOrg(
+      (tx) =>
+        createUser(tx, actor, {
+          email: 'their-account@example.org',
+          name: 'Theirs',
+          roles: ['customer'],
+          permissions: [],
+        }),
+      other,
+    );
+    const url = `/admin/users/${theirs.id}/person`;
+    assert.equal((await app.inject({ method: 'POST', url })).statusCode, 303);
+    const staff = new TestClient(app, signedInAs(org, ['staff']));
+    assert.equal((await staff.post(url, { reference: 'X' }, { from: '/account' })).statusCode, 403);
+    assert.equal((await admin.get(`/admin/users/${theirs.id}`)).statusCode, 404);
+    assert.equal(
+      (await admin.post(url, { reference: 'X' }, { from: '/admin/users' })).statusCode,
+      404,
+    );
+  });
+
+  it('links by reference, refuses a person with an account, and unlinks', async () => {
+    const id = await person('link-me@example.org');
+    const taken = await person('taken@example.org');
+    const [account] = await withOrg(async (tx) => [
+      await createUser(tx, actor, {
+        email: 'unlinked@example.org',
+        name: 'Unlinked',
+        roles: ['customer'],
+        permissions: [],
+      }),
+      await createUser(tx, actor, {
+        email: 'taken@example.org',
+        name: 'Taken',
+        roles: ['customer'],
+        permissions: [],
+        personId: taken,
+      }),
+    ]);
+    const [{ reference }] = (await q<{ reference: string }>(
+      sql`select reference from people where id = ${id}`,
+    )) as [{ reference: string }];
+    const [{ reference: takenReference }] = (await q<{ reference: string }>(
+      sql`select reference from people where id = ${taken}`,
+    )) as [{ reference: string }];
+    const page = `/admin/users/${account!.id}`;
+    assert.match((await admin.get(page)).body, /not linked to anyone on the register/);
+
+    const unknown = await admin.post(`${page}/person`, { reference: 'NOBODY' }, { from: page });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /Enter the reference of someone on the register/);
+    const clash = await admin.post(`${page}/person`, { reference: takenReference }, { from: page });
+    assert.equal(clash.statusCode, 400);
+    assert.match(clash.body, /already has a sign-in account/);
+
+    const res = await admin.post(`${page}/person`, { reference }, { from: page });
+    assert.equal(res.statusCode, 303);
+    assert.deepEqual(
+      (await accountOf(id)).map((a) => a.id),
+      [account!.id],
+    );
+    assert.match((await admin.get(page)).body, new RegExp(`href="/staff/people/${id}"`));
+
+    await admin.post(`${page}/person`, { reference: '' }, { from: page });
+    assert.equal((await accountOf(id)).length, 0);
+  });
+});
+
 describe('the one-off match when accounts learned their person (migration 0016)', () => {
   it('links an account whose email exactly one living person has, and leaves the rest', async () => {
     const sql0016 = readFileSync(

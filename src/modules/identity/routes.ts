@@ -34,6 +34,7 @@ import {
   endSession,
   findUser,
   findUserByEmail,
+  linkAccountToPerson,
   registerPerson,
   listUsers,
   lockedUntil,
@@ -768,17 +769,56 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/admin/users/:id', manage, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const user = await request.db((tx) => findUser(tx, id));
-    if (!user) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    const found = await request.db(async (tx) => {
+      const user = await findUser(tx, id);
+      return (
+        user && { user, person: user.personId ? await registerPerson(tx, user.personId) : null }
+      );
+    });
+    if (!found) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    const { user, person } = found;
     return reply.page('identity/views/user-edit.njk', {
       account: user,
+      person,
       roles: roleItems(user.roles),
       values: {
         name: user.name,
         status: user.status,
         equality: user.permissions.includes('equality:read'),
+        reference: person?.reference ?? '',
       },
     });
+  });
+
+  // Links an account to its person on the register by reference (an account
+  // made before accounts knew their person, or one the one-off match left).
+  app.post('/admin/users/:id/person', manage, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const reference = field(request.body, 'reference').trim();
+    const result = await request.db(async (tx) => {
+      const user = await findUser(tx, id);
+      if (!user) return null;
+      const problem = await linkAccountToPerson(tx, actorOf(request), id, reference);
+      const person = problem && user.personId ? await registerPerson(tx, user.personId) : null;
+      return { user, problem, person };
+    });
+    if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+    if (result.problem) {
+      const { user } = result;
+      return reply.code(400).page('identity/views/user-edit.njk', {
+        ...formErrors(translator(request.language), { reference: result.problem }),
+        account: user,
+        person: result.person,
+        roles: roleItems(user.roles),
+        values: {
+          name: user.name,
+          status: user.status,
+          equality: user.permissions.includes('equality:read'),
+          reference,
+        },
+      });
+    }
+    return reply.redirect(`/admin/users/${id}`, 303);
   });
 
   app.post('/admin/users/:id', manage, async (request, reply) => {
@@ -799,7 +839,10 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
         name: values.name ? null : 'identity.errors.nameMissing',
         roles: roles.length ? null : 'identity.errors.rolesMissing',
       });
-      if (invalid) return { kind: 'invalid' as const, invalid, user };
+      if (invalid) {
+        const person = user.personId ? await registerPerson(tx, user.personId) : null;
+        return { kind: 'invalid' as const, invalid, user, person };
+      }
       const permissions = user.permissions.filter((p) => p !== 'equality:read');
       if (values.equality) permissions.push('equality:read');
       await updateUser(tx, actorOf(request), id, {
@@ -815,8 +858,9 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       return reply.code(400).page('identity/views/user-edit.njk', {
         ...result.invalid,
         account: result.user,
+        person: result.person,
         roles: roleItems(roles),
-        values,
+        values: { ...values, reference: result.person?.reference ?? '' },
       });
     }
     return reply.redirect('/admin/users', 303);

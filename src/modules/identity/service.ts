@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
@@ -465,19 +465,62 @@ export async function createUser(
   return row!;
 }
 
+/** A person on the register as identity sees them, through the register's view. */
+export interface RegisterPerson {
+  id: string;
+  reference: string;
+  name: string;
+  email: string | null;
+  /** The account already linked to them, if any. */
+  account: string | null;
+}
+
+async function findRegisterPerson(tx: Queryable, which: SQL): Promise<RegisterPerson | null> {
+  const [row] = rowsOf<RegisterPerson>(
+    await tx.execute(sql`
+      select p.id, p.reference,
+        concat_ws(' ', coalesce(p.preferred_name, p.first_name), p.last_name) as name,
+        p.email, (select u.id from ${users} u where u.person_id = p.id) as account
+      from register_people p where ${which} and p.erased_at is null`),
+  );
+  return row ?? null;
+}
+
 /** A person on the register an account may be made for (not erased), or null. */
 export async function registerPerson(
   tx: Queryable,
   personId: string,
-): Promise<{ id: string; name: string; email: string | null; account: string | null } | null> {
+): Promise<RegisterPerson | null> {
   if (!/^[0-9a-f-]{36}$/i.test(personId)) return null;
-  const [row] = rowsOf<{ id: string; name: string; email: string | null; account: string | null }>(
-    await tx.execute(sql`
-      select p.id, concat_ws(' ', coalesce(p.preferred_name, p.first_name), p.last_name) as name,
-        p.email, (select u.id from ${users} u where u.person_id = p.id) as account
-      from register_people p where p.id = ${personId} and p.erased_at is null`),
-  );
-  return row ?? null;
+  return findRegisterPerson(tx, sql`p.id = ${personId}`);
+}
+
+/**
+ * Links an existing account to the person with this reference on the
+ * register, or unlinks it when the reference is empty. Returns the problem's
+ * message key, or null when done.
+ */
+export async function linkAccountToPerson(
+  tx: Queryable,
+  actor: Actor,
+  userId: string,
+  reference: string,
+): Promise<string | null> {
+  const wanted = reference.trim();
+  const person = wanted ? await findRegisterPerson(tx, sql`p.reference = ${wanted}`) : null;
+  if (wanted && !person) return 'identity.errors.personUnknown';
+  if (person?.account && person.account !== userId) return 'identity.errors.personTaken';
+  await tx
+    .update(users)
+    .set({ personId: person?.id ?? null })
+    .where(eq(users.id, userId));
+  await audit(tx, actor, {
+    action: person ? 'link-person' : 'unlink-person',
+    entity: 'user',
+    entityId: userId,
+    after: { personId: person?.id ?? null },
+  });
+  return null;
 }
 
 /**

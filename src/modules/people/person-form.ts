@@ -1,3 +1,4 @@
+import { dateInputValues, readDateInput } from '../../platform/forms/index.ts';
 import { formList } from '../../platform/views/forms.ts';
 import {
   ACCESS_NEEDS,
@@ -10,7 +11,7 @@ import {
 import { activeCodes, type Options } from './options.ts';
 import type { PersonFields } from './service.ts';
 import type { PersonRow } from './tables.ts';
-import { checkContact, dateFromParts, tidy, type FieldProblem } from './validate.ts';
+import { checkContact, tidy, type FieldProblem } from './validate.ts';
 
 export type Body = Record<string, unknown>;
 
@@ -30,7 +31,6 @@ export type FormValues = Record<string, string | string[]>;
 
 /** The form's values for an existing person. */
 export function valuesFromPerson(person: PersonRow): FormValues {
-  const [year = '', month = '', day = ''] = (person.dateOfBirth ?? '').split('-');
   return {
     reference: person.reference,
     firstName: person.firstName,
@@ -44,9 +44,7 @@ export function valuesFromPerson(person: PersonRow): FormValues {
     town: person.town ?? '',
     postcode: person.postcode ?? '',
     area: person.area ?? '',
-    'dateOfBirth-day': day ? String(Number(day)) : '',
-    'dateOfBirth-month': month ? String(Number(month)) : '',
-    'dateOfBirth-year': year,
+    ...dateInputValues('dateOfBirth', person.dateOfBirth),
     language: person.language,
     preferredChannels: person.preferredChannels,
     bestTimes: person.bestTimes ?? '',
@@ -128,11 +126,10 @@ export function readPersonForm(
   if (!values.firstName) problems.push({ field: 'firstName', key: 'firstName' });
   for (const name of ['firstName', 'lastName', 'preferredName', 'reference'] as const)
     if ((values[name] as string).length > 100) problems.push({ field: name, key: 'tooLong' });
-  const dob = dateFromParts(
-    body['dateOfBirth-day'],
-    body['dateOfBirth-month'],
-    body['dateOfBirth-year'],
-  );
+  const born = readDateInput(body, 'dateOfBirth');
+  // A date that is not real is the contact check's 'date' problem; its range is checked there too.
+  if (born.problem) problems.push({ field: 'dateOfBirth', key: 'date' });
+  const dob = born.iso ?? '';
   const contact = checkContact(
     {
       email: values.email as string,

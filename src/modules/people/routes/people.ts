@@ -7,7 +7,7 @@ import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
-import { formErrors } from '../../../platform/views/forms.ts';
+import { formErrors, readDateInput } from '../../../platform/forms/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
   ACCESS_NEEDS,
@@ -56,17 +56,19 @@ import {
   type ConsentChange,
 } from '../service.ts';
 import { partnerOrganisations, people, savedLists } from '../tables.ts';
-import { dateFromParts, tidy, validIsoDate, type FieldProblem } from '../validate.ts';
+import { tidy, validIsoDate, type FieldProblem } from '../validate.ts';
 
+/** The register's problems (keys under register.errors) as the GOV.UK macros take them. */
 function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
-  const tr = translator(request.language);
-  const map: Record<string, string> = {};
-  for (const p of problems) {
-    // The date input's first box is where the link lands.
-    const field = p.field === 'dateOfBirth' ? 'dateOfBirth-day' : p.field;
-    map[field] ??= `register.errors.${p.key}`;
-  }
-  return formErrors(tr, map);
+  return formErrors(
+    translator(request.language),
+    problems.map((p) => ({
+      field: p.field,
+      key: `register.errors.${p.key}`,
+      // The date input's first box is where the link lands.
+      ...(p.field === 'dateOfBirth' ? { href: 'dateOfBirth-day' } : {}),
+    })),
+  );
 }
 
 /** Stops a change to someone who is not on the register (or was erased) with a 404. */
@@ -120,7 +122,9 @@ function renderForm(
 function dateField(body: Body, name: string): string {
   const direct = tidy(body[name]);
   if (direct) return direct;
-  return dateFromParts(body[`${name}-day`], body[`${name}-month`], body[`${name}-year`]);
+  const date = readDateInput(body, name);
+  // A date that is not real comes back as text validIsoDate refuses, as one typed directly would.
+  return date.problem ? `${name}-not-a-date` : (date.iso ?? '');
 }
 
 /** The export's columns, named as the import names them where it has them (docs/imports.md). */

@@ -223,6 +223,12 @@ export interface ImportKind<Row = unknown> {
   afterImport?: { href: string; labelKey: string };
   /** i18n key of a line the upload page adds under "What an import does". */
   noteKey?: string;
+  /**
+   * i18n key naming the rows the kind leaves out on purpose (status
+   * `suppressed`), e.g. people who asked to be erased. Without it the kind
+   * never suppresses a row, and the pages and the command do not mention it.
+   */
+  suppressedKey?: string;
   /** The source's reference: required in every row, once a file, and what a re-run matches on. */
   reference: string;
   /** Every column, in the template's order. */

@@ -185,6 +185,7 @@ export const peopleImport = defineImportKind<PersonImport>({
   applyLabelKey: 'imports.apply.people',
   afterImport: { href: '/staff/people', labelKey: 'imports.done.people' },
   noteKey: 'imports.steps.erased',
+  suppressedKey: 'imports.suppressed',
   reference: 'reference',
   columns: PEOPLE_COLUMNS,
   missingColumns: (header) =>

@@ -104,10 +104,11 @@ function parse(args: string[]) {
 function report(plan: ImportPlan, io: ImportCommandIo, dryRun: boolean) {
   const tr = translator('en');
   const c = plan.counts;
+  const suppressedKey = findImportKind(plan.kind)?.suppressedKey;
   io.log(
     `${plan.total} rows read. ${dryRun ? 'Would add' : 'To add'} ${c.created} ${plan.kind}, update ${c.updated}, ` +
-      `unchanged ${c.unchanged}; ${c.invalid} rows with problems; ` +
-      `${c.suppressed} left out because the person asked to be erased.`,
+      `unchanged ${c.unchanged}; ${c.invalid} rows with problems` +
+      (suppressedKey ? `; ${c.suppressed} ${tr.text(suppressedKey).toLowerCase()}.` : '.'),
   );
   if (plan.ignoredColumns.length > 0)
     io.log(`Columns not imported: ${plan.ignoredColumns.join(', ')}.`);

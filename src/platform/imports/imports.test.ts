@@ -188,6 +188,7 @@ describe('a third import kind from a test module', () => {
     ].map((m) => `${m[1]} ${m[2]}`);
     assert.deepEqual(problems, ['3 colour', '4 ref', '5 ref']);
     assert.match(check.body, /Import only the 2 good rows/);
+    assert.doesNotMatch(check.body, /asked to be erased/, 'widgets are never suppressed');
 
     const id = location.split('/').pop()!;
     const applied = await client.post(
@@ -268,6 +269,7 @@ describe('a third import kind from a test module', () => {
     const first = await run(['widgets', good, '--org', org.slug]);
     assert.equal(first.code, 0, first.output);
     assert.match(first.output, /To add 2 widgets/);
+    assert.doesNotMatch(first.output, /erased/);
     assert.equal(stored.get(`${org.id} C-2`)?.colour, 'blue');
     const again = await run(['widgets', good, '--org', org.slug]);
     assert.equal(again.code, 0);

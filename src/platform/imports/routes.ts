@@ -105,10 +105,16 @@ function formatWhen(date: Date | null, language: string): string {
 }
 
 /** The counts of a finished import in one line: "Added 3, Updated 1 …", leaving out the noughts. */
-function resultLine(tr: Translator, counts: Record<string, number> | null): string {
+function resultLine(
+  tr: Translator,
+  counts: Record<string, number> | null,
+  kind: ImportKind | undefined,
+): string {
+  const label = (key: string) =>
+    key === 'suppressed' ? tr.text(kind?.suppressedKey ?? '') : tr.text(`imports.done.${key}`);
   const parts = (['created', 'updated', 'unchanged', 'invalid', 'suppressed'] as const)
     .filter((key) => (counts?.[key] ?? 0) > 0)
-    .map((key) => `${tr.text(`imports.done.${key}`)}: ${number(counts?.[key])}`);
+    .map((key) => `${label(key)}: ${number(counts?.[key])}`);
   return parts.join('; ');
 }
 
@@ -166,7 +172,7 @@ async function showIndex(
       who: who(row),
       filename: row.filename,
       kind: label(row.kind),
-      result: resultLine(tr, row.counts),
+      result: resultLine(tr, row.counts, findImportKind(row.kind)),
     })),
     waiting: waiting.map((row) => ({
       id: row.id,
@@ -204,6 +210,19 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
       status: row.status,
       skipInvalid: row.skipInvalid,
     },
+    summary: Object.fromEntries(
+      (['check', 'done'] as const).map((phase) => [
+        phase,
+        (['created', 'updated', 'unchanged', 'invalid', 'suppressed'] as const)
+          .filter((key) => key !== 'suppressed' || kind.suppressedKey)
+          .map((key) => ({
+            key: {
+              text: tr.text(key === 'suppressed' ? kind.suppressedKey! : `imports.${phase}.${key}`),
+            },
+            value: { text: number(counts[key]) },
+          })),
+      ]),
+    ),
     afterImport: kind.afterImport
       ? { href: kind.afterImport.href, text: tr.text(kind.afterImport.labelKey) }
       : null,

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { asc, sql } from 'drizzle-orm';
+import { rowsOf } from '../platform/db/index.ts';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/db.ts';
 import { peopleTables } from '../modules/people/index.ts';
 
@@ -63,6 +64,19 @@ describe('the demo organisation', () => {
     assert.ok(sa.people.some((p) => p.kinds.includes('customer')));
     for (const { on } of sa.started)
       assert.ok(on < daysFrom(today, 0) && on >= daysFrom(today, -365 * 4 - 1));
+    // The demo customer's account knows its person, who has something coming up.
+    const [customer] = await first.database.withOrganisation(a.organisation.id, async (tx) =>
+      rowsOf<{ name: string; upcoming: number }>(
+        await tx.execute(sql`
+          select p.first_name || ' ' || p.last_name as name,
+            (select count(*)::int from invitations v join activities t on t.id = v.activity_id
+             where v.person_id = p.id and t.starts_at > ${today.toISOString()}::timestamptz) as upcoming
+          from users u join people p on p.id = u.person_id
+          where u.email = 'customer@demo.example'`),
+      ),
+    );
+    assert.equal(customer?.name, 'Ben Jones');
+    assert.ok(customer.upcoming > 0);
   });
 
   it('does nothing when the demo is already there', async () => {

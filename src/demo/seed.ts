@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import {
   createOrganisation,
@@ -12,6 +13,9 @@ import { seedRegister } from './register.ts';
 import { seedParticipation } from './participation.ts';
 
 /** For the demo only: every demo staff account has this password. */
+/** The demo customer's email: their account and their record on the register. */
+const DEMO_CUSTOMER_EMAIL = 'customer@demo.example';
+
 export const DEMO_PASSWORD = 'coproduce demo password';
 
 /** The demo's accounts, one for each role. Customers sign in by emailed link. */
@@ -30,7 +34,7 @@ export const DEMO_USERS: Array<{
   },
   { email: 'staff@demo.example', name: 'Sam Taylor', roles: ['staff'] },
   { email: 'board@demo.example', name: 'Jo Evans', roles: ['board_member'] },
-  { email: 'customer@demo.example', name: 'Ben Jones', roles: ['customer'] },
+  { email: DEMO_CUSTOMER_EMAIL, name: 'Ben Jones', roles: ['customer'] },
 ];
 
 export const DEMO_SLUG = 'demo';
@@ -179,6 +183,20 @@ export async function seedDemo(database: Database, today = new Date()): Promise<
     );
     const register = await seedRegister(tx, orgId, services, random, today);
     await seedParticipation(tx, orgId, random, today);
+    // The demo customer is someone on the register with something coming up
+    // and something done, so their own page (/my) has both to show: that
+    // person takes the account's name and email, and createUser links the
+    // account to them (the one person with its email).
+    await tx.execute(sql`
+      update people set first_name = 'Ben', last_name = 'Jones', preferred_name = null,
+        email = ${DEMO_CUSTOMER_EMAIL}
+      where id = (
+        select p.id from people p
+        where 'customer' = any (p.kinds) and p.erased_at is null
+          and exists (select 1 from invitations v join activities a on a.id = v.activity_id
+                      where v.person_id = p.id and a.starts_at > ${today.toISOString()}::timestamptz)
+          and exists (select 1 from attendance t where t.person_id = p.id and t.status = 'attended')
+        order by p.reference limit 1)`);
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const actor = { userId: null, label: 'demo seed', ip: null };
     for (const user of DEMO_USERS) {

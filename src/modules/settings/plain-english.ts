@@ -5,6 +5,8 @@ import { DEFAULT_ACRONYMS } from '../../platform/plain-english/index.ts';
 import { readSettings, updateSettings } from '../../platform/tenancy/index.ts';
 import { formErrors } from '../../platform/views/forms.ts';
 import { actorOf } from '../../platform/http/actor.ts';
+import { withShapes } from '../../platform/forms/schema.ts';
+import { AcronymsForm, SavedQuery } from './schemas.ts';
 
 /** "TSM = Tenant Satisfaction Measures", one a line, into a map; problems by line. */
 export function readAcronyms(text: string): {
@@ -31,36 +33,45 @@ const asText = (acronyms: Record<string, string>) =>
  * The organisation's own acronyms for the plain-English check (issue 5 §3),
  * an organisation-wide setting that every module's check uses.
  */
-export const plainEnglishRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/admin/plain-english', guard('register:configure'), async (request, reply) => {
-    const settings = await request.db((tx) => readSettings(tx, request.organisation.id));
-    return reply.page('settings/views/plain-english.njk', {
-      value: asText(settings.plainEnglishAcronyms),
-      defaults: Object.entries(DEFAULT_ACRONYMS).sort(([a], [b]) => a.localeCompare(b)),
-      saved: (request.query as Record<string, unknown>).saved === '1',
-      errors: {},
-    });
-  });
-
-  app.post('/admin/plain-english', guard('register:configure'), async (request, reply) => {
-    const value = String((request.body as Record<string, unknown> | undefined)?.acronyms ?? '');
-    const { acronyms, badLines } = readAcronyms(value.slice(0, 20_000));
-    if (badLines.length > 0) {
-      const tr = translator(request.language);
-      const errors = formErrors(tr, { acronyms: 'plainEnglishSettings.error' });
-      return reply.code(400).page('settings/views/plain-english.njk', {
-        value,
+export const plainEnglishRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/admin/plain-english',
+    { ...guard('register:configure'), schema: { querystring: SavedQuery } },
+    async (request, reply) => {
+      const settings = await request.db((tx) => readSettings(tx, request.organisation.id));
+      return reply.page('settings/views/plain-english.njk', {
+        value: asText(settings.plainEnglishAcronyms),
         defaults: Object.entries(DEFAULT_ACRONYMS).sort(([a], [b]) => a.localeCompare(b)),
-        badLines: badLines.join(', '),
-        errors: errors?.errors ?? {},
-        errorList: errors?.errorList,
+        saved: request.query.saved === '1',
+        errors: {},
       });
-    }
-    await request.db((tx) =>
-      updateSettings(tx, actorOf(request), request.organisation.id, {
-        plainEnglishAcronyms: acronyms,
-      }),
-    );
-    return reply.redirect('/admin/plain-english?saved=1', 303);
-  });
+    },
+  );
+
+  app.post(
+    '/admin/plain-english',
+    { ...guard('register:configure'), schema: { body: AcronymsForm } },
+    async (request, reply) => {
+      const value = request.body.acronyms ?? '';
+      const { acronyms, badLines } = readAcronyms(value.slice(0, 20_000));
+      if (badLines.length > 0) {
+        const tr = translator(request.language);
+        const errors = formErrors(tr, { acronyms: 'plainEnglishSettings.error' });
+        return reply.code(400).page('settings/views/plain-english.njk', {
+          value,
+          defaults: Object.entries(DEFAULT_ACRONYMS).sort(([a], [b]) => a.localeCompare(b)),
+          badLines: badLines.join(', '),
+          errors: errors?.errors ?? {},
+          errorList: errors?.errorList,
+        });
+      }
+      await request.db((tx) =>
+        updateSettings(tx, actorOf(request), request.organisation.id, {
+          plainEnglishAcronyms: acronyms,
+        }),
+      );
+      return reply.redirect('/admin/plain-english?saved=1', 303);
+    },
+  );
 };

@@ -13,6 +13,7 @@
  */
 import type { FastifyInstance, FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
 import { z } from 'zod';
+import type { UploadedFile } from '../http/uploads.ts';
 
 /** Types request.body, query and params from the zod shapes of a route's schema. */
 export interface ZodTypeProvider extends FastifyTypeProvider {
@@ -56,6 +57,19 @@ export const list = () =>
     .transform((value) =>
       (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string'),
     );
+
+/** An uploaded file (see platform/http/uploads), the first when several came; else undefined. */
+export const file = () =>
+  z
+    .unknown()
+    .optional()
+    .transform((value) => {
+      const one: unknown = Array.isArray(value) ? value[0] : value;
+      const upload = one as Partial<UploadedFile> | null | undefined;
+      return upload && typeof upload === 'object' && Buffer.isBuffer(upload.buffer)
+        ? (upload as UploadedFile)
+        : undefined;
+    });
 
 /**
  * A form body or query string: the named fields typed, any others kept as

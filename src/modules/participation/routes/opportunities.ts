@@ -7,6 +7,16 @@ import { readSettings } from '../../../platform/tenancy/index.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { participationSettings } from '../settings.ts';
 import { formErrors, type FormErrors } from '../../../platform/forms/index.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  DeclineForm,
+  MatchesQuery,
+  NewOpportunityQuery,
+  OpportunityForm,
+  OpportunityListQuery,
+  OpportunityShowQuery,
+  PublishForm,
+} from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS } from '../../people/index.ts';
 import { loadOptions, type OptionList, type Options } from '../../people/index.ts';
@@ -31,7 +41,6 @@ import {
   signUpsOf,
   updateOpportunity,
   valuesFromOpportunity,
-  type Body,
   type Decision,
   type FieldProblem,
   type FormValues,
@@ -150,76 +159,90 @@ function renderPublish(
 }
 
 /** Staff: opportunities, the plain-English check, sign-ups and matching (issue 5 §3–5). */
-export const opportunityRoutes: FastifyPluginAsync = async (app) => {
+export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   const manage = guard('participation:manage');
 
-  app.get('/staff/opportunities', manage, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const status = typeof query.status === 'string' ? query.status : '';
-    const rows = await request.db((tx) => listStaffOpportunities(tx, { status }));
-    return reply.page('participation/views/opportunities/list.njk', {
-      rows,
-      status,
-      statuses: OPPORTUNITY_STATUSES,
-      today: todayInLondon(),
-    });
-  });
-
-  app.get('/staff/opportunities/new', manage, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const initiative = isUuid(query.initiative) ? query.initiative : '';
-    const lists = await formLists(request);
-    return renderForm(reply, {
-      lists,
-      values: { initiativeId: initiative, expensesOffered: 'yes' },
-    });
-  });
-
-  app.post('/staff/opportunities', manage, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const lists = await formLists(request);
-    const form = readOpportunityForm(body, {
-      initiativeIds: new Set(lists.initiatives.map((i) => i.id)),
-      interests: new Set(lists.options.interest.filter((o) => !o.retired).map((o) => o.code)),
-      today: todayInLondon(),
-    });
-    if (form.problems.length > 0)
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        errors: toErrors(request, form.problems),
+  app.get(
+    '/staff/opportunities',
+    { ...manage, schema: { querystring: OpportunityListQuery } },
+    async (request, reply) => {
+      const status = request.query.status ?? '';
+      const rows = await request.db((tx) => listStaffOpportunities(tx, { status }));
+      return reply.page('participation/views/opportunities/list.njk', {
+        rows,
+        status,
+        statuses: OPPORTUNITY_STATUSES,
+        today: todayInLondon(),
       });
-    const id = await request.db((tx) => createOpportunity(tx, actorOf(request), form.input));
-    return reply.redirect(`/staff/opportunities/${id}?saved=created`, 303);
-  });
+    },
+  );
 
-  app.get('/staff/opportunities/:id', manage, async (request, reply) => {
-    const id = param(request);
-    const data = await request.db(async (tx) => {
-      const opportunity = await opportunityWithInitiative(tx, id);
-      if (!opportunity) return null;
-      return { opportunity, signUps: await signUpsOf(tx, id), options: await loadOptions(tx) };
-    });
-    if (!data) throw notFound();
-    const query = request.query as Record<string, unknown>;
-    const signUps = data.signUps.map((s) => ({ ...s, reach: decisionChannel(s) }));
-    const toContact = signUps.filter(
-      (s) =>
-        !s.erased && (s.status === 'accepted' || s.status === 'declined') && s.reach !== 'email',
-    );
-    return reply.page('participation/views/opportunities/show.njk', {
-      opportunity: data.opportunity,
-      signUps,
-      toContact: toContact.filter((s) => !s.toldAt),
-      told: toContact.filter((s) => s.toldAt),
-      interestLabels: labelsOf(data.options, 'interest', request.language),
-      needs: ACCESS_NEEDS,
-      blocker: publishBlocker(data.opportunity),
-      today: todayInLondon(),
-      flash: typeof query.saved === 'string' ? query.saved : null,
-      mailed: query.mailed === '1',
-    });
-  });
+  app.get(
+    '/staff/opportunities/new',
+    { ...manage, schema: { querystring: NewOpportunityQuery } },
+    async (request, reply) => {
+      const initiative = request.query.initiative ?? '';
+      const lists = await formLists(request);
+      return renderForm(reply, {
+        lists,
+        values: { initiativeId: isUuid(initiative) ? initiative : '', expensesOffered: 'yes' },
+      });
+    },
+  );
+
+  app.post(
+    '/staff/opportunities',
+    { ...manage, schema: { body: OpportunityForm } },
+    async (request, reply) => {
+      const lists = await formLists(request);
+      const form = readOpportunityForm(request.body, {
+        initiativeIds: new Set(lists.initiatives.map((i) => i.id)),
+        interests: new Set(lists.options.interest.filter((o) => !o.retired).map((o) => o.code)),
+        today: todayInLondon(),
+      });
+      if (form.problems.length > 0)
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          errors: toErrors(request, form.problems),
+        });
+      const id = await request.db((tx) => createOpportunity(tx, actorOf(request), form.input));
+      return reply.redirect(`/staff/opportunities/${id}?saved=created`, 303);
+    },
+  );
+
+  app.get(
+    '/staff/opportunities/:id',
+    { ...manage, schema: { querystring: OpportunityShowQuery } },
+    async (request, reply) => {
+      const id = param(request);
+      const data = await request.db(async (tx) => {
+        const opportunity = await opportunityWithInitiative(tx, id);
+        if (!opportunity) return null;
+        return { opportunity, signUps: await signUpsOf(tx, id), options: await loadOptions(tx) };
+      });
+      if (!data) throw notFound();
+      const query = request.query;
+      const signUps = data.signUps.map((s) => ({ ...s, reach: decisionChannel(s) }));
+      const toContact = signUps.filter(
+        (s) =>
+          !s.erased && (s.status === 'accepted' || s.status === 'declined') && s.reach !== 'email',
+      );
+      return reply.page('participation/views/opportunities/show.njk', {
+        opportunity: data.opportunity,
+        signUps,
+        toContact: toContact.filter((s) => !s.toldAt),
+        told: toContact.filter((s) => s.toldAt),
+        interestLabels: labelsOf(data.options, 'interest', request.language),
+        needs: ACCESS_NEEDS,
+        blocker: publishBlocker(data.opportunity),
+        today: todayInLondon(),
+        flash: query.saved ?? null,
+        mailed: query.mailed === '1',
+      });
+    },
+  );
 
   app.get('/staff/opportunities/:id/edit', manage, async (request, reply) => {
     const id = param(request);
@@ -229,33 +252,36 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
     return renderForm(reply, { lists, values: valuesFromOpportunity(row), opportunityId: id });
   });
 
-  app.post('/staff/opportunities/:id', manage, async (request, reply) => {
-    const id = param(request);
-    const row = await request.db((tx) => opportunityWithInitiative(tx, id));
-    if (!row) throw notFound();
-    const body = (request.body ?? {}) as Body;
-    const lists = await formLists(request, row.initiativeId);
-    const form = readOpportunityForm(body, {
-      initiativeIds: new Set(lists.initiatives.map((i) => i.id)),
-      // An interest retired since stays on the opportunities that had it.
-      interests: new Set(
-        lists.options.interest
-          .filter((o) => !o.retired || row.interests.includes(o.code))
-          .map((o) => o.code),
-      ),
-      today: todayInLondon(),
-      previousClosesOn: row.closesOn,
-    });
-    if (form.problems.length > 0)
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        opportunityId: id,
-        errors: toErrors(request, form.problems),
+  app.post(
+    '/staff/opportunities/:id',
+    { ...manage, schema: { body: OpportunityForm } },
+    async (request, reply) => {
+      const id = param(request);
+      const row = await request.db((tx) => opportunityWithInitiative(tx, id));
+      if (!row) throw notFound();
+      const lists = await formLists(request, row.initiativeId);
+      const form = readOpportunityForm(request.body, {
+        initiativeIds: new Set(lists.initiatives.map((i) => i.id)),
+        // An interest retired since stays on the opportunities that had it.
+        interests: new Set(
+          lists.options.interest
+            .filter((o) => !o.retired || row.interests.includes(o.code))
+            .map((o) => o.code),
+        ),
+        today: todayInLondon(),
+        previousClosesOn: row.closesOn,
       });
-    await request.db((tx) => updateOpportunity(tx, actorOf(request), id, form.input));
-    return reply.redirect(`/staff/opportunities/${id}?saved=updated`, 303);
-  });
+      if (form.problems.length > 0)
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          opportunityId: id,
+          errors: toErrors(request, form.problems),
+        });
+      await request.db((tx) => updateOpportunity(tx, actorOf(request), id, form.input));
+      return reply.redirect(`/staff/opportunities/${id}?saved=updated`, 303);
+    },
+  );
 
   // Publishing: the check page first, then the publication itself.
   app.get('/staff/opportunities/:id/publish', manage, async (request, reply) => {
@@ -263,27 +289,32 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
     return renderPublish(request, reply, row, null);
   });
 
-  app.post('/staff/opportunities/:id/publish', manage, async (request, reply) => {
-    const id = param(request);
-    const body = (request.body ?? {}) as Body;
-    const result = await request.db(async (tx) =>
-      publishOpportunity(tx, actorOf(request), id, {
-        confirmFindings: body.confirmFindings === 'yes',
-        plainEnglish: {
-          acronyms: (await readSettings(tx, request.organisation.id)).plainEnglishAcronyms,
-        },
-      }),
-    );
-    if (result.published) return reply.redirect(`/staff/opportunities/${id}?saved=published`, 303);
-    if (result.reason === 'notFound') throw notFound();
-    const row = await loadForPublish(request, id);
-    return renderPublish(
-      request,
-      reply.code(400),
-      row,
-      result.reason === 'findings' ? 'confirm' : result.reason,
-    );
-  });
+  app.post(
+    '/staff/opportunities/:id/publish',
+    { ...manage, schema: { body: PublishForm } },
+    async (request, reply) => {
+      const id = param(request);
+      const body = request.body;
+      const result = await request.db(async (tx) =>
+        publishOpportunity(tx, actorOf(request), id, {
+          confirmFindings: body.confirmFindings === 'yes',
+          plainEnglish: {
+            acronyms: (await readSettings(tx, request.organisation.id)).plainEnglishAcronyms,
+          },
+        }),
+      );
+      if (result.published)
+        return reply.redirect(`/staff/opportunities/${id}?saved=published`, 303);
+      if (result.reason === 'notFound') throw notFound();
+      const row = await loadForPublish(request, id);
+      return renderPublish(
+        request,
+        reply.code(400),
+        row,
+        result.reason === 'findings' ? 'confirm' : result.reason,
+      );
+    },
+  );
 
   app.post('/staff/opportunities/:id/close', manage, async (request, reply) => {
     const id = param(request);
@@ -361,13 +392,16 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
   app.get('/staff/opportunities/:id/sign-ups/:signUpId/decline', manage, (request, reply) =>
     declinePage(request, reply, null, false),
   );
-  app.post('/staff/opportunities/:id/sign-ups/:signUpId/decline', manage, (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const message = longText(body.message);
-    if (!message || message.length > 2000)
-      return declinePage(request, reply.code(400), message, true);
-    return decide(request, reply, 'declined', message);
-  });
+  app.post(
+    '/staff/opportunities/:id/sign-ups/:signUpId/decline',
+    { ...manage, schema: { body: DeclineForm } },
+    (request, reply) => {
+      const message = longText(request.body.message);
+      if (!message || message.length > 2000)
+        return declinePage(request, reply.code(400), message, true);
+      return decide(request, reply, 'declined', message);
+    },
+  );
 
   // Matching.
   const matches = async (request: FastifyRequest, id: string) =>
@@ -388,24 +422,28 @@ export const opportunityRoutes: FastifyPluginAsync = async (app) => {
       };
     });
 
-  app.get('/staff/opportunities/:id/matches', manage, async (request, reply) => {
-    const id = param(request);
-    const data = await matches(request, id);
-    if (!data) throw notFound();
-    const query = request.query as Record<string, unknown>;
-    return reply.page('participation/views/opportunities/matches.njk', {
-      opportunity: data.opportunity,
-      settings: data.settings,
-      result: data.result,
-      emailable: data.result.matches.filter(toEmail).length,
-      alreadyEmailed: data.result.matches.filter((m) => m.askedAt !== null).length,
-      interestLabels: labelsOf(data.options, 'interest', request.language),
-      skillLabels: labelsOf(data.options, 'skill', request.language),
-      roleLabels: labelsOf(data.options, 'involvement_role', request.language),
-      sent: typeof query.sent === 'string' && /^\d+$/.test(query.sent) ? Number(query.sent) : null,
-      notPublished: query.notPublished === '1',
-    });
-  });
+  app.get(
+    '/staff/opportunities/:id/matches',
+    { ...manage, schema: { querystring: MatchesQuery } },
+    async (request, reply) => {
+      const id = param(request);
+      const data = await matches(request, id);
+      if (!data) throw notFound();
+      const query = request.query;
+      return reply.page('participation/views/opportunities/matches.njk', {
+        opportunity: data.opportunity,
+        settings: data.settings,
+        result: data.result,
+        emailable: data.result.matches.filter(toEmail).length,
+        alreadyEmailed: data.result.matches.filter((m) => m.askedAt !== null).length,
+        interestLabels: labelsOf(data.options, 'interest', request.language),
+        skillLabels: labelsOf(data.options, 'skill', request.language),
+        roleLabels: labelsOf(data.options, 'involvement_role', request.language),
+        sent: query.sent && /^\d+$/.test(query.sent) ? Number(query.sent) : null,
+        notPublished: query.notPublished === '1',
+      });
+    },
+  );
 
   app.post('/staff/opportunities/:id/matches/email', manage, async (request, reply) => {
     const id = param(request);

@@ -2,7 +2,7 @@
  * The shapes of the participation module's requests. Lenient by design (see
  * platform/forms/schema.ts): the services check meaning and say what to fix.
  */
-import { form, list, text } from '../../platform/forms/schema.ts';
+import { form, list, params, text } from '../../platform/forms/schema.ts';
 
 /** The staff list of opportunities, filtered by status. */
 export const OpportunityListQuery = form({ status: text() });
@@ -45,3 +45,59 @@ export const DeclineForm = form({ message: text() });
 
 /** The matches page after emailing: how many were sent, or why none were. */
 export const MatchesQuery = form({ sent: text(), notPublished: text() });
+
+/** A list or a new activity, narrowed to (or started from) an initiative. */
+export const InitiativeQuery = form({ initiative: text() });
+
+/** The activity form. */
+export const ActivityForm = form({
+  /** The initiative it belongs to, an id. */
+  initiativeId: text(),
+  /** A code from the activity_kind list. */
+  kind: text(),
+  title: text(),
+  /** The day's GOV.UK date input. */
+  'date-day': text(),
+  'date-month': text(),
+  'date-year': text(),
+  /** 24-hour times, such as 18:30. */
+  startTime: text(),
+  endTime: text(),
+  location: text(),
+  /** An https link for an online activity. */
+  onlineLink: text(),
+  /** How many places, when limited. */
+  capacity: text(),
+});
+
+/** An activity's page: the banner flags after a change (saved=1, invited=3 …), read by name. */
+export const ActivityShowQuery = form({});
+
+/** Inviting people by their register references, one a line or separated by commas. */
+export const InvitationsForm = form({ references: text() });
+
+/**
+ * The answers and the attendance register: one field a person or question
+ * (answer-…, attended-…, hours-…), read by the service by pattern.
+ */
+export const RegisterForm = form({});
+
+/** An invitation's link. */
+export const RsvpParams = params('token');
+
+/** The RSVP page after answering: done=1. */
+export const RsvpQuery = form({ done: text() });
+
+/** An RSVP: yes, no or maybe. */
+export const RsvpForm = form({ answer: text() });
+
+/** The ladder profile's period (two GOV.UK date inputs, from and to) and its measure. */
+export const LadderProfileQuery = form({
+  'from-day': text(),
+  'from-month': text(),
+  'from-year': text(),
+  'to-day': text(),
+  'to-month': text(),
+  'to-year': text(),
+  measure: text(),
+});

@@ -4,6 +4,18 @@ import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
 import { dateInputValues, readDateInput } from '../../../platform/forms/index.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  ActivityForm,
+  ActivityShowQuery,
+  InitiativeQuery,
+  InvitationsForm,
+  LadderProfileQuery,
+  RegisterForm,
+  RsvpForm,
+  RsvpParams,
+  RsvpQuery,
+} from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { loadOptions, optionLabel } from '../../people/index.ts';
 import {
@@ -32,7 +44,6 @@ import {
   type ActivityValues,
   type AttendanceEntry,
   type AttendanceStatus,
-  type Body,
   type RsvpAnswer,
 } from '../activities.ts';
 import {
@@ -166,70 +177,87 @@ function flashFrom(query: Record<string, unknown>): Record<string, string> {
 }
 
 /** Activities, invitations, RSVP, reminders, attendance and hours (issue 5 §6, §8, §9). */
-export const activityRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/staff/activities', guard('participation:manage'), async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const initiative = one(query.initiative);
-    const initiativeId = UUID.test(initiative) ? initiative : undefined;
-    const data = await request.db(async (tx) => ({
-      ...(await listActivities(tx, { initiativeId })),
-      initiatives: await initiativeChoices(tx),
-      options: await loadOptions(tx),
-    }));
-    const withWhen = (rows: typeof data.upcoming) =>
-      rows.map((row) => ({
-        ...row,
-        when: whenText(
-          { startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) },
-          request.language,
-        ),
+export const activityRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/staff/activities',
+    { ...guard('participation:manage'), schema: { querystring: InitiativeQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const initiative = one(query.initiative);
+      const initiativeId = UUID.test(initiative) ? initiative : undefined;
+      const data = await request.db(async (tx) => ({
+        ...(await listActivities(tx, { initiativeId })),
+        initiatives: await initiativeChoices(tx),
+        options: await loadOptions(tx),
       }));
-    return reply.page('participation/views/activities/list.njk', {
-      ...data,
-      upcoming: withWhen(data.upcoming),
-      past: withWhen(data.past),
-      initiativeId: initiativeId ?? '',
-    });
-  });
-
-  app.get('/staff/activities/new', guard('participation:manage'), async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const choices = await formChoices(request);
-    const initiative = one(query.initiative);
-    return renderForm(request, reply, {
-      choices,
-      values: {
-        initiativeId: choices.initiatives.some((i) => i.id === initiative) ? initiative : '',
-      },
-    });
-  });
-
-  app.post('/staff/activities', guard('participation:manage'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const choices = await formChoices(request);
-    const form = readActivityForm(body, {
-      initiativeIds: new Set(choices.initiatives.map((i) => i.id)),
-      kinds: new Set(choices.kinds.filter((k) => !k.retired).map((k) => k.code)),
-    });
-    if (!form.fields)
-      return renderForm(request, reply.code(400), {
-        choices,
-        values: form.values,
-        problems: form.problems,
+      const withWhen = (rows: typeof data.upcoming) =>
+        rows.map((row) => ({
+          ...row,
+          when: whenText(
+            { startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) },
+            request.language,
+          ),
+        }));
+      return reply.page('participation/views/activities/list.njk', {
+        ...data,
+        upcoming: withWhen(data.upcoming),
+        past: withWhen(data.past),
+        initiativeId: initiativeId ?? '',
       });
-    const fields = form.fields;
-    const id = await request.db((tx) =>
-      createActivity(tx, actorOf(request), fields, { baseUrl: request.publicBaseUrl }),
-    );
-    return reply.redirect(`/staff/activities/${id}?created=1`, 303);
-  });
+    },
+  );
 
-  app.get('/staff/activities/:id', guard('participation:manage'), async (request, reply) => {
-    const id = idParam(request);
-    return renderActivity(request, reply, id, {
-      flash: flashFrom(request.query as Record<string, unknown>),
-    });
-  });
+  app.get(
+    '/staff/activities/new',
+    { ...guard('participation:manage'), schema: { querystring: InitiativeQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const choices = await formChoices(request);
+      const initiative = one(query.initiative);
+      return renderForm(request, reply, {
+        choices,
+        values: {
+          initiativeId: choices.initiatives.some((i) => i.id === initiative) ? initiative : '',
+        },
+      });
+    },
+  );
+
+  app.post(
+    '/staff/activities',
+    { ...guard('participation:manage'), schema: { body: ActivityForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const choices = await formChoices(request);
+      const form = readActivityForm(body, {
+        initiativeIds: new Set(choices.initiatives.map((i) => i.id)),
+        kinds: new Set(choices.kinds.filter((k) => !k.retired).map((k) => k.code)),
+      });
+      if (!form.fields)
+        return renderForm(request, reply.code(400), {
+          choices,
+          values: form.values,
+          problems: form.problems,
+        });
+      const fields = form.fields;
+      const id = await request.db((tx) =>
+        createActivity(tx, actorOf(request), fields, { baseUrl: request.publicBaseUrl }),
+      );
+      return reply.redirect(`/staff/activities/${id}?created=1`, 303);
+    },
+  );
+
+  app.get(
+    '/staff/activities/:id',
+    { ...guard('participation:manage'), schema: { querystring: ActivityShowQuery } },
+    async (request, reply) => {
+      const id = idParam(request);
+      return renderActivity(request, reply, id, {
+        flash: flashFrom(request.query),
+      });
+    },
+  );
 
   app.get('/staff/activities/:id/edit', guard('participation:manage'), async (request, reply) => {
     const id = idParam(request);
@@ -243,38 +271,42 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/activities/:id', guard('participation:manage'), async (request, reply) => {
-    const id = idParam(request);
-    const activity = await request.db((tx) => activityById(tx, id));
-    if (!activity) throw notFound();
-    const body = (request.body ?? {}) as Body;
-    const choices = await formChoices(request, activity);
-    const form = readActivityForm(body, {
-      initiativeIds: new Set(choices.initiatives.map((i) => i.id)),
-      kinds: new Set(choices.kinds.map((k) => k.code)),
-    });
-    if (!form.fields)
-      return renderForm(request, reply.code(400), {
-        choices,
-        values: form.values,
-        activityId: id,
-        problems: form.problems,
+  app.post(
+    '/staff/activities/:id',
+    { ...guard('participation:manage'), schema: { body: ActivityForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const activity = await request.db((tx) => activityById(tx, id));
+      if (!activity) throw notFound();
+      const body = request.body;
+      const choices = await formChoices(request, activity);
+      const form = readActivityForm(body, {
+        initiativeIds: new Set(choices.initiatives.map((i) => i.id)),
+        kinds: new Set(choices.kinds.map((k) => k.code)),
       });
-    const fields = form.fields;
-    const saved = await request.db((tx) =>
-      updateActivity(tx, actorOf(request), id, fields, { baseUrl: request.publicBaseUrl }),
-    );
-    if (!saved) throw notFound();
-    return reply.redirect(`/staff/activities/${id}?saved=1`, 303);
-  });
+      if (!form.fields)
+        return renderForm(request, reply.code(400), {
+          choices,
+          values: form.values,
+          activityId: id,
+          problems: form.problems,
+        });
+      const fields = form.fields;
+      const saved = await request.db((tx) =>
+        updateActivity(tx, actorOf(request), id, fields, { baseUrl: request.publicBaseUrl }),
+      );
+      if (!saved) throw notFound();
+      return reply.redirect(`/staff/activities/${id}?saved=1`, 303);
+    },
+  );
 
   /** Invites people by reference, one a line; all or nothing when a line names no one. */
   app.post(
     '/staff/activities/:id/invitations',
-    guard('participation:manage'),
+    { ...guard('participation:manage'), schema: { body: InvitationsForm } },
     async (request, reply) => {
       const id = idParam(request);
-      const body = (request.body ?? {}) as Body;
+      const body = request.body;
       const references = typeof body.references === 'string' ? body.references : '';
       const tr = translator(request.language);
       const outcome = await request.db(async (tx) => {
@@ -332,10 +364,10 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
   /** Answers staff took by phone or letter. */
   app.post(
     '/staff/activities/:id/answers',
-    guard('participation:manage'),
+    { ...guard('participation:manage'), schema: { body: RegisterForm } },
     async (request, reply) => {
       const id = idParam(request);
-      const body = (request.body ?? {}) as Body;
+      const body = request.body;
       const changed = await request.db(async (tx) => {
         if (!(await activityById(tx, id))) return null;
         const answers = Object.entries(body)
@@ -357,10 +389,10 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
   /** The attendance register: every invitee, and anyone who came without an invitation. */
   app.post(
     '/staff/activities/:id/attendance',
-    guard('participation:manage'),
+    { ...guard('participation:manage'), schema: { body: RegisterForm } },
     async (request, reply) => {
       const id = idParam(request);
-      const body = (request.body ?? {}) as Body;
+      const body = request.body;
       const actor = actorOf(request);
       const outcome = await request.db(async (tx) => {
         if (!(await activityById(tx, id))) return null;
@@ -473,72 +505,84 @@ export const activityRoutes: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/rsvp/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const token = (request.params as { token: string }).token;
-    const query = request.query as Record<string, unknown>;
-    return renderRsvp(request, reply, token, { done: query.done === '1' });
-  });
+  app.get(
+    '/rsvp/:token',
+    { ...PUBLIC_ROUTE, schema: { params: RsvpParams, querystring: RsvpQuery } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const query = request.query;
+      return renderRsvp(request, reply, token, { done: query.done === '1' });
+    },
+  );
 
-  app.post('/rsvp/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const token = (request.params as { token: string }).token;
-    const body = (request.body ?? {}) as Body;
-    const answer = one(body.answer);
-    if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
-      return renderRsvp(request, reply.code(400), token, { error: true });
-    const view = await request.db((tx) => invitationByToken(tx, token));
-    if (!view) return renderRsvp(request, reply, token);
-    // Too late (or cancelled): the page says so, and no answer is taken.
-    if (!takesAnswers(view.activity))
-      return reply.redirect(`/rsvp/${encodeURIComponent(token)}`, 303);
-    await request.db((tx) => recordRsvp(tx, actorOf(request), token, answer as RsvpAnswer));
-    return reply.redirect(`/rsvp/${encodeURIComponent(token)}?done=1`, 303);
-  });
+  app.post(
+    '/rsvp/:token',
+    { ...PUBLIC_ROUTE, schema: { params: RsvpParams, body: RsvpForm } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const body = request.body;
+      const answer = one(body.answer);
+      if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
+        return renderRsvp(request, reply.code(400), token, { error: true });
+      const view = await request.db((tx) => invitationByToken(tx, token));
+      if (!view) return renderRsvp(request, reply, token);
+      // Too late (or cancelled): the page says so, and no answer is taken.
+      if (!takesAnswers(view.activity))
+        return reply.redirect(`/rsvp/${encodeURIComponent(token)}`, 303);
+      await request.db((tx) => recordRsvp(tx, actorOf(request), token, answer as RsvpAnswer));
+      return reply.redirect(`/rsvp/${encodeURIComponent(token)}?done=1`, 303);
+    },
+  );
 
   // -------------------------------------------------------------------------
   // The ladder profile
 
-  app.get('/staff/ladder', guard('initiatives:view'), async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const tr = translator(request.language);
-    const fallback = currentFinancialYear();
-    const values: Record<string, string> = {};
-    const problems: Record<string, string> = {};
-    const dateOf = (name: 'from' | 'to'): string | null => {
-      const date = readDateInput(query, name, {
-        keys: { notReal: `ladderProfile.errors.${name}` },
-      });
-      Object.assign(values, date.values);
-      if (date.problem) problems[`${name}-day`] = date.problem.key;
-      return date.iso;
-    };
-    const from = dateOf('from') ?? fallback.from;
-    const to = dateOf('to') ?? fallback.to;
-    if (Object.keys(problems).length === 0 && to < from)
-      problems['to-day'] = 'ladderProfile.errors.order';
-    const measureAsked = one(query.measure);
-    const measure: ProfileMeasure = (PROFILE_MEASURES as readonly string[]).includes(measureAsked)
-      ? (measureAsked as ProfileMeasure)
-      : 'initiatives';
-    const errors = formErrors(tr, problems);
-    const period = errors ? fallback : { from, to };
-    if (!errors) {
-      for (const [name, iso] of [
-        ['from', from],
-        ['to', to],
-      ] as const) {
-        Object.assign(values, dateInputValues(name, iso));
+  app.get(
+    '/staff/ladder',
+    { ...guard('initiatives:view'), schema: { querystring: LadderProfileQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const tr = translator(request.language);
+      const fallback = currentFinancialYear();
+      const values: Record<string, string> = {};
+      const problems: Record<string, string> = {};
+      const dateOf = (name: 'from' | 'to'): string | null => {
+        const date = readDateInput(query, name, {
+          keys: { notReal: `ladderProfile.errors.${name}` },
+        });
+        Object.assign(values, date.values);
+        if (date.problem) problems[`${name}-day`] = date.problem.key;
+        return date.iso;
+      };
+      const from = dateOf('from') ?? fallback.from;
+      const to = dateOf('to') ?? fallback.to;
+      if (Object.keys(problems).length === 0 && to < from)
+        problems['to-day'] = 'ladderProfile.errors.order';
+      const measureAsked = one(query.measure);
+      const measure: ProfileMeasure = (PROFILE_MEASURES as readonly string[]).includes(measureAsked)
+        ? (measureAsked as ProfileMeasure)
+        : 'initiatives';
+      const errors = formErrors(tr, problems);
+      const period = errors ? fallback : { from, to };
+      if (!errors) {
+        for (const [name, iso] of [
+          ['from', from],
+          ['to', to],
+        ] as const) {
+          Object.assign(values, dateInputValues(name, iso));
+        }
       }
-    }
-    const profile = await request.db((tx) => ladderProfile(tx, period));
-    if (errors) reply.code(400);
-    return reply.page('participation/views/ladder/profile.njk', {
-      profile,
-      chart: chartOf(profile, measure, request.language),
-      measure,
-      measures: PROFILE_MEASURES,
-      values,
-      errorList: errors?.errorList,
-      errors: errors?.errors ?? {},
-    });
-  });
+      const profile = await request.db((tx) => ladderProfile(tx, period));
+      if (errors) reply.code(400);
+      return reply.page('participation/views/ladder/profile.njk', {
+        profile,
+        chart: chartOf(profile, measure, request.language),
+        measure,
+        measures: PROFILE_MEASURES,
+        values,
+        errorList: errors?.errorList,
+        errors: errors?.errors ?? {},
+      });
+    },
+  );
 };

@@ -101,3 +101,48 @@ export const LadderProfileQuery = form({
   'to-year': text(),
   measure: text(),
 });
+
+/** A public opportunity's page, its poster and its sign-up form. */
+export const OpportunityParams = params('id');
+
+/** The public list's filters; each is ignored unless it is one the list offers. */
+export const PublicListQuery = form({
+  interest: text(),
+  /** online or in_person. */
+  mode: text(),
+  /** An access need code. */
+  need: text(),
+});
+
+/** The public sign-up form. */
+export const SignUpForm = form({
+  firstName: text(),
+  lastName: text(),
+  email: text(),
+  phone: text(),
+  addressLine1: text(),
+  addressLine2: text(),
+  town: text(),
+  postcode: text(),
+  /** How to reply: a code from CHANNELS. */
+  channel: text(),
+  /** What they would like to do. */
+  takePart: text(),
+  /** Access needs, codes, and a note. */
+  needs: list(),
+  needsNote: text(),
+  /** yes to join the register; yes to hear of other ways to get involved. */
+  consentRegister: text(),
+  consentContact: text(),
+  /** The field people cannot see (HONEYPOT_FIELD): a program that fills it is told all went well. */
+  website: text(),
+});
+
+/** The page after signing up: how they will hear back, and whether to confirm an email. */
+export const SignUpDoneQuery = form({ by: text(), confirm: text() });
+
+/** A link to confirm an email address for news. */
+export const ConfirmParams = params('token');
+
+/** The confirm page after confirming: done=1. */
+export const ConfirmQuery = form({ done: text() });

@@ -21,11 +21,19 @@ import {
   readSignUpForm,
   recordSignUp,
   signUpAllowed,
-  type Body,
   type FormValues,
   type OpportunityWithInitiative,
 } from '../opportunities.ts';
 import { labelsOf, toErrors } from './opportunities.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  ConfirmParams,
+  ConfirmQuery,
+  OpportunityParams,
+  PublicListQuery,
+  SignUpDoneQuery,
+  SignUpForm,
+} from '../schemas.ts';
 
 function idOf(request: FastifyRequest): string {
   const id = (request.params as Record<string, string>).id ?? '';
@@ -64,22 +72,27 @@ function renderSignUp(
 }
 
 /** The public side: /opportunities, the Atom feed, posters and sign-up (issue 5 §3–4). */
-export const publicRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/opportunities', PUBLIC_ROUTE, async (request, reply) => {
-    const filter = parsePublicFilter(request.query as Record<string, unknown>);
-    const data = await request.db(async (tx) => ({
-      rows: await publicOpportunities(tx, filter, todayInLondon()),
-      options: await loadOptions(tx),
-    }));
-    return reply.page('participation/views/public/list.njk', {
-      rows: data.rows,
-      filter,
-      filtered: Boolean(filter.interest || filter.mode || filter.need),
-      interests: data.options.interest.filter((o) => !o.retired),
-      interestLabels: labelsOf(data.options, 'interest', request.language),
-      needs: ACCESS_NEEDS,
-    });
-  });
+export const publicRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/opportunities',
+    { ...PUBLIC_ROUTE, schema: { querystring: PublicListQuery } },
+    async (request, reply) => {
+      const filter = parsePublicFilter(request.query);
+      const data = await request.db(async (tx) => ({
+        rows: await publicOpportunities(tx, filter, todayInLondon()),
+        options: await loadOptions(tx),
+      }));
+      return reply.page('participation/views/public/list.njk', {
+        rows: data.rows,
+        filter,
+        filtered: Boolean(filter.interest || filter.mode || filter.need),
+        interests: data.options.interest.filter((o) => !o.retired),
+        interestLabels: labelsOf(data.options, 'interest', request.language),
+        needs: ACCESS_NEEDS,
+      });
+    },
+  );
 
   app.get('/opportunities.atom', PUBLIC_ROUTE, async (request, reply) => {
     const rows = await request.db((tx) =>
@@ -98,75 +111,94 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
     );
   });
 
-  app.get('/opportunities/:id', PUBLIC_ROUTE, async (request, reply) => {
-    const { row, open } = await findPublic(request);
-    if (!open) return closedPage(reply, row);
-    return reply.page('participation/views/public/show.njk', { opportunity: row });
-  });
+  app.get(
+    '/opportunities/:id',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams } },
+    async (request, reply) => {
+      const { row, open } = await findPublic(request);
+      if (!open) return closedPage(reply, row);
+      return reply.page('participation/views/public/show.njk', { opportunity: row });
+    },
+  );
 
-  app.get('/opportunities/:id/poster', PUBLIC_ROUTE, async (request, reply) => {
-    const { row, open } = await findPublic(request);
-    if (!open) return closedPage(reply, row);
-    const url = `${request.publicBaseUrl}/opportunities/${row.id}`;
-    const tr = translator(request.language);
-    const label = tr
-      .text('publicOpportunities.poster.qrLabel', { url })
-      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    // The QR code as inline SVG: it prints sharp at any size and needs no file.
-    const svg = (
-      await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
-    ).replace('<svg ', `<svg role="img" aria-label="${label}" focusable="false" `);
-    return reply.page('participation/views/public/poster.njk', {
-      opportunity: row,
-      url,
-      qrSvg: svg,
-    });
-  });
-
-  app.get('/opportunities/:id/sign-up', PUBLIC_ROUTE, async (request, reply) => {
-    const { row, open } = await findPublic(request);
-    if (!open) return closedPage(reply, row);
-    return renderSignUp(reply, row, {}, null);
-  });
-
-  app.post('/opportunities/:id/sign-up', PUBLIC_ROUTE, async (request, reply) => {
-    const { row, open } = await findPublic(request);
-    if (!open) return closedPage(reply, row);
-    const body = (request.body ?? {}) as Body;
-    const { values, form, problems, honeypot } = readSignUpForm(body);
-    const done = `/opportunities/${row.id}/sign-up/done`;
-    // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
-    if (honeypot) return reply.redirect(done, 303);
-    if (problems.length > 0)
-      return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
-    const outcome = await request.db(async (tx) => {
-      if (!(await signUpAllowed(tx, row.id, request.ip))) return null;
-      return recordSignUp(tx, actorOf(request), row, form, {
-        language: request.language,
-        baseUrl: request.publicBaseUrl,
-        organisation: organisationName(request.organisation, request.language),
-      });
-    });
-    if (!outcome) {
+  app.get(
+    '/opportunities/:id/poster',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams } },
+    async (request, reply) => {
+      const { row, open } = await findPublic(request);
+      if (!open) return closedPage(reply, row);
+      const url = `${request.publicBaseUrl}/opportunities/${row.id}`;
       const tr = translator(request.language);
-      return renderSignUp(reply.code(429), row, values, {
-        errorList: [{ text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' }],
-        errors: {},
+      const label = tr
+        .text('publicOpportunities.poster.qrLabel', { url })
+        .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      // The QR code as inline SVG: it prints sharp at any size and needs no file.
+      const svg = (
+        await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+      ).replace('<svg ', `<svg role="img" aria-label="${label}" focusable="false" `);
+      return reply.page('participation/views/public/poster.njk', {
+        opportunity: row,
+        url,
+        qrSvg: svg,
       });
-    }
-    const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
-    return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
-  });
+    },
+  );
 
-  app.get('/opportunities/:id/sign-up/done', PUBLIC_ROUTE, async (request, reply) => {
-    const { row } = await findPublic(request);
-    const by = (request.query as Record<string, unknown>).by;
-    return reply.page('participation/views/public/done.njk', {
-      opportunity: row,
-      channel: (CHANNELS as readonly unknown[]).includes(by) ? by : null,
-      confirmEmail: (request.query as Record<string, unknown>).confirm === '1',
-    });
-  });
+  app.get(
+    '/opportunities/:id/sign-up',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams } },
+    async (request, reply) => {
+      const { row, open } = await findPublic(request);
+      if (!open) return closedPage(reply, row);
+      return renderSignUp(reply, row, {}, null);
+    },
+  );
+
+  app.post(
+    '/opportunities/:id/sign-up',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams, body: SignUpForm } },
+    async (request, reply) => {
+      const { row, open } = await findPublic(request);
+      if (!open) return closedPage(reply, row);
+      const { values, form, problems, honeypot } = readSignUpForm(request.body);
+      const done = `/opportunities/${row.id}/sign-up/done`;
+      // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
+      if (honeypot) return reply.redirect(done, 303);
+      if (problems.length > 0)
+        return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
+      const outcome = await request.db(async (tx) => {
+        if (!(await signUpAllowed(tx, row.id, request.ip))) return null;
+        return recordSignUp(tx, actorOf(request), row, form, {
+          language: request.language,
+          baseUrl: request.publicBaseUrl,
+          organisation: organisationName(request.organisation, request.language),
+        });
+      });
+      if (!outcome) {
+        const tr = translator(request.language);
+        return renderSignUp(reply.code(429), row, values, {
+          errorList: [{ text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' }],
+          errors: {},
+        });
+      }
+      const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
+      return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
+    },
+  );
+
+  app.get(
+    '/opportunities/:id/sign-up/done',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams, querystring: SignUpDoneQuery } },
+    async (request, reply) => {
+      const { row } = await findPublic(request);
+      const by = request.query.by ?? '';
+      return reply.page('participation/views/public/done.njk', {
+        opportunity: row,
+        channel: (CHANNELS as readonly string[]).includes(by) ? by : null,
+        confirmEmail: request.query.confirm === '1',
+      });
+    },
+  );
 
   // Confirming an email address given for news of other ways to get involved.
   // The link only shows a button: mail scanners open links, and opening one
@@ -178,24 +210,32 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
       .header('referrer-policy', 'no-referrer')
       .header('x-robots-tag', 'noindex');
 
-  app.get('/sign-up/confirm/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const token = (request.params as { token: string }).token;
-    const found = await request.db((tx) => contactConfirmation(tx, token));
-    linkHeaders(reply);
-    if (!found) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
-    return reply.page('participation/views/public/confirm.njk', {
-      token,
-      firstName: found.firstName,
-      confirmed: found.confirmed,
-      justConfirmed: (request.query as Record<string, unknown>).done === '1',
-    });
-  });
+  app.get(
+    '/sign-up/confirm/:token',
+    { ...PUBLIC_ROUTE, schema: { params: ConfirmParams, querystring: ConfirmQuery } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const found = await request.db((tx) => contactConfirmation(tx, token));
+      linkHeaders(reply);
+      if (!found) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
+      return reply.page('participation/views/public/confirm.njk', {
+        token,
+        firstName: found.firstName,
+        confirmed: found.confirmed,
+        justConfirmed: request.query.done === '1',
+      });
+    },
+  );
 
-  app.post('/sign-up/confirm/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const token = (request.params as { token: string }).token;
-    const confirmed = await request.db((tx) => confirmContact(tx, actorOf(request), token));
-    linkHeaders(reply);
-    if (!confirmed) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
-    return reply.redirect(`/sign-up/confirm/${encodeURIComponent(token)}?done=1`, 303);
-  });
+  app.post(
+    '/sign-up/confirm/:token',
+    { ...PUBLIC_ROUTE, schema: { params: ConfirmParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const confirmed = await request.db((tx) => confirmContact(tx, actorOf(request), token));
+      linkHeaders(reply);
+      if (!confirmed) return reply.code(404).page('participation/views/public/confirm-unknown.njk');
+      return reply.redirect(`/sign-up/confirm/${encodeURIComponent(token)}?done=1`, 303);
+    },
+  );
 };

@@ -146,3 +146,38 @@ export const ConfirmParams = params('token');
 
 /** The confirm page after confirming: done=1. */
 export const ConfirmQuery = form({ done: text() });
+
+/** A rewards page for a year (a financial or tax year, such as 2025). */
+export const YearQuery = form({ year: text() });
+
+/** Marking rewards paid: the rewards chosen, by id, and the day (a GOV.UK date input). */
+export const PaidForm = form({
+  rewards: list(),
+  'paidOn-day': text(),
+  'paidOn-month': text(),
+  'paidOn-year': text(),
+});
+
+/** A financial year's reward budget, in pounds. */
+export const BudgetForm = form({ year: text(), amount: text() });
+
+/** The reward policy: each amount in pounds, one field for each of POLICY_FIELDS. */
+export const PolicyForm = form({});
+
+/** The finance export's period: from and to, as YYYY-MM-DD or two GOV.UK date inputs. */
+export const ExportQuery = form({
+  from: text(),
+  to: text(),
+  'from-day': text(),
+  'from-month': text(),
+  'from-year': text(),
+  'to-day': text(),
+  'to-month': text(),
+  'to-year': text(),
+});
+
+/** A person's reward choices: choice-<reward id> = a code from the choices. */
+export const ChoicesForm = form({});
+
+/** A step on an expense claim: the reason for rejecting it, or the day it was paid (paidOn-<id>-day …). */
+export const ClaimStepForm = form({ reason: text() });

@@ -9,6 +9,16 @@ import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { POLICY_MAX_PENCE, participationSettings } from '../settings.ts';
 import { dateInputValues, isRealDate, readDateInput } from '../../../platform/forms/index.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  BudgetForm,
+  ChoicesForm,
+  ClaimStepForm,
+  ExportQuery,
+  PaidForm,
+  PolicyForm,
+  YearQuery,
+} from '../schemas.ts';
 import { formErrors, formList, formText } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
@@ -354,66 +364,79 @@ function renderPolicy(
 // ---------------------------------------------------------------------------
 
 /** Rewards, expenses, the budget, statements and the finance export (issue 5 §7). */
-export const rewardRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/staff/rewards', guard('rewards:manage'), async (request, reply) => {
-    const year = yearFrom((request.query as Body).year) ?? undefined;
-    return renderOverview(request, reply, year ? { year } : {});
-  });
+export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/staff/rewards',
+    { ...guard('rewards:manage'), schema: { querystring: YearQuery } },
+    async (request, reply) => {
+      const year = yearFrom(request.query.year) ?? undefined;
+      return renderOverview(request, reply, year ? { year } : {});
+    },
+  );
 
   /** Marks one or many rewards due as paid, on the day given. */
-  app.post('/staff/rewards/paid', guard('rewards:manage'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const ids = formList(body.rewards).filter((id) => UUID.test(id));
-    const values: Record<string, string> = {};
-    const date = dateFrom(body, 'paidOn', values);
-    const problems: Record<string, string> = {};
-    if (ids.length === 0) problems.rewards = 'rewards.due.errors.none';
-    if (!date.iso)
-      problems['paidOn-day'] = date.invalid
-        ? 'rewards.due.errors.date'
-        : 'rewards.due.errors.dateMissing';
-    else if (date.iso > todayInLondon()) problems['paidOn-day'] = 'rewards.due.errors.future';
-    if (Object.keys(problems).length > 0)
-      return renderOverview(request, reply.code(400), {
-        paidValues: values,
-        paidSelected: ids,
-        paidProblems: problems,
-      });
-    // Every reward chosen must be one of this organisation's that is still due: else nothing is paid.
-    const paid = await request.db(async (tx) =>
-      (await notDueRewards(tx, ids)).length > 0
-        ? null
-        : markRewardsPaid(tx, actorOf(request), ids, date.iso!),
-    );
-    if (paid === null)
-      return renderOverview(request, reply.code(400), {
-        paidValues: values,
-        paidSelected: ids,
-        paidProblems: { rewards: 'rewards.due.errors.unknown' },
-      });
-    return reply.redirect(`/staff/rewards?paid=${paid}#due`, 303);
-  });
+  app.post(
+    '/staff/rewards/paid',
+    { ...guard('rewards:manage'), schema: { body: PaidForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const ids = formList(body.rewards).filter((id) => UUID.test(id));
+      const values: Record<string, string> = {};
+      const date = dateFrom(body, 'paidOn', values);
+      const problems: Record<string, string> = {};
+      if (ids.length === 0) problems.rewards = 'rewards.due.errors.none';
+      if (!date.iso)
+        problems['paidOn-day'] = date.invalid
+          ? 'rewards.due.errors.date'
+          : 'rewards.due.errors.dateMissing';
+      else if (date.iso > todayInLondon()) problems['paidOn-day'] = 'rewards.due.errors.future';
+      if (Object.keys(problems).length > 0)
+        return renderOverview(request, reply.code(400), {
+          paidValues: values,
+          paidSelected: ids,
+          paidProblems: problems,
+        });
+      // Every reward chosen must be one of this organisation's that is still due: else nothing is paid.
+      const paid = await request.db(async (tx) =>
+        (await notDueRewards(tx, ids)).length > 0
+          ? null
+          : markRewardsPaid(tx, actorOf(request), ids, date.iso!),
+      );
+      if (paid === null)
+        return renderOverview(request, reply.code(400), {
+          paidValues: values,
+          paidSelected: ids,
+          paidProblems: { rewards: 'rewards.due.errors.unknown' },
+        });
+      return reply.redirect(`/staff/rewards?paid=${paid}#due`, 303);
+    },
+  );
 
   /** Sets the reward budget for a financial year, in pounds. */
-  app.post('/staff/rewards/budget', guard('rewards:manage'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const values = { year: one(body.year), amount: one(body.amount) };
-    const year = yearFrom(values.year);
-    const pence = parsePounds(values.amount);
-    const problems: Record<string, string> = {};
-    if (!year) problems['budget-year'] = 'budget.errors.year';
-    if (!values.amount) problems['budget-amount'] = 'budget.errors.amountMissing';
-    else if (pence === null) problems['budget-amount'] = 'budget.errors.amount';
-    else if (pence > 2_000_000_000) problems['budget-amount'] = 'budget.errors.amountLarge';
-    if (Object.keys(problems).length > 0)
-      return renderOverview(request, reply.code(400), {
-        budgetValues: values,
-        budgetProblems: problems,
-        ...(year ? { year } : {}),
-      });
-    await request.db((tx) => setBudget(tx, actorOf(request), year!, pence!));
-    return reply.redirect(`/staff/rewards?year=${year}&budget=1#budget`, 303);
-  });
+  app.post(
+    '/staff/rewards/budget',
+    { ...guard('rewards:manage'), schema: { body: BudgetForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const values = { year: one(body.year), amount: one(body.amount) };
+      const year = yearFrom(values.year);
+      const pence = parsePounds(values.amount);
+      const problems: Record<string, string> = {};
+      if (!year) problems['budget-year'] = 'budget.errors.year';
+      if (!values.amount) problems['budget-amount'] = 'budget.errors.amountMissing';
+      else if (pence === null) problems['budget-amount'] = 'budget.errors.amount';
+      else if (pence > 2_000_000_000) problems['budget-amount'] = 'budget.errors.amountLarge';
+      if (Object.keys(problems).length > 0)
+        return renderOverview(request, reply.code(400), {
+          budgetValues: values,
+          budgetProblems: problems,
+          ...(year ? { year } : {}),
+        });
+      await request.db((tx) => setBudget(tx, actorOf(request), year!, pence!));
+      return reply.redirect(`/staff/rewards?year=${year}&budget=1#budget`, 303);
+    },
+  );
 
   app.get('/staff/rewards/policy', guard('rewards:manage'), async (request, reply) => {
     const policy = await request.db((tx) => readPolicy(tx));
@@ -424,112 +447,120 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
     );
   });
 
-  app.post('/staff/rewards/policy', guard('rewards:manage'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const values: Record<string, string> = {};
-    const problems: Record<string, string> = {};
-    const change: Record<string, number> = {};
-    for (const field of POLICY_FIELDS) {
-      values[field] = one(body[field]);
-      const pence = parsePounds(values[field]);
-      if (!values[field]) problems[field] = `rewards.policy.errors.${field}.missing`;
-      else if (pence === null) problems[field] = `rewards.policy.errors.${field}.format`;
-      else if (pence > POLICY_MAX_PENCE) problems[field] = `rewards.policy.errors.${field}.large`;
-      else change[POLICY_SETTINGS[field]] = pence;
-    }
-    if (!problems.perHourPence && change.rewardPerHourPence === 0)
-      problems.perHourPence = 'rewards.policy.errors.perHourPence.zero';
-    if (Object.keys(problems).length > 0)
-      return renderPolicy(request, reply.code(400), values, problems);
-    await request.db((tx) =>
-      updateModuleSettings(
-        tx,
-        actorOf(request),
-        request.organisation.id,
-        participationSettings,
-        change,
-      ),
-    );
-    return reply.redirect('/staff/rewards?policy=1', 303);
-  });
+  app.post(
+    '/staff/rewards/policy',
+    { ...guard('rewards:manage'), schema: { body: PolicyForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const values: Record<string, string> = {};
+      const problems: Record<string, string> = {};
+      const change: Record<string, number> = {};
+      for (const field of POLICY_FIELDS) {
+        values[field] = one(body[field]);
+        const pence = parsePounds(values[field]);
+        if (!values[field]) problems[field] = `rewards.policy.errors.${field}.missing`;
+        else if (pence === null) problems[field] = `rewards.policy.errors.${field}.format`;
+        else if (pence > POLICY_MAX_PENCE) problems[field] = `rewards.policy.errors.${field}.large`;
+        else change[POLICY_SETTINGS[field]] = pence;
+      }
+      if (!problems.perHourPence && change.rewardPerHourPence === 0)
+        problems.perHourPence = 'rewards.policy.errors.perHourPence.zero';
+      if (Object.keys(problems).length > 0)
+        return renderPolicy(request, reply.code(400), values, problems);
+      await request.db((tx) =>
+        updateModuleSettings(
+          tx,
+          actorOf(request),
+          request.organisation.id,
+          participationSettings,
+          change,
+        ),
+      );
+      return reply.redirect('/staff/rewards?policy=1', 303);
+    },
+  );
 
   /** Rewards and claims in a period as CSV for finance, streamed in batches. */
-  app.get('/staff/rewards/export.csv', guard('rewards:manage'), async (request, reply) => {
-    const query = request.query as Body;
-    const today = todayInLondon();
-    const values: Record<string, string> = {};
-    const problems: Record<string, string> = {};
-    const read = (name: 'from' | 'to') => {
-      const direct = one(query[name]);
-      if (direct) {
-        const iso = isoDate(direct);
-        if (iso) Object.assign(values, dateValues(name, iso));
-        else problems[`${name}-day`] = `rewards.export.errors.${name}`;
-        return iso;
+  app.get(
+    '/staff/rewards/export.csv',
+    { ...guard('rewards:manage'), schema: { querystring: ExportQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const today = todayInLondon();
+      const values: Record<string, string> = {};
+      const problems: Record<string, string> = {};
+      const read = (name: 'from' | 'to') => {
+        const direct = one(query[name]);
+        if (direct) {
+          const iso = isoDate(direct);
+          if (iso) Object.assign(values, dateValues(name, iso));
+          else problems[`${name}-day`] = `rewards.export.errors.${name}`;
+          return iso;
+        }
+        const parts = dateFrom(query, name, values);
+        if (parts.invalid) problems[`${name}-day`] = `rewards.export.errors.${name}`;
+        return parts.iso;
+      };
+      const fy = financialYearOf(today);
+      const from = read('from') ?? fy.from;
+      const to = read('to') ?? fy.to;
+      if (Object.keys(problems).length === 0 && to < from)
+        problems['to-day'] = 'rewards.export.errors.order';
+      if (Object.keys(problems).length > 0)
+        return renderOverview(request, reply.code(400), {
+          exportValues: values,
+          exportProblems: problems,
+        });
+      const period = { from, to };
+      await request.db((tx) =>
+        audit(tx, actorOf(request), {
+          action: 'export',
+          entity: 'rewards',
+          after: { format: 'csv', from, to },
+        }),
+      );
+      const tr = translator('en');
+      const header = [
+        'date',
+        'reference',
+        'name',
+        'kind',
+        'activity',
+        'amount',
+        'choice',
+        'status',
+        'paidOn',
+      ].map((column) => tr.text(`rewards.export.columns.${column}`));
+      async function* rows() {
+        let after: string | null = null;
+        for (;;) {
+          // Each batch its own short transaction: an export of any size streams.
+          const batch = await request.db((tx) => exportBatch(tx, period, after));
+          for (const r of batch)
+            yield [
+              r.date,
+              r.reference,
+              r.name,
+              r.kind === 'reward'
+                ? tr.text('rewards.export.reward')
+                : tr.text(`expenses.kinds.${r.kind}`),
+              r.activity ?? '',
+              poundsText(r.amountPence),
+              r.choice ? tr.text(`rewards.choices.${r.choice}`) : '',
+              tr.text(`${r.kind === 'reward' ? 'rewards' : 'expenses'}.statuses.${r.status}`),
+              r.paidOn ?? '',
+            ];
+          if (batch.length < 500) return;
+          after = batch[batch.length - 1]!.sortKey;
+        }
       }
-      const parts = dateFrom(query, name, values);
-      if (parts.invalid) problems[`${name}-day`] = `rewards.export.errors.${name}`;
-      return parts.iso;
-    };
-    const fy = financialYearOf(today);
-    const from = read('from') ?? fy.from;
-    const to = read('to') ?? fy.to;
-    if (Object.keys(problems).length === 0 && to < from)
-      problems['to-day'] = 'rewards.export.errors.order';
-    if (Object.keys(problems).length > 0)
-      return renderOverview(request, reply.code(400), {
-        exportValues: values,
-        exportProblems: problems,
-      });
-    const period = { from, to };
-    await request.db((tx) =>
-      audit(tx, actorOf(request), {
-        action: 'export',
-        entity: 'rewards',
-        after: { format: 'csv', from, to },
-      }),
-    );
-    const tr = translator('en');
-    const header = [
-      'date',
-      'reference',
-      'name',
-      'kind',
-      'activity',
-      'amount',
-      'choice',
-      'status',
-      'paidOn',
-    ].map((column) => tr.text(`rewards.export.columns.${column}`));
-    async function* rows() {
-      let after: string | null = null;
-      for (;;) {
-        // Each batch its own short transaction: an export of any size streams.
-        const batch = await request.db((tx) => exportBatch(tx, period, after));
-        for (const r of batch)
-          yield [
-            r.date,
-            r.reference,
-            r.name,
-            r.kind === 'reward'
-              ? tr.text('rewards.export.reward')
-              : tr.text(`expenses.kinds.${r.kind}`),
-            r.activity ?? '',
-            poundsText(r.amountPence),
-            r.choice ? tr.text(`rewards.choices.${r.choice}`) : '',
-            tr.text(`${r.kind === 'reward' ? 'rewards' : 'expenses'}.statuses.${r.status}`),
-            r.paidOn ?? '',
-          ];
-        if (batch.length < 500) return;
-        after = batch[batch.length - 1]!.sortKey;
-      }
-    }
-    reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="rewards-${from}-to-${to}.csv"`)
-      .header('cache-control', 'no-store');
-    return reply.send(csvStream(header, rows()));
-  });
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="rewards-${from}-to-${to}.csv"`)
+        .header('cache-control', 'no-store');
+      return reply.send(csvStream(header, rows()));
+    },
+  );
 
   // -------------------------------------------------------------------------
   // One person
@@ -541,10 +572,10 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
   /** The person's choice on each unpaid reward: payment, voucher or decline. */
   app.post(
     '/staff/rewards/people/:personId/choices',
-    guard('rewards:manage'),
+    { ...guard('rewards:manage'), schema: { body: ChoicesForm } },
     async (request, reply) => {
       const personId = idParam(request, 'personId');
-      const body = (request.body ?? {}) as Body;
+      const body = request.body;
       const changes = Object.entries(body)
         .filter(([key]) => key.startsWith('choice-') && UUID.test(key.slice(7)))
         .map(([key, value]) => ({ rewardId: key.slice(7), choice: one(value) }))
@@ -746,10 +777,10 @@ export const rewardRoutes: FastifyPluginAsync = async (app) => {
   for (const step of ['approve', 'reject', 'paid'] as const) {
     app.post(
       `/staff/rewards/claims/:id/${step}`,
-      guard('rewards:manage'),
+      { ...guard('rewards:manage'), schema: { body: ClaimStepForm } },
       async (request, reply) => {
         const id = idParam(request);
-        const body = (request.body ?? {}) as Body;
+        const body = request.body;
         const claim = await request.db((tx) => claimById(tx, id));
         if (!claim) throw notFound();
         const problems: Record<string, string> = {};

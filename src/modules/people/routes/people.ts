@@ -8,6 +8,20 @@ import type { Queryable } from '../../../platform/db/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { formErrors, readDateInput } from '../../../platform/forms/index.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  ConsentsForm,
+  EqualityForm,
+  MergeForm,
+  MergeQuery,
+  PeopleFilterQuery,
+  PersonForm,
+  PersonShowQuery,
+  RoleForm,
+  SavedListForm,
+  ServiceLinkForm,
+  TrainingForm,
+} from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
   ACCESS_NEEDS,
@@ -194,37 +208,42 @@ async function* exportRows(request: FastifyRequest, filter: PeopleFilter) {
 }
 
 /** Finding people, a person's page, adding and changing them (issue 4 §2–8). */
-export const peopleRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/staff/people', guard('people:view'), async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const filter = parseFilter(query);
-    const user = request.user!;
-    const data = await request.db(async (tx) => ({
-      result: await searchPeople(tx, filter),
-      options: await loadOptions(tx),
-      services: await listServices(tx),
-      lists: await tx
-        .select()
-        .from(savedLists)
-        .where(or(eq(savedLists.shared, true), eq(savedLists.ownerUserId, user.id)))
-        .orderBy(savedLists.name),
-      areas: await areasInUse(tx),
-    }));
-    const query_ = filterQuery(filter);
-    return reply.page('people/views/people.njk', {
-      ...data,
-      filter,
-      query: query_,
-      pages: Math.max(1, Math.ceil(data.result.total / PAGE_SIZE)),
-      pageSize: PAGE_SIZE,
-      needsList: ACCESS_NEEDS,
-      kinds: PERSON_KINDS,
-      mayExport: can(user, 'people:export'),
-      mayMerge: can(user, 'people:merge'),
-      mayEdit: can(user, 'people:edit'),
-      saved: query.saved === '1',
-    });
-  });
+export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/staff/people',
+    { ...guard('people:view'), schema: { querystring: PeopleFilterQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const filter = parseFilter(query);
+      const user = request.user!;
+      const data = await request.db(async (tx) => ({
+        result: await searchPeople(tx, filter),
+        options: await loadOptions(tx),
+        services: await listServices(tx),
+        lists: await tx
+          .select()
+          .from(savedLists)
+          .where(or(eq(savedLists.shared, true), eq(savedLists.ownerUserId, user.id)))
+          .orderBy(savedLists.name),
+        areas: await areasInUse(tx),
+      }));
+      const query_ = filterQuery(filter);
+      return reply.page('people/views/people.njk', {
+        ...data,
+        filter,
+        query: query_,
+        pages: Math.max(1, Math.ceil(data.result.total / PAGE_SIZE)),
+        pageSize: PAGE_SIZE,
+        needsList: ACCESS_NEEDS,
+        kinds: PERSON_KINDS,
+        mayExport: can(user, 'people:export'),
+        mayMerge: can(user, 'people:merge'),
+        mayEdit: can(user, 'people:edit'),
+        saved: query.saved === '1',
+      });
+    },
+  );
 
   app.get('/staff/people/new', guard('people:edit'), async (request, reply) => {
     const lists = await formLists(request);
@@ -239,119 +258,138 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/people', guard('people:edit'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const lists = await formLists(request);
-    const today = todayInLondon();
-    const form = readPersonForm(body, lists.options, today, true);
-    if (form.problems.length > 0)
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        errors: problemsToErrors(request, form.problems),
+  app.post(
+    '/staff/people',
+    { ...guard('people:edit'), schema: { body: PersonForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const lists = await formLists(request);
+      const today = todayInLondon();
+      const form = readPersonForm(body, lists.options, today, true);
+      if (form.problems.length > 0)
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          errors: problemsToErrors(request, form.problems),
+        });
+      const actor = actorOf(request);
+      const outcome = await request.db(async (tx) => {
+        const unknown = await unknownLinks(tx, form.fields);
+        if (unknown.length > 0) return { taken: 'links' as const, unknown };
+        const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
+        if (supporter === undefined) return { taken: 'supporter' as const };
+        form.fields.supporterId = supporter;
+        if (form.fields.reference) {
+          const [taken] = await tx
+            .select({ id: people.id })
+            .from(people)
+            .where(eq(people.reference, form.fields.reference));
+          if (taken) return { taken: 'reference' as const };
+        }
+        const created = await createPerson(tx, actor, form.fields);
+        const purposes = form.consents.filter((c): c is ConsentPurpose =>
+          (CONSENT_PURPOSES as readonly string[]).includes(c),
+        );
+        await recordConsents(
+          tx,
+          actor,
+          created.id,
+          purposes.map((purpose) => ({ purpose, status: 'given', method: form.consentMethod })),
+        );
+        return { taken: null, ...created };
       });
-    const actor = actorOf(request);
-    const outcome = await request.db(async (tx) => {
-      const unknown = await unknownLinks(tx, form.fields);
-      if (unknown.length > 0) return { taken: 'links' as const, unknown };
-      const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
-      if (supporter === undefined) return { taken: 'supporter' as const };
-      form.fields.supporterId = supporter;
-      if (form.fields.reference) {
-        const [taken] = await tx
-          .select({ id: people.id })
-          .from(people)
-          .where(eq(people.reference, form.fields.reference));
-        if (taken) return { taken: 'reference' as const };
-      }
-      const created = await createPerson(tx, actor, form.fields);
-      const purposes = form.consents.filter((c): c is ConsentPurpose =>
-        (CONSENT_PURPOSES as readonly string[]).includes(c),
-      );
-      await recordConsents(
-        tx,
-        actor,
-        created.id,
-        purposes.map((purpose) => ({ purpose, status: 'given', method: form.consentMethod })),
-      );
-      return { taken: null, ...created };
-    });
-    if (outcome.taken)
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        errors: problemsToErrors(
-          request,
-          outcome.taken === 'links'
-            ? outcome.unknown
-            : [
-                outcome.taken === 'reference'
-                  ? { field: 'reference', key: 'referenceTaken' }
-                  : { field: 'supporterReference', key: 'supporterNotFound' },
-              ],
-        ),
-      });
-    return reply.redirect(`/staff/people/${outcome.id}?added=1`, 303);
-  });
+      if (outcome.taken)
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          errors: problemsToErrors(
+            request,
+            outcome.taken === 'links'
+              ? outcome.unknown
+              : [
+                  outcome.taken === 'reference'
+                    ? { field: 'reference', key: 'referenceTaken' }
+                    : { field: 'supporterReference', key: 'supporterNotFound' },
+                ],
+          ),
+        });
+      return reply.redirect(`/staff/people/${outcome.id}?added=1`, 303);
+    },
+  );
 
   const EXPORTS = {
     csv: 'text/csv; charset=utf-8',
     xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   } as const;
   for (const format of Object.keys(EXPORTS) as Array<keyof typeof EXPORTS>) {
-    app.get(`/staff/people/export.${format}`, guard('people:export'), async (request, reply) => {
-      const filter = parseFilter(request.query as Record<string, unknown>);
-      const header = exportHeader();
-      await request.db((tx) =>
-        audit(tx, actorOf(request), {
-          action: 'export',
-          entity: 'people',
-          after: { format, filter: filterQuery(filter) },
-        }),
-      );
-      const rows = exportRows(request, filter);
-      reply
-        .header('content-type', EXPORTS[format])
-        .header('content-disposition', `attachment; filename="people-${todayInLondon()}.${format}"`)
-        .header('cache-control', 'no-store');
-      return reply.send(
-        format === 'csv' ? csvStream(header, rows) : xlsxStream('People', header, rows),
-      );
-    });
+    app.get(
+      `/staff/people/export.${format}`,
+      { ...guard('people:export'), schema: { querystring: PeopleFilterQuery } },
+      async (request, reply) => {
+        const filter = parseFilter(request.query);
+        const header = exportHeader();
+        await request.db((tx) =>
+          audit(tx, actorOf(request), {
+            action: 'export',
+            entity: 'people',
+            after: { format, filter: filterQuery(filter) },
+          }),
+        );
+        const rows = exportRows(request, filter);
+        reply
+          .header('content-type', EXPORTS[format])
+          .header(
+            'content-disposition',
+            `attachment; filename="people-${todayInLondon()}.${format}"`,
+          )
+          .header('cache-control', 'no-store');
+        return reply.send(
+          format === 'csv' ? csvStream(header, rows) : xlsxStream('People', header, rows),
+        );
+      },
+    );
   }
 
-  app.get('/staff/people/contact-sheet', guard('people:view'), async (request, reply) => {
-    const filter = parseFilter(request.query as Record<string, unknown>);
-    const rows = await request.db((tx) => contactSheet(tx, filter));
-    return reply.page('people/views/contact-sheet.njk', {
-      phone: rows.filter((r) => r.channel === 'phone'),
-      letters: rows.filter((r) => r.channel === 'letter'),
-      query: filterQuery(filter),
-    });
-  });
+  app.get(
+    '/staff/people/contact-sheet',
+    { ...guard('people:view'), schema: { querystring: PeopleFilterQuery } },
+    async (request, reply) => {
+      const filter = parseFilter(request.query);
+      const rows = await request.db((tx) => contactSheet(tx, filter));
+      return reply.page('people/views/contact-sheet.njk', {
+        phone: rows.filter((r) => r.channel === 'phone'),
+        letters: rows.filter((r) => r.channel === 'letter'),
+        query: filterQuery(filter),
+      });
+    },
+  );
 
-  app.post('/staff/people/lists', guard('people:view'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const name = tidy(body.name).slice(0, 100);
-    const filter = parseFilter(body);
-    const query = filterQuery(filter);
-    if (!name) return reply.redirect(`/staff/people?${query}&listError=1`, 303);
-    await request.db(async (tx) => {
-      await tx.insert(savedLists).values({
-        organisationId: request.organisation.id,
-        name,
-        query,
-        ownerUserId: request.user!.id,
-        shared: body.shared === 'yes',
+  app.post(
+    '/staff/people/lists',
+    { ...guard('people:view'), schema: { body: SavedListForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const name = tidy(body.name).slice(0, 100);
+      const filter = parseFilter(body);
+      const query = filterQuery(filter);
+      if (!name) return reply.redirect(`/staff/people?${query}&listError=1`, 303);
+      await request.db(async (tx) => {
+        await tx.insert(savedLists).values({
+          organisationId: request.organisation.id,
+          name,
+          query,
+          ownerUserId: request.user!.id,
+          shared: body.shared === 'yes',
+        });
+        await audit(tx, actorOf(request), {
+          action: 'create',
+          entity: 'saved_list',
+          after: { name, query },
+        });
       });
-      await audit(tx, actorOf(request), {
-        action: 'create',
-        entity: 'saved_list',
-        after: { name, query },
-      });
-    });
-    return reply.redirect(`/staff/people?${query}${query ? '&' : ''}saved=1`, 303);
-  });
+      return reply.redirect(`/staff/people?${query}${query ? '&' : ''}saved=1`, 303);
+    },
+  );
 
   app.post('/staff/people/lists/:id/delete', guard('people:view'), async (request, reply) => {
     const id = idParam(request);
@@ -386,49 +424,53 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/staff/people/:id', guard('people:view'), async (request, reply) => {
-    const id = idParam(request);
-    const user = request.user!;
-    const tr = translator(request.language);
-    const withEquality = can(user, 'equality:read');
-    const data = await request.db(async (tx) => {
-      const loaded = await loadPerson(tx, id, { withEquality, text: tr.text });
-      if (loaded?.equality)
-        // Reading special category data is recorded.
-        await audit(tx, actorOf(request), {
-          action: 'read-equality',
-          entity: 'person',
-          entityId: id,
-        });
-      return (
-        loaded && { ...loaded, options: await loadOptions(tx), services: await listServices(tx) }
-      );
-    });
-    if (!data || data.person.erasedAt) throw notFound();
-    const today = todayInLondon();
-    const query = request.query as Record<string, string>;
-    return reply.page('people/views/person.njk', {
-      ...data,
-      today,
-      ageBand: data.person.dateOfBirth ? ageBand(data.person.dateOfBirth, today) : null,
-      consentPurposes: CONSENT_PURPOSES,
-      consentMethods: CONSENT_METHODS,
-      current: currentConsentMap(data.consentHistory),
-      equalityFields: EQUALITY_FIELDS,
-      may: {
-        edit: can(user, 'people:edit'),
-        merge: can(user, 'people:merge'),
-        erase: can(user, 'people:erase'),
-        rights: can(user, 'rights:manage'),
-        equality: withEquality,
-        // A sign-in account made from here knows the person (identity's users.person_id).
-        account: can(user, 'users:manage'),
-      },
-      flash: query.added ? 'added' : query.saved ? 'saved' : query.merged ? 'merged' : null,
-      problem: Boolean(query.problem),
-      serviceProblem: query.problem === 'service',
-    });
-  });
+  app.get(
+    '/staff/people/:id',
+    { ...guard('people:view'), schema: { querystring: PersonShowQuery } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const user = request.user!;
+      const tr = translator(request.language);
+      const withEquality = can(user, 'equality:read');
+      const data = await request.db(async (tx) => {
+        const loaded = await loadPerson(tx, id, { withEquality, text: tr.text });
+        if (loaded?.equality)
+          // Reading special category data is recorded.
+          await audit(tx, actorOf(request), {
+            action: 'read-equality',
+            entity: 'person',
+            entityId: id,
+          });
+        return (
+          loaded && { ...loaded, options: await loadOptions(tx), services: await listServices(tx) }
+        );
+      });
+      if (!data || data.person.erasedAt) throw notFound();
+      const today = todayInLondon();
+      const query = request.query;
+      return reply.page('people/views/person.njk', {
+        ...data,
+        today,
+        ageBand: data.person.dateOfBirth ? ageBand(data.person.dateOfBirth, today) : null,
+        consentPurposes: CONSENT_PURPOSES,
+        consentMethods: CONSENT_METHODS,
+        current: currentConsentMap(data.consentHistory),
+        equalityFields: EQUALITY_FIELDS,
+        may: {
+          edit: can(user, 'people:edit'),
+          merge: can(user, 'people:merge'),
+          erase: can(user, 'people:erase'),
+          rights: can(user, 'rights:manage'),
+          equality: withEquality,
+          // A sign-in account made from here knows the person (identity's users.person_id).
+          account: can(user, 'users:manage'),
+        },
+        flash: query.added ? 'added' : query.saved ? 'saved' : query.merged ? 'merged' : null,
+        problem: Boolean(query.problem),
+        serviceProblem: query.problem === 'service',
+      });
+    },
+  );
 
   app.get('/staff/people/:id/edit', guard('people:edit'), async (request, reply) => {
     const id = idParam(request);
@@ -451,83 +493,95 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/people/:id', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    const body = (request.body ?? {}) as Body;
-    const lists = await formLists(request);
-    const form = readPersonForm(body, lists.options, todayInLondon(), false);
-    if (form.problems.length > 0)
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        personId: id,
-        errors: problemsToErrors(request, form.problems),
+  app.post(
+    '/staff/people/:id',
+    { ...guard('people:edit'), schema: { body: PersonForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const body = request.body;
+      const lists = await formLists(request);
+      const form = readPersonForm(body, lists.options, todayInLondon(), false);
+      if (form.problems.length > 0)
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          personId: id,
+          errors: problemsToErrors(request, form.problems),
+        });
+      const { reference: _reference, ...fields } = form.fields;
+      const outcome = await request.db(async (tx) => {
+        const [row] = await tx
+          .select({ id: people.id, erasedAt: people.erasedAt })
+          .from(people)
+          .where(eq(people.id, id));
+        if (!row || row.erasedAt) return 'missing' as const;
+        const unknown = await unknownLinks(tx, fields);
+        if (unknown.length > 0) return unknown;
+        const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
+        if (supporter === undefined) return 'supporterNotFound' as const;
+        if (supporter === id) return 'supporterSelf' as const;
+        await updatePerson(tx, actorOf(request), id, { ...fields, supporterId: supporter });
+        return 'saved' as const;
       });
-    const { reference: _reference, ...fields } = form.fields;
-    const outcome = await request.db(async (tx) => {
-      const [row] = await tx
-        .select({ id: people.id, erasedAt: people.erasedAt })
-        .from(people)
-        .where(eq(people.id, id));
-      if (!row || row.erasedAt) return 'missing' as const;
-      const unknown = await unknownLinks(tx, fields);
-      if (unknown.length > 0) return unknown;
-      const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
-      if (supporter === undefined) return 'supporterNotFound' as const;
-      if (supporter === id) return 'supporterSelf' as const;
-      await updatePerson(tx, actorOf(request), id, { ...fields, supporterId: supporter });
-      return 'saved' as const;
-    });
-    if (outcome === 'missing') throw notFound();
-    if (outcome !== 'saved')
-      return renderForm(reply.code(400), {
-        lists,
-        values: form.values,
-        personId: id,
-        errors: problemsToErrors(
-          request,
-          Array.isArray(outcome) ? outcome : [{ field: 'supporterReference', key: outcome }],
-        ),
-      });
-    return reply.redirect(`/staff/people/${id}?saved=1`, 303);
-  });
+      if (outcome === 'missing') throw notFound();
+      if (outcome !== 'saved')
+        return renderForm(reply.code(400), {
+          lists,
+          values: form.values,
+          personId: id,
+          errors: problemsToErrors(
+            request,
+            Array.isArray(outcome) ? outcome : [{ field: 'supporterReference', key: outcome }],
+          ),
+        });
+      return reply.redirect(`/staff/people/${id}?saved=1`, 303);
+    },
+  );
 
-  app.post('/staff/people/:id/consents', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const method = (CONSENT_METHODS as readonly string[]).includes(tidy(body.method))
-      ? tidy(body.method)
-      : 'verbal';
-    const changes: ConsentChange[] = [];
-    for (const purpose of CONSENT_PURPOSES) {
-      const status = tidy(body[`consent-${purpose}`]);
-      if (
-        status === 'given' ||
-        status === 'withdrawn' ||
-        (purpose === 'equality' && status === 'objected')
-      )
-        changes.push({ purpose, status, method });
-    }
-    await request.db((tx) => recordConsents(tx, actorOf(request), id, changes));
-    return reply.redirect(`/staff/people/${id}?saved=1#consents`, 303);
-  });
+  app.post(
+    '/staff/people/:id/consents',
+    { ...guard('people:edit'), schema: { body: ConsentsForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const method = (CONSENT_METHODS as readonly string[]).includes(tidy(body.method))
+        ? tidy(body.method)
+        : 'verbal';
+      const changes: ConsentChange[] = [];
+      for (const purpose of CONSENT_PURPOSES) {
+        const status = tidy(body[`consent-${purpose}`]);
+        if (
+          status === 'given' ||
+          status === 'withdrawn' ||
+          (purpose === 'equality' && status === 'objected')
+        )
+          changes.push({ purpose, status, method });
+      }
+      await request.db((tx) => recordConsents(tx, actorOf(request), id, changes));
+      return reply.redirect(`/staff/people/${id}?saved=1#consents`, 303);
+    },
+  );
 
-  app.post('/staff/people/:id/services', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const serviceId = tidy(body.serviceId);
-    const startedOn = dateField(body, 'startedOn') || todayInLondon();
-    if (!UUID.test(serviceId) || !validIsoDate(startedOn))
-      return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
-    // A service of another organisation, or none, is a wrong choice: nothing is saved.
-    const linked = await request.db((tx) =>
-      linkService(tx, actorOf(request), id, serviceId, startedOn),
-    );
-    if (!linked) return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
-    return reply.redirect(`/staff/people/${id}?saved=1#services`, 303);
-  });
+  app.post(
+    '/staff/people/:id/services',
+    { ...guard('people:edit'), schema: { body: ServiceLinkForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const serviceId = tidy(body.serviceId);
+      const startedOn = dateField(body, 'startedOn') || todayInLondon();
+      if (!UUID.test(serviceId) || !validIsoDate(startedOn))
+        return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
+      // A service of another organisation, or none, is a wrong choice: nothing is saved.
+      const linked = await request.db((tx) =>
+        linkService(tx, actorOf(request), id, serviceId, startedOn),
+      );
+      if (!linked) return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
+      return reply.redirect(`/staff/people/${id}?saved=1#services`, 303);
+    },
+  );
 
   app.post(
     '/staff/people/:id/services/:linkId/end',
@@ -541,24 +595,28 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/staff/people/:id/roles', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const role = tidy(body.role);
-    const startedOn = dateField(body, 'startedOn') || todayInLondon();
-    const ok = await request.db(async (tx) => {
-      const options = await loadOptions(tx);
-      if (
-        !options.involvement_role.some((o) => o.code === role && !o.retired) ||
-        !validIsoDate(startedOn)
-      )
-        return false;
-      await startRole(tx, actorOf(request), id, role, startedOn);
-      return true;
-    });
-    return reply.redirect(`/staff/people/${id}?${ok ? 'saved=1' : 'problem=role'}#roles`, 303);
-  });
+  app.post(
+    '/staff/people/:id/roles',
+    { ...guard('people:edit'), schema: { body: RoleForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const role = tidy(body.role);
+      const startedOn = dateField(body, 'startedOn') || todayInLondon();
+      const ok = await request.db(async (tx) => {
+        const options = await loadOptions(tx);
+        if (
+          !options.involvement_role.some((o) => o.code === role && !o.retired) ||
+          !validIsoDate(startedOn)
+        )
+          return false;
+        await startRole(tx, actorOf(request), id, role, startedOn);
+        return true;
+      });
+      return reply.redirect(`/staff/people/${id}?${ok ? 'saved=1' : 'problem=role'}#roles`, 303);
+    },
+  );
 
   app.post('/staff/people/:id/roles/:roleId/end', guard('people:edit'), async (request, reply) => {
     const id = idParam(request);
@@ -568,33 +626,37 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/staff/people/${id}?saved=1#roles`, 303);
   });
 
-  app.post('/staff/people/:id/training', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const module = tidy(body.module);
-    const completedOn = dateField(body, 'completedOn');
-    const expiresOn = dateField(body, 'expiresOn');
-    const ok = await request.db(async (tx) => {
-      const options = await loadOptions(tx);
-      if (!options.training_module.some((o) => o.code === module && !o.retired)) return false;
-      if (
-        !validIsoDate(completedOn) ||
-        (expiresOn && (!validIsoDate(expiresOn) || expiresOn < completedOn))
-      )
-        return false;
-      await addTraining(tx, actorOf(request), id, {
-        module,
-        completedOn,
-        expiresOn: expiresOn || null,
+  app.post(
+    '/staff/people/:id/training',
+    { ...guard('people:edit'), schema: { body: TrainingForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const module = tidy(body.module);
+      const completedOn = dateField(body, 'completedOn');
+      const expiresOn = dateField(body, 'expiresOn');
+      const ok = await request.db(async (tx) => {
+        const options = await loadOptions(tx);
+        if (!options.training_module.some((o) => o.code === module && !o.retired)) return false;
+        if (
+          !validIsoDate(completedOn) ||
+          (expiresOn && (!validIsoDate(expiresOn) || expiresOn < completedOn))
+        )
+          return false;
+        await addTraining(tx, actorOf(request), id, {
+          module,
+          completedOn,
+          expiresOn: expiresOn || null,
+        });
+        return true;
       });
-      return true;
-    });
-    return reply.redirect(
-      `/staff/people/${id}?${ok ? 'saved=1' : 'problem=training'}#training`,
-      303,
-    );
-  });
+      return reply.redirect(
+        `/staff/people/${id}?${ok ? 'saved=1' : 'problem=training'}#training`,
+        303,
+      );
+    },
+  );
 
   app.get('/staff/people/:id/equality', guard('equality:read'), async (request, reply) => {
     const id = idParam(request);
@@ -613,57 +675,69 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/people/:id/equality', guard('equality:read'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const answers: Partial<Record<EqualityQuestion, string | null>> = {};
-    for (const field of EQUALITY_FIELDS) answers[field] = tidy(body[field]) || null;
-    const outcome = await request.db((tx) => saveEquality(tx, actorOf(request), id, answers));
-    if (outcome === 'no-consent')
-      return reply.redirect(`/staff/people/${id}/equality?problem=consent`, 303);
-    return reply.redirect(`/staff/people/${id}?saved=1#equality`, 303);
-  });
+  app.post(
+    '/staff/people/:id/equality',
+    { ...guard('equality:read'), schema: { body: EqualityForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const answers: Partial<Record<EqualityQuestion, string | null>> = {};
+      for (const field of EQUALITY_FIELDS) answers[field] = tidy(body[field]) || null;
+      const outcome = await request.db((tx) => saveEquality(tx, actorOf(request), id, answers));
+      if (outcome === 'no-consent')
+        return reply.redirect(`/staff/people/${id}/equality?problem=consent`, 303);
+      return reply.redirect(`/staff/people/${id}?saved=1#equality`, 303);
+    },
+  );
 
-  app.get('/staff/people/:id/merge', guard('people:merge'), async (request, reply) => {
-    const id = idParam(request);
-    const otherId = tidy((request.query as Record<string, unknown>).with);
-    if (!UUID.test(otherId) || otherId === id) throw notFound();
-    const rows = await request.db((tx) =>
-      tx
-        .select()
-        .from(people)
-        .where(or(eq(people.id, id), eq(people.id, otherId))),
-    );
-    const keep = rows.find((r) => r.id === id);
-    const other = rows.find((r) => r.id === otherId);
-    if (!keep || !other || keep.erasedAt || other.erasedAt) throw notFound();
-    const differing = MERGE_FIELDS.filter(
-      (f) =>
-        keep[f] !== null &&
-        keep[f] !== '' &&
-        other[f] !== null &&
-        other[f] !== '' &&
-        keep[f] !== other[f],
-    );
-    return reply.page('people/views/merge.njk', {
-      keep,
-      other,
-      differing,
-      mergeFields: MERGE_FIELDS,
-    });
-  });
+  app.get(
+    '/staff/people/:id/merge',
+    { ...guard('people:merge'), schema: { querystring: MergeQuery } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const otherId = tidy(request.query.with);
+      if (!UUID.test(otherId) || otherId === id) throw notFound();
+      const rows = await request.db((tx) =>
+        tx
+          .select()
+          .from(people)
+          .where(or(eq(people.id, id), eq(people.id, otherId))),
+      );
+      const keep = rows.find((r) => r.id === id);
+      const other = rows.find((r) => r.id === otherId);
+      if (!keep || !other || keep.erasedAt || other.erasedAt) throw notFound();
+      const differing = MERGE_FIELDS.filter(
+        (f) =>
+          keep[f] !== null &&
+          keep[f] !== '' &&
+          other[f] !== null &&
+          other[f] !== '' &&
+          keep[f] !== other[f],
+      );
+      return reply.page('people/views/merge.njk', {
+        keep,
+        other,
+        differing,
+        mergeFields: MERGE_FIELDS,
+      });
+    },
+  );
 
-  app.post('/staff/people/:id/merge', guard('people:merge'), async (request, reply) => {
-    const id = idParam(request);
-    const body = (request.body ?? {}) as Body;
-    const otherId = tidy(body.otherId);
-    if (!UUID.test(otherId)) throw notFound();
-    const take = MERGE_FIELDS.filter((f) => tidy(body[`field-${f}`]) === 'other') as MergeField[];
-    const merged = await request.db((tx) => mergePeople(tx, actorOf(request), id, otherId, take));
-    if (!merged) throw notFound();
-    return reply.redirect(`/staff/people/${id}?merged=1`, 303);
-  });
+  app.post(
+    '/staff/people/:id/merge',
+    { ...guard('people:merge'), schema: { body: MergeForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const body = request.body;
+      const otherId = tidy(body.otherId);
+      if (!UUID.test(otherId)) throw notFound();
+      const take = MERGE_FIELDS.filter((f) => tidy(body[`field-${f}`]) === 'other') as MergeField[];
+      const merged = await request.db((tx) => mergePeople(tx, actorOf(request), id, otherId, take));
+      if (!merged) throw notFound();
+      return reply.redirect(`/staff/people/${id}?merged=1`, 303);
+    },
+  );
 };
 
 /** The supporter's id from their reference: null for none, undefined when no one has it. */

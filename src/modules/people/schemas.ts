@@ -1,0 +1,53 @@
+/**
+ * The shapes of the people module's requests. Lenient by design (see
+ * platform/forms/schema.ts): the services check meaning and say what to fix.
+ * Forms whose fields are named by pattern keep those fields as they came.
+ */
+import { form, text } from '../../platform/forms/schema.ts';
+
+/** The register's filters (search, kinds, services …), read by parseFilter. */
+export const PeopleFilterQuery = form({});
+
+/** The person form, read field by field by readPersonForm (person-form.ts). */
+export const PersonForm = form({});
+
+/** Saving the current filters as a list: its name, whether it is shared, and the filters. */
+export const SavedListForm = form({
+  name: text(),
+  /** yes to share it with colleagues. */
+  shared: text(),
+});
+
+/** A person's page: the banner after a change and which form had a problem. */
+export const PersonShowQuery = form({
+  added: text(),
+  saved: text(),
+  merged: text(),
+  /** Which form had a problem: service, role, training … */
+  problem: text(),
+});
+
+/** Consents: how they were given, and consent-<purpose> = given or withdrawn for each purpose. */
+export const ConsentsForm = form({ method: text() });
+
+/** Linking a person to a service: its id and the start date (YYYY-MM-DD or a date input). */
+export const ServiceLinkForm = form({ serviceId: text(), startedOn: text() });
+
+/** Giving a person a role: its code and the start date. */
+export const RoleForm = form({ role: text(), startedOn: text() });
+
+/** Recording training: the module's code, when it was completed and when it expires. */
+export const TrainingForm = form({
+  module: text(),
+  completedOn: text(),
+  expiresOn: text(),
+});
+
+/** Equality monitoring answers, one field for each of EQUALITY_FIELDS. */
+export const EqualityForm = form({});
+
+/** The merge page: the other record's id. */
+export const MergeQuery = form({ with: text() });
+
+/** Merging: the other record's id, and field-<name> = other for each answer to take from it. */
+export const MergeForm = form({ otherId: text() });

@@ -51,3 +51,16 @@ export const MergeQuery = form({ with: text() });
 
 /** Merging: the other record's id, and field-<name> = other for each answer to take from it. */
 export const MergeForm = form({ otherId: text() });
+
+/** A service: its own code (letters, digits and hyphens), name, type and specialism codes, area and postcode. */
+export const ServiceForm = form({
+  code: text(),
+  name: text(),
+  type: text(),
+  specialism: text(),
+  area: text(),
+  postcode: text(),
+});
+
+/** A partner organisation: its name, its kind and whom it represents. */
+export const PartnerForm = form({ name: text(), kind: text(), represents: text() });

@@ -6,6 +6,8 @@ import { translator } from '../../../platform/i18n/index.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
 import { formErrors, problemOnUnique } from '../../../platform/forms/index.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import { PartnerForm, ServiceForm } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { activeCodes, loadOptions } from '../options.ts';
 import type { Body } from '../person-form.ts';
@@ -102,35 +104,40 @@ const CODE_TAKEN = {
 };
 
 /** The services page, where leads add services and partner organisations. */
-export const serviceRoutes: FastifyPluginAsync = async (app) => {
+export const serviceRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   app.get('/staff/services', guard('services:view'), (request, reply) => render(request, reply));
 
-  app.post('/staff/services', guard('register:configure'), async (request, reply) => {
-    const { values, problems, row: fields } = readServiceForm(request.body as Body);
-    const saved = await problemOnUnique(
-      () =>
-        request.db(async (tx) => {
-          await checkService(tx, values, problems, null);
-          if (Object.keys(problems).length > 0) return false;
-          const [row] = await tx
-            .insert(services)
-            .values({ organisationId: request.organisation.id, ...fields })
-            .returning();
-          await audit(tx, actorOf(request), {
-            action: 'create',
-            entity: 'service',
-            entityId: row!.id,
-            after: row,
-          });
-          return true;
-        }),
-      CODE_TAKEN,
-    );
-    // Another request may have taken the code between the check and the write.
-    if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
-    if (!saved.ok || !saved.value) return render(request, reply.code(400), { values, problems });
-    return reply.redirect('/staff/services?saved=added', 303);
-  });
+  app.post(
+    '/staff/services',
+    { ...guard('register:configure'), schema: { body: ServiceForm } },
+    async (request, reply) => {
+      const { values, problems, row: fields } = readServiceForm(request.body);
+      const saved = await problemOnUnique(
+        () =>
+          request.db(async (tx) => {
+            await checkService(tx, values, problems, null);
+            if (Object.keys(problems).length > 0) return false;
+            const [row] = await tx
+              .insert(services)
+              .values({ organisationId: request.organisation.id, ...fields })
+              .returning();
+            await audit(tx, actorOf(request), {
+              action: 'create',
+              entity: 'service',
+              entityId: row!.id,
+              after: row,
+            });
+            return true;
+          }),
+        CODE_TAKEN,
+      );
+      // Another request may have taken the code between the check and the write.
+      if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
+      if (!saved.ok || !saved.value) return render(request, reply.code(400), { values, problems });
+      return reply.redirect('/staff/services?saved=added', 303);
+    },
+  );
 
   const renderEdit = async (
     request: FastifyRequest,
@@ -166,72 +173,80 @@ export const serviceRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/staff/services/:id/edit', guard('register:configure'), async (request, reply) => {
-    const id = idParam(request);
-    const { values, problems, row: fields } = readServiceForm(request.body as Body);
-    const saved = await problemOnUnique(
-      () =>
-        request.db(async (tx) => {
-          const [before] = await tx.select().from(services).where(eq(services.id, id));
-          if (!before) return 'missing' as const;
-          await checkService(tx, values, problems, before);
-          if (Object.keys(problems).length > 0) return 'problems' as const;
-          const [after] = await tx
-            .update(services)
-            .set(fields)
-            .where(eq(services.id, id))
-            .returning();
-          await audit(tx, actorOf(request), {
-            action: 'update',
-            entity: 'service',
-            entityId: id,
-            before,
-            after,
-          });
-          return 'saved' as const;
-        }),
-      CODE_TAKEN,
-    );
-    if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
-    const outcome = saved.ok ? saved.value : 'problems';
-    if (outcome === 'missing') throw notFound();
-    if (outcome === 'problems') return renderEdit(request, reply.code(400), id, values, problems);
-    return reply.redirect('/staff/services?saved=updated', 303);
-  });
+  app.post(
+    '/staff/services/:id/edit',
+    { ...guard('register:configure'), schema: { body: ServiceForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const { values, problems, row: fields } = readServiceForm(request.body);
+      const saved = await problemOnUnique(
+        () =>
+          request.db(async (tx) => {
+            const [before] = await tx.select().from(services).where(eq(services.id, id));
+            if (!before) return 'missing' as const;
+            await checkService(tx, values, problems, before);
+            if (Object.keys(problems).length > 0) return 'problems' as const;
+            const [after] = await tx
+              .update(services)
+              .set(fields)
+              .where(eq(services.id, id))
+              .returning();
+            await audit(tx, actorOf(request), {
+              action: 'update',
+              entity: 'service',
+              entityId: id,
+              before,
+              after,
+            });
+            return 'saved' as const;
+          }),
+        CODE_TAKEN,
+      );
+      if (!saved.ok) problems[saved.problem.field] = saved.problem.key;
+      const outcome = saved.ok ? saved.value : 'problems';
+      if (outcome === 'missing') throw notFound();
+      if (outcome === 'problems') return renderEdit(request, reply.code(400), id, values, problems);
+      return reply.redirect('/staff/services?saved=updated', 303);
+    },
+  );
 
-  app.post('/staff/partners', guard('register:configure'), async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const partnerValues: Values = {
-      name: tidy(body.name).slice(0, 200),
-      kind: tidy(body.kind),
-      represents: tidy(body.represents).slice(0, 300),
-    };
-    if (!partnerValues.name)
-      return render(request, reply.code(400), {
-        partnerValues,
-        problems: { partnerName: 'services.errors.partnerName' },
+  app.post(
+    '/staff/partners',
+    { ...guard('register:configure'), schema: { body: PartnerForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const partnerValues: Values = {
+        name: tidy(body.name).slice(0, 200),
+        kind: tidy(body.kind),
+        represents: tidy(body.represents).slice(0, 300),
+      };
+      if (!partnerValues.name)
+        return render(request, reply.code(400), {
+          partnerValues,
+          problems: { partnerName: 'services.errors.partnerName' },
+        });
+      await request.db(async (tx) => {
+        const options = await loadOptions(tx);
+        const kind = activeCodes(options, 'partner_kind').has(partnerValues.kind!)
+          ? partnerValues.kind!
+          : 'other';
+        const [row] = await tx
+          .insert(partnerOrganisations)
+          .values({
+            organisationId: request.organisation.id,
+            name: partnerValues.name!,
+            kind,
+            represents: partnerValues.represents || null,
+          })
+          .returning();
+        await audit(tx, actorOf(request), {
+          action: 'create',
+          entity: 'partner_organisation',
+          entityId: row!.id,
+          after: row,
+        });
       });
-    await request.db(async (tx) => {
-      const options = await loadOptions(tx);
-      const kind = activeCodes(options, 'partner_kind').has(partnerValues.kind!)
-        ? partnerValues.kind!
-        : 'other';
-      const [row] = await tx
-        .insert(partnerOrganisations)
-        .values({
-          organisationId: request.organisation.id,
-          name: partnerValues.name!,
-          kind,
-          represents: partnerValues.represents || null,
-        })
-        .returning();
-      await audit(tx, actorOf(request), {
-        action: 'create',
-        entity: 'partner_organisation',
-        entityId: row!.id,
-        after: row,
-      });
-    });
-    return reply.redirect('/staff/services#partners', 303);
-  });
+      return reply.redirect('/staff/services#partners', 303);
+    },
+  );
 };

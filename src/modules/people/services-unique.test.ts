@@ -30,6 +30,16 @@ before(async () => {
     end $$;
     create trigger race_for_service_code before insert or update on services
       for each row execute function race_for_service_code();
+    create function race_for_reference() returns trigger language plpgsql as $$
+    begin
+      if new.reference = 'RACE-1' then
+        raise exception 'duplicate key value violates unique constraint "people_reference_idx"'
+          using errcode = 'unique_violation', constraint = 'people_reference_idx';
+      end if;
+      return new;
+    end $$;
+    create trigger race_for_reference before insert on people
+      for each row execute function race_for_reference();
   `);
 });
 after(async () => {
@@ -64,5 +74,24 @@ describe('a service code taken at the last moment', () => {
     const res = await lead.post(edit, { ...form, code: 'RACE' }, { from: edit });
     assert.equal(res.statusCode, 400, res.body.slice(0, 500));
     assert.match(res.body, /Another service already has this code/);
+  });
+});
+
+describe('a person reference taken at the last moment', () => {
+  it('shows the reference field message and keeps the answers, not a 500', async () => {
+    const res = await lead.post(
+      '/staff/people',
+      {
+        firstName: 'Ada',
+        reference: 'RACE-1',
+        kinds: 'customer',
+        consentMethod: 'verbal',
+        language: 'en',
+      },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(res.statusCode, 400, res.body.slice(0, 500));
+    assert.match(res.body, /href="#reference"/);
+    assert.match(res.body, /value="Ada"/);
   });
 });

@@ -7,7 +7,7 @@ import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
-import { formErrors, readDateInput } from '../../../platform/forms/index.ts';
+import { formErrors, problemOnUnique, readDateInput } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import {
   ConsentsForm,
@@ -84,6 +84,11 @@ function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
     })),
   );
 }
+
+/** The unique constraint a new person's reference can break, as the field message it means. */
+const REFERENCE_TAKEN = {
+  people_reference_idx: { field: 'reference', key: 'register.errors.referenceTaken' },
+};
 
 /** Stops a change to someone who is not on the register (or was erased) with a 404. */
 export async function ensurePerson(request: FastifyRequest, id: string): Promise<void> {
@@ -273,31 +278,37 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
           errors: problemsToErrors(request, form.problems),
         });
       const actor = actorOf(request);
-      const outcome = await request.db(async (tx) => {
-        const unknown = await unknownLinks(tx, form.fields);
-        if (unknown.length > 0) return { taken: 'links' as const, unknown };
-        const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
-        if (supporter === undefined) return { taken: 'supporter' as const };
-        form.fields.supporterId = supporter;
-        if (form.fields.reference) {
-          const [taken] = await tx
-            .select({ id: people.id })
-            .from(people)
-            .where(eq(people.reference, form.fields.reference));
-          if (taken) return { taken: 'reference' as const };
-        }
-        const created = await createPerson(tx, actor, form.fields);
-        const purposes = form.consents.filter((c): c is ConsentPurpose =>
-          (CONSENT_PURPOSES as readonly string[]).includes(c),
-        );
-        await recordConsents(
-          tx,
-          actor,
-          created.id,
-          purposes.map((purpose) => ({ purpose, status: 'given', method: form.consentMethod })),
-        );
-        return { taken: null, ...created };
-      });
+      const written = await problemOnUnique(
+        () =>
+          request.db(async (tx) => {
+            const unknown = await unknownLinks(tx, form.fields);
+            if (unknown.length > 0) return { taken: 'links' as const, unknown };
+            const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
+            if (supporter === undefined) return { taken: 'supporter' as const };
+            form.fields.supporterId = supporter;
+            if (form.fields.reference) {
+              const [taken] = await tx
+                .select({ id: people.id })
+                .from(people)
+                .where(eq(people.reference, form.fields.reference));
+              if (taken) return { taken: 'reference' as const };
+            }
+            const created = await createPerson(tx, actor, form.fields);
+            const purposes = form.consents.filter((c): c is ConsentPurpose =>
+              (CONSENT_PURPOSES as readonly string[]).includes(c),
+            );
+            await recordConsents(
+              tx,
+              actor,
+              created.id,
+              purposes.map((purpose) => ({ purpose, status: 'given', method: form.consentMethod })),
+            );
+            return { taken: null, ...created };
+          }),
+        REFERENCE_TAKEN,
+      );
+      // Another request may have taken the reference between the check and the write.
+      const outcome = written.ok ? written.value : { taken: 'reference' as const };
       if (outcome.taken)
         return renderForm(reply.code(400), {
           lists,

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import { RsvpForm, RsvpQuery } from '../schemas.ts';
 import { guard } from '../../../platform/auth/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
@@ -15,14 +17,13 @@ import {
   type RsvpAnswer,
 } from '../activities.ts';
 
-type Body = Record<string, unknown>;
-
 /**
  * A signed-in customer's answer to an invitation, reached from their own page
  * (/my): the same page as the emailed RSVP link, found through the account's
  * person instead of the link's token, which is stored only as a hash.
  */
-export const myRoutes: FastifyPluginAsync = async (app) => {
+export const myRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   async function renderMyRsvp(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -58,32 +59,39 @@ export const myRoutes: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/my/activities/:activityId', guard('account:use'), async (request, reply) =>
-    renderMyRsvp(request, reply, idParam(request, 'activityId'), {
-      done: (request.query as Body).done === '1',
-    }),
+  app.get(
+    '/my/activities/:activityId',
+    { ...guard('account:use'), schema: { querystring: RsvpQuery } },
+    async (request, reply) =>
+      renderMyRsvp(request, reply, idParam(request, 'activityId'), {
+        done: request.query.done === '1',
+      }),
   );
 
-  app.post('/my/activities/:activityId', guard('account:use'), async (request, reply) => {
-    const activityId = idParam(request, 'activityId');
-    const answer = String((request.body as Body | undefined)?.answer ?? '');
-    if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
-      return renderMyRsvp(request, reply.code(400), activityId, {
-        error: true,
-      });
-    const personId = request.user!.personId;
-    const saved =
-      personId &&
-      (await request.db(async (tx) => {
-        const view = await invitationForPerson(tx, activityId, personId);
-        if (!view) return null;
-        if (takesAnswers(view.activity))
-          await recordAnswers(tx, actorOf(request), activityId, [
-            { personId, rsvp: answer as RsvpAnswer },
-          ]);
-        return true;
-      }));
-    if (!saved) throw notFound();
-    return reply.redirect(`/my/activities/${activityId}?done=1`, 303);
-  });
+  app.post(
+    '/my/activities/:activityId',
+    { ...guard('account:use'), schema: { body: RsvpForm } },
+    async (request, reply) => {
+      const activityId = idParam(request, 'activityId');
+      const answer = request.body.answer ?? '';
+      if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
+        return renderMyRsvp(request, reply.code(400), activityId, {
+          error: true,
+        });
+      const personId = request.user!.personId;
+      const saved =
+        personId &&
+        (await request.db(async (tx) => {
+          const view = await invitationForPerson(tx, activityId, personId);
+          if (!view) return null;
+          if (takesAnswers(view.activity))
+            await recordAnswers(tx, actorOf(request), activityId, [
+              { personId, rsvp: answer as RsvpAnswer },
+            ]);
+          return true;
+        }));
+      if (!saved) throw notFound();
+      return reply.redirect(`/my/activities/${activityId}?done=1`, 303);
+    },
+  );
 };

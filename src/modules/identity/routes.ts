@@ -5,7 +5,17 @@ import { PUBLIC_ROUTE, ROLES, can, guard, type Role } from '../../platform/auth/
 import { AppError } from '../../platform/http/errors.ts';
 import { rotateCsrf } from '../../platform/http/csrf.ts';
 import { translator } from '../../platform/i18n/index.ts';
-import { formErrors } from '../../platform/views/forms.ts';
+import { formErrors } from '../../platform/forms/index.ts';
+import { withShapes } from '../../platform/forms/schema.ts';
+import {
+  AttachmentParams,
+  AuditQuery,
+  IdParams,
+  InviteQuery,
+  ReturnToQuery,
+  TokenParams,
+  UsersQuery,
+} from './schemas.ts';
 import { queueMail, listOutbox, readOutboxMessage, usesSmtp } from '../../platform/mail/index.ts';
 import {
   AUDIT_MAX_PAGE,
@@ -170,84 +180,93 @@ function pageNumber(value: unknown): number {
   return Math.min(AUDIT_MAX_PAGE, Math.max(1, asked));
 }
 
-export const identityRoutes: FastifyPluginAsync = async (app) => {
+export const identityRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   app.addHook('onRequest', noStore);
 
   // ------------------------------------------------------------ staff sign-in
-  app.get('/sign-in', PUBLIC_ROUTE, async (request, reply) => {
-    const returnTo = safeReturn((request.query as Body).returnTo, '');
-    return reply.page('identity/views/sign-in.njk', { returnTo, values: {} });
-  });
+  app.get(
+    '/sign-in',
+    { ...PUBLIC_ROUTE, schema: { querystring: ReturnToQuery } },
+    async (request, reply) => {
+      const returnTo = safeReturn(request.query.returnTo, '');
+      return reply.page('identity/views/sign-in.njk', { returnTo, values: {} });
+    },
+  );
 
-  app.post('/sign-in', PUBLIC_ROUTE, async (request, reply) => {
-    const email = field(request.body, 'email').trim();
-    const password = field(request.body, 'password');
-    const returnTo = safeReturn(field(request.body, 'returnTo'), '');
-    const tr = translator(request.language);
-    const invalid = formErrors(tr, {
-      email: emailProblem(email),
-      password: password ? null : 'identity.errors.passwordMissing',
-    });
-    if (invalid) {
-      return reply
-        .code(400)
-        .page('identity/views/sign-in.njk', { ...invalid, returnTo, values: { email } });
-    }
-    const keys = [emailKey(email), addressKey(request.ip)];
-    const outcome = await request.db(async (tx) => {
-      if (await lockedUntil(tx, keys)) return { kind: 'locked' as const };
-      const user = await findUserByEmail(tx, email);
-      const ok = await verifyPassword(
-        user?.status === 'active' ? user.passwordHash : null,
-        password,
-      );
-      if (!ok || !user) {
-        await recordFailure(tx, keys[0]!, EMAIL_FAILURE_LIMIT);
-        await recordFailure(tx, keys[1]!, ADDRESS_FAILURE_LIMIT);
-        return { kind: 'wrong' as const };
+  app.post(
+    '/sign-in',
+    { ...PUBLIC_ROUTE, schema: { querystring: ReturnToQuery } },
+    async (request, reply) => {
+      const email = field(request.body, 'email').trim();
+      const password = field(request.body, 'password');
+      const returnTo = safeReturn(field(request.body, 'returnTo'), '');
+      const tr = translator(request.language);
+      const invalid = formErrors(tr, {
+        email: emailProblem(email),
+        password: password ? null : 'identity.errors.passwordMissing',
+      });
+      if (invalid) {
+        return reply
+          .code(400)
+          .page('identity/views/sign-in.njk', { ...invalid, returnTo, values: { email } });
       }
-      await clearFailures(tx, keys[0]!);
-      const needsSecond = Boolean(user.totpEnabledAt) || user.roles.includes('admin');
-      const token = await createSession(tx, user.id, { secondFactorPending: needsSecond });
-      if (!needsSecond)
-        await recordSignIn(
-          tx,
-          { userId: user.id, label: user.name, ip: request.ip },
-          user.id,
-          'password',
+      const keys = [emailKey(email), addressKey(request.ip)];
+      const outcome = await request.db(async (tx) => {
+        if (await lockedUntil(tx, keys)) return { kind: 'locked' as const };
+        const user = await findUserByEmail(tx, email);
+        const ok = await verifyPassword(
+          user?.status === 'active' ? user.passwordHash : null,
+          password,
         );
-      return {
-        kind: 'ok' as const,
-        token,
-        needsSecond,
-        hasTotp: Boolean(user.totpEnabledAt),
-        roles: user.roles as Role[],
-      };
-    });
-    if (outcome.kind === 'locked') {
-      return reply.code(429).page('identity/views/sign-in.njk', {
-        ...formErrors(tr, { email: 'identity.signIn.locked' }),
-        returnTo,
-        values: { email },
+        if (!ok || !user) {
+          await recordFailure(tx, keys[0]!, EMAIL_FAILURE_LIMIT);
+          await recordFailure(tx, keys[1]!, ADDRESS_FAILURE_LIMIT);
+          return { kind: 'wrong' as const };
+        }
+        await clearFailures(tx, keys[0]!);
+        const needsSecond = Boolean(user.totpEnabledAt) || user.roles.includes('admin');
+        const token = await createSession(tx, user.id, { secondFactorPending: needsSecond });
+        if (!needsSecond)
+          await recordSignIn(
+            tx,
+            { userId: user.id, label: user.name, ip: request.ip },
+            user.id,
+            'password',
+          );
+        return {
+          kind: 'ok' as const,
+          token,
+          needsSecond,
+          hasTotp: Boolean(user.totpEnabledAt),
+          roles: user.roles as Role[],
+        };
       });
-    }
-    if (outcome.kind === 'wrong') {
-      return reply.code(400).page('identity/views/sign-in.njk', {
-        ...formErrors(tr, { email: 'identity.signIn.wrong' }),
-        returnTo,
-        values: { email },
-      });
-    }
-    setSessionCookie(request, reply, outcome.token);
-    const next = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
-    if (outcome.needsSecond) {
-      return reply.redirect(
-        outcome.hasTotp ? `/sign-in/code${next}` : `/sign-in/set-up-code${next}`,
-        303,
-      );
-    }
-    return reply.redirect(returnTo || home(outcome.roles), 303);
-  });
+      if (outcome.kind === 'locked') {
+        return reply.code(429).page('identity/views/sign-in.njk', {
+          ...formErrors(tr, { email: 'identity.signIn.locked' }),
+          returnTo,
+          values: { email },
+        });
+      }
+      if (outcome.kind === 'wrong') {
+        return reply.code(400).page('identity/views/sign-in.njk', {
+          ...formErrors(tr, { email: 'identity.signIn.wrong' }),
+          returnTo,
+          values: { email },
+        });
+      }
+      setSessionCookie(request, reply, outcome.token);
+      const next = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
+      if (outcome.needsSecond) {
+        return reply.redirect(
+          outcome.hasTotp ? `/sign-in/code${next}` : `/sign-in/set-up-code${next}`,
+          303,
+        );
+      }
+      return reply.redirect(returnTo || home(outcome.roles), 303);
+    },
+  );
 
   // ------------------------------------------------------------ second factor
   async function pendingUser(request: FastifyRequest) {
@@ -276,7 +295,10 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
       return { token, roles: (found?.roles ?? []) as Role[] };
     });
     setSessionCookie(request, reply, user.token);
-    return reply.redirect(safeReturn((request.query as Body).returnTo, home(user.roles)), 303);
+    return reply.redirect(
+      safeReturn((request.query as Body | undefined)?.returnTo, home(user.roles)),
+      303,
+    );
   }
 
   app.get('/sign-in/code', PUBLIC_ROUTE, async (request, reply) => {
@@ -396,45 +418,53 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     }),
   );
 
-  app.get('/reset-password/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const row = await request.db((tx) => peekAuthToken(tx, token, 'password-reset'));
-    if (!row)
-      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
-    return reply.page('identity/views/reset.njk', { token });
-  });
+  app.get(
+    '/reset-password/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const row = await request.db((tx) => peekAuthToken(tx, token, 'password-reset'));
+      if (!row)
+        return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
+      return reply.page('identity/views/reset.njk', { token });
+    },
+  );
 
-  app.post('/reset-password/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const password = field(request.body, 'password');
-    const tr = translator(request.language);
-    const result = await request.db(async (tx) => {
-      const row = await peekAuthToken(tx, token, 'password-reset');
-      if (!row?.userId) return 'expired';
-      const user = await findUser(tx, row.userId);
-      const problem = passwordProblem(password, { email: user?.email ?? '' });
-      if (problem) return problem;
-      if (!(await consumeAuthToken(tx, token, 'password-reset'))) return 'expired';
-      await setPassword(
-        tx,
-        { userId: row.userId, label: user?.name ?? 'user', ip: request.ip },
-        row.userId,
-        password,
-      );
-      await clearFailures(tx, emailKey(user?.email ?? ''));
-      return 'ok';
-    });
-    if (result === 'expired')
-      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
-    if (result !== 'ok') {
-      return reply
-        .code(400)
-        .page('identity/views/reset.njk', { token, ...formErrors(tr, { password: result }) });
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    rotateCsrf(reply, null);
-    return reply.page('identity/views/reset-done.njk', {});
-  });
+  app.post(
+    '/reset-password/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const password = field(request.body, 'password');
+      const tr = translator(request.language);
+      const result = await request.db(async (tx) => {
+        const row = await peekAuthToken(tx, token, 'password-reset');
+        if (!row?.userId) return 'expired';
+        const user = await findUser(tx, row.userId);
+        const problem = passwordProblem(password, { email: user?.email ?? '' });
+        if (problem) return problem;
+        if (!(await consumeAuthToken(tx, token, 'password-reset'))) return 'expired';
+        await setPassword(
+          tx,
+          { userId: row.userId, label: user?.name ?? 'user', ip: request.ip },
+          row.userId,
+          password,
+        );
+        await clearFailures(tx, emailKey(user?.email ?? ''));
+        return 'ok';
+      });
+      if (result === 'expired')
+        return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/forgot' });
+      if (result !== 'ok') {
+        return reply
+          .code(400)
+          .page('identity/views/reset.njk', { token, ...formErrors(tr, { password: result }) });
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      rotateCsrf(reply, null);
+      return reply.page('identity/views/reset-done.njk', {});
+    },
+  );
 
   // ------------------------------------------------------------ customer sign-in by link
   app.get('/sign-in/link', PUBLIC_ROUTE, async (_request, reply) =>
@@ -452,36 +482,45 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   );
 
   // Opening the link shows a button: mail scanners that follow links do not use it up.
-  app.get('/sign-in/link/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const row = await request.db((tx) => peekAuthToken(tx, token, 'sign-in-link'));
-    if (!row) return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
-    return reply.page('identity/views/link-confirm.njk', { token });
-  });
+  app.get(
+    '/sign-in/link/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const row = await request.db((tx) => peekAuthToken(tx, token, 'sign-in-link'));
+      if (!row)
+        return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
+      return reply.page('identity/views/link-confirm.njk', { token });
+    },
+  );
 
-  app.post('/sign-in/link/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const old = request.cookies[SESSION_COOKIE];
-    const result = await request.db(async (tx) => {
-      const row = await consumeAuthToken(tx, token, 'sign-in-link');
-      if (!row?.userId) return null;
-      const user = await findUser(tx, row.userId);
-      if (!user || user.status !== 'active') return null;
-      if (old) await endSession(tx, old);
-      const session = await createSession(tx, user.id);
-      await recordSignIn(
-        tx,
-        { userId: user.id, label: user.name, ip: request.ip },
-        user.id,
-        'email-link',
-      );
-      return { session, roles: user.roles as Role[] };
-    });
-    if (!result)
-      return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
-    setSessionCookie(request, reply, result.session);
-    return reply.redirect(home(result.roles), 303);
-  });
+  app.post(
+    '/sign-in/link/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const old = request.cookies[SESSION_COOKIE];
+      const result = await request.db(async (tx) => {
+        const row = await consumeAuthToken(tx, token, 'sign-in-link');
+        if (!row?.userId) return null;
+        const user = await findUser(tx, row.userId);
+        if (!user || user.status !== 'active') return null;
+        if (old) await endSession(tx, old);
+        const session = await createSession(tx, user.id);
+        await recordSignIn(
+          tx,
+          { userId: user.id, label: user.name, ip: request.ip },
+          user.id,
+          'email-link',
+        );
+        return { session, roles: user.roles as Role[] };
+      });
+      if (!result)
+        return reply.code(410).page('identity/views/expired.njk', { again: '/sign-in/link' });
+      setSessionCookie(request, reply, result.session);
+      return reply.redirect(home(result.roles), 303);
+    },
+  );
 
   // ------------------------------------------------------------ signing out, the account
   app.post('/sign-out', PUBLIC_ROUTE, async (request, reply) => {
@@ -529,78 +568,86 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // ------------------------------------------------------------ invitations
-  app.get('/invitation/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const found = await request.db(async (tx) => {
-      const row =
-        (await peekAuthToken(tx, token, 'invitation')) ??
-        (await peekAuthToken(tx, token, 'first-admin'));
-      if (!row) return null;
-      return { first: row.purpose === 'first-admin' };
-    });
-    if (!found) return reply.code(410).page('identity/views/expired.njk', { again: null });
-    return reply.page('identity/views/invitation.njk', { token, first: found.first, values: {} });
-  });
-
-  app.post('/invitation/:token', PUBLIC_ROUTE, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const tr = translator(request.language);
-    const values = {
-      name: field(request.body, 'name').trim(),
-      email: field(request.body, 'email').trim(),
-    };
-    const password = field(request.body, 'password');
-    const result = await request.db(async (tx) => {
-      const row =
-        (await peekAuthToken(tx, token, 'invitation')) ??
-        (await peekAuthToken(tx, token, 'first-admin'));
-      if (!row) return { kind: 'expired' as const };
-      const first = row.purpose === 'first-admin';
-      const existing = row.userId ? await findUser(tx, row.userId) : null;
-      const problems = {
-        name: first && !values.name ? 'identity.errors.nameMissing' : null,
-        email: first
-          ? (emailProblem(values.email) ??
-            ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null))
-          : null,
-        password: passwordProblem(password, {
-          email: first ? values.email : (existing?.email ?? ''),
-        }),
-      };
-      const invalid = formErrors(tr, problems);
-      if (invalid) return { kind: 'invalid' as const, invalid, first };
-      if (!(await consumeAuthToken(tx, token, row.purpose as 'invitation' | 'first-admin')))
-        return { kind: 'expired' as const };
-      const actor = {
-        userId: null,
-        label: values.name || existing?.name || 'invited user',
-        ip: request.ip,
-      };
-      let userId = existing?.id;
-      if (first) {
-        const created = await createUser(tx, actor, {
-          email: values.email,
-          name: values.name,
-          roles: ['admin'],
-          permissions: [],
-        });
-        userId = created.id;
-      }
-      await setPassword(tx, actor, userId!, password);
-      return { kind: 'ok' as const };
-    });
-    if (result.kind === 'expired')
-      return reply.code(410).page('identity/views/expired.njk', { again: null });
-    if (result.kind === 'invalid') {
-      return reply.code(400).page('identity/views/invitation.njk', {
-        token,
-        first: result.first,
-        values,
-        ...result.invalid,
+  app.get(
+    '/invitation/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const found = await request.db(async (tx) => {
+        const row =
+          (await peekAuthToken(tx, token, 'invitation')) ??
+          (await peekAuthToken(tx, token, 'first-admin'));
+        if (!row) return null;
+        return { first: row.purpose === 'first-admin' };
       });
-    }
-    return reply.redirect('/sign-in', 303);
-  });
+      if (!found) return reply.code(410).page('identity/views/expired.njk', { again: null });
+      return reply.page('identity/views/invitation.njk', { token, first: found.first, values: {} });
+    },
+  );
+
+  app.post(
+    '/invitation/:token',
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const tr = translator(request.language);
+      const values = {
+        name: field(request.body, 'name').trim(),
+        email: field(request.body, 'email').trim(),
+      };
+      const password = field(request.body, 'password');
+      const result = await request.db(async (tx) => {
+        const row =
+          (await peekAuthToken(tx, token, 'invitation')) ??
+          (await peekAuthToken(tx, token, 'first-admin'));
+        if (!row) return { kind: 'expired' as const };
+        const first = row.purpose === 'first-admin';
+        const existing = row.userId ? await findUser(tx, row.userId) : null;
+        const problems = {
+          name: first && !values.name ? 'identity.errors.nameMissing' : null,
+          email: first
+            ? (emailProblem(values.email) ??
+              ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null))
+            : null,
+          password: passwordProblem(password, {
+            email: first ? values.email : (existing?.email ?? ''),
+          }),
+        };
+        const invalid = formErrors(tr, problems);
+        if (invalid) return { kind: 'invalid' as const, invalid, first };
+        if (!(await consumeAuthToken(tx, token, row.purpose as 'invitation' | 'first-admin')))
+          return { kind: 'expired' as const };
+        const actor = {
+          userId: null,
+          label: values.name || existing?.name || 'invited user',
+          ip: request.ip,
+        };
+        let userId = existing?.id;
+        if (first) {
+          const created = await createUser(tx, actor, {
+            email: values.email,
+            name: values.name,
+            roles: ['admin'],
+            permissions: [],
+          });
+          userId = created.id;
+        }
+        await setPassword(tx, actor, userId!, password);
+        return { kind: 'ok' as const };
+      });
+      if (result.kind === 'expired')
+        return reply.code(410).page('identity/views/expired.njk', { again: null });
+      if (result.kind === 'invalid') {
+        return reply.code(400).page('identity/views/invitation.njk', {
+          token,
+          first: result.first,
+          values,
+          ...result.invalid,
+        });
+      }
+      return reply.redirect('/sign-in', 303);
+    },
+  );
 
   // ------------------------------------------------------------ administration
   // ------------------------------------------------------------ assisted mode
@@ -616,32 +663,37 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     return reply.page('identity/views/assist.njk', { customers });
   });
 
-  app.post('/staff/assist/:id', assist, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const staffToken = request.cookies[SESSION_COOKIE];
-    const result = await request.db(async (tx) => {
-      const customer = await findUser(tx, id);
-      if (!customer || customer.status !== 'active' || !isCustomerOnly(customer.roles)) return null;
-      const token = await createSession(tx, customer.id, { assistedBy: request.user!.id });
-      await audit(tx, actorOf(request), {
-        action: 'assist-start',
-        entity: 'user',
-        entityId: customer.id,
+  app.post(
+    '/staff/assist/:id',
+    { ...assist, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const staffToken = request.cookies[SESSION_COOKIE];
+      const result = await request.db(async (tx) => {
+        const customer = await findUser(tx, id);
+        if (!customer || customer.status !== 'active' || !isCustomerOnly(customer.roles))
+          return null;
+        const token = await createSession(tx, customer.id, { assistedBy: request.user!.id });
+        await audit(tx, actorOf(request), {
+          action: 'assist-start',
+          entity: 'user',
+          entityId: customer.id,
+        });
+        return token;
       });
-      return token;
-    });
-    if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    if (staffToken) {
-      reply.setCookie(STAFF_COOKIE, staffToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: request.csrfSecure,
-      });
-    }
-    setSessionCookie(request, reply, result);
-    return reply.redirect('/my', 303);
-  });
+      if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      if (staffToken) {
+        reply.setCookie(STAFF_COOKIE, staffToken, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: request.csrfSecure,
+        });
+      }
+      setSessionCookie(request, reply, result);
+      return reply.redirect('/my', 303);
+    },
+  );
 
   app.post('/assist/stop', guard('account:use'), async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
@@ -677,13 +729,17 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
 
   const manage = guard('users:manage');
 
-  app.get('/admin/users', manage, async (request, reply) => {
-    const rows = await request.db((tx) => listUsers(tx));
-    return reply.page('identity/views/users.njk', {
-      users: rows,
-      sent: (request.query as Body).sent,
-    });
-  });
+  app.get(
+    '/admin/users',
+    { ...manage, schema: { querystring: UsersQuery } },
+    async (request, reply) => {
+      const rows = await request.db((tx) => listUsers(tx));
+      return reply.page('identity/views/users.njk', {
+        users: rows,
+        sent: request.query.sent,
+      });
+    },
+  );
 
   const roleItems = (chosen: string[]) =>
     ROLES.map((role) => ({
@@ -694,18 +750,24 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
 
   // From the register (?person=): the account is made for that person, with
   // their name and email to start from, and knows them (users.person_id).
-  app.get('/admin/users/invite', manage, async (request, reply) => {
-    const personId = (request.query as Body).person;
-    const person =
-      typeof personId === 'string' ? await request.db((tx) => registerPerson(tx, personId)) : null;
-    if (typeof personId === 'string' && !person)
-      throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    return reply.page('identity/views/invite.njk', {
-      values: person ? { name: person.name, email: person.email ?? '', personId: person.id } : {},
-      person,
-      roles: roleItems(person ? ['customer'] : []),
-    });
-  });
+  app.get(
+    '/admin/users/invite',
+    { ...manage, schema: { querystring: InviteQuery } },
+    async (request, reply) => {
+      const personId = request.query.person;
+      const person =
+        typeof personId === 'string'
+          ? await request.db((tx) => registerPerson(tx, personId))
+          : null;
+      if (typeof personId === 'string' && !person)
+        throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      return reply.page('identity/views/invite.njk', {
+        values: person ? { name: person.name, email: person.email ?? '', personId: person.id } : {},
+        person,
+        roles: roleItems(person ? ['customer'] : []),
+      });
+    },
+  );
 
   app.post('/admin/users/invite', manage, async (request, reply) => {
     const tr = translator(request.language);
@@ -767,187 +829,212 @@ export const identityRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/admin/users?sent=${encodeURIComponent(values.email)}`, 303);
   });
 
-  app.get('/admin/users/:id', manage, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const found = await request.db(async (tx) => {
-      const user = await findUser(tx, id);
-      return (
-        user && { user, person: user.personId ? await registerPerson(tx, user.personId) : null }
-      );
-    });
-    if (!found) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    const { user, person } = found;
-    return reply.page('identity/views/user-edit.njk', {
-      account: user,
-      person,
-      roles: roleItems(user.roles),
-      values: {
-        name: user.name,
-        status: user.status,
-        equality: user.permissions.includes('equality:read'),
-        reference: person?.reference ?? '',
-      },
-    });
-  });
-
-  // Links an account to its person on the register by reference (an account
-  // made before accounts knew their person, or one the one-off match left).
-  app.post('/admin/users/:id/person', manage, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const reference = field(request.body, 'reference').trim();
-    const result = await request.db(async (tx) => {
-      const user = await findUser(tx, id);
-      if (!user) return null;
-      const problem = await linkAccountToPerson(tx, actorOf(request), id, reference);
-      const person = problem && user.personId ? await registerPerson(tx, user.personId) : null;
-      return { user, problem, person };
-    });
-    if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    if (result.problem) {
-      const { user } = result;
-      return reply.code(400).page('identity/views/user-edit.njk', {
-        ...formErrors(translator(request.language), { reference: result.problem }),
+  app.get(
+    '/admin/users/:id',
+    { ...manage, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const found = await request.db(async (tx) => {
+        const user = await findUser(tx, id);
+        return (
+          user && { user, person: user.personId ? await registerPerson(tx, user.personId) : null }
+        );
+      });
+      if (!found) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      const { user, person } = found;
+      return reply.page('identity/views/user-edit.njk', {
         account: user,
-        person: result.person,
+        person,
         roles: roleItems(user.roles),
         values: {
           name: user.name,
           status: user.status,
           equality: user.permissions.includes('equality:read'),
-          reference,
+          reference: person?.reference ?? '',
         },
       });
-    }
-    return reply.redirect(`/admin/users/${id}`, 303);
-  });
+    },
+  );
 
-  app.post('/admin/users/:id', manage, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const tr = translator(request.language);
-    const roles = list(request.body, 'roles').filter((r): r is Role =>
-      (ROLES as readonly string[]).includes(r),
-    );
-    const values = {
-      name: field(request.body, 'name').trim(),
-      status: field(request.body, 'status') === 'disabled' ? 'disabled' : 'active',
-      equality: field(request.body, 'equality') === 'yes',
-    };
-    const result = await request.db(async (tx) => {
-      const user = await findUser(tx, id);
-      if (!user) return { kind: 'missing' as const };
-      const invalid = formErrors(tr, {
-        name: values.name ? null : 'identity.errors.nameMissing',
-        roles: roles.length ? null : 'identity.errors.rolesMissing',
+  // Links an account to its person on the register by reference (an account
+  // made before accounts knew their person, or one the one-off match left).
+  app.post(
+    '/admin/users/:id/person',
+    { ...manage, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const reference = field(request.body, 'reference').trim();
+      const result = await request.db(async (tx) => {
+        const user = await findUser(tx, id);
+        if (!user) return null;
+        const problem = await linkAccountToPerson(tx, actorOf(request), id, reference);
+        const person = problem && user.personId ? await registerPerson(tx, user.personId) : null;
+        return { user, problem, person };
       });
-      if (invalid) {
-        const person = user.personId ? await registerPerson(tx, user.personId) : null;
-        return { kind: 'invalid' as const, invalid, user, person };
+      if (!result) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      if (result.problem) {
+        const { user } = result;
+        return reply.code(400).page('identity/views/user-edit.njk', {
+          ...formErrors(translator(request.language), { reference: result.problem }),
+          account: user,
+          person: result.person,
+          roles: roleItems(user.roles),
+          values: {
+            name: user.name,
+            status: user.status,
+            equality: user.permissions.includes('equality:read'),
+            reference,
+          },
+        });
       }
-      const permissions = user.permissions.filter((p) => p !== 'equality:read');
-      if (values.equality) permissions.push('equality:read');
-      await updateUser(tx, actorOf(request), id, {
-        name: values.name,
-        roles,
-        permissions,
-        status: user.status === 'invited' && values.status === 'active' ? 'invited' : values.status,
-      });
-      return { kind: 'ok' as const };
-    });
-    if (result.kind === 'missing') throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    if (result.kind === 'invalid') {
-      return reply.code(400).page('identity/views/user-edit.njk', {
-        ...result.invalid,
-        account: result.user,
-        person: result.person,
-        roles: roleItems(roles),
-        values: { ...values, reference: result.person?.reference ?? '' },
-      });
-    }
-    return reply.redirect('/admin/users', 303);
-  });
+      return reply.redirect(`/admin/users/${id}`, 303);
+    },
+  );
 
-  app.get('/admin/audit', guard('audit:read'), async (request, reply) => {
-    const q = request.query as Body;
-    const text = (v: unknown) =>
-      typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : undefined;
-    const filter = {
-      entity: text(q.entity),
-      action: text(q.action),
-      actor: text(q.actor),
-      from: realDate(q.from),
-      to: realDate(q.to),
-      page: pageNumber(q.page),
-    };
-    const tr = translator(request.language);
-    const invalid = formErrors(tr, {
-      from: dateProblem(q.from, filter.from, 'audit.fromFormat', 'audit.fromInvalid'),
-      to: dateProblem(q.to, filter.to, 'audit.toFormat', 'audit.toInvalid'),
-    });
-    const found = await request.db(async (tx) => {
-      const listed = await listAudit(tx, filter);
-      // A page past the end (an old link, or a number typed in) shows the last page.
-      const last =
-        listed.rows.length === 0 && filter.page > 1 ? await lastAuditPage(tx, filter) : null;
-      return { ...listed, last, facets: await auditFacets(tx) };
-    });
-    const { rows, more, facets, last } = found;
-    const params = new URLSearchParams(
-      Object.entries({
-        entity: filter.entity,
-        action: filter.action,
-        actor: filter.actor,
-        from: filter.from,
-        to: filter.to,
-      }).filter((e): e is [string, string] => Boolean(e[1])),
-    );
-    if (last !== null && last < filter.page) {
-      return reply.redirect(
-        `/admin/audit?${[params.toString(), `page=${last}`].filter(Boolean).join('&')}`,
-        303,
+  app.post(
+    '/admin/users/:id',
+    { ...manage, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const tr = translator(request.language);
+      const roles = list(request.body, 'roles').filter((r): r is Role =>
+        (ROLES as readonly string[]).includes(r),
       );
-    }
-    return reply.page('identity/views/audit.njk', {
-      rows: rows.map((r) => ({
-        ...r,
-        details: JSON.stringify({ before: r.before, after: r.after }),
-      })),
-      more,
-      filter,
-      facets,
-      query: params.toString(),
-      ...(invalid ?? {}),
-      values: q,
-    });
-  });
+      const values = {
+        name: field(request.body, 'name').trim(),
+        status: field(request.body, 'status') === 'disabled' ? 'disabled' : 'active',
+        equality: field(request.body, 'equality') === 'yes',
+      };
+      const result = await request.db(async (tx) => {
+        const user = await findUser(tx, id);
+        if (!user) return { kind: 'missing' as const };
+        const invalid = formErrors(tr, {
+          name: values.name ? null : 'identity.errors.nameMissing',
+          roles: roles.length ? null : 'identity.errors.rolesMissing',
+        });
+        if (invalid) {
+          const person = user.personId ? await registerPerson(tx, user.personId) : null;
+          return { kind: 'invalid' as const, invalid, user, person };
+        }
+        const permissions = user.permissions.filter((p) => p !== 'equality:read');
+        if (values.equality) permissions.push('equality:read');
+        await updateUser(tx, actorOf(request), id, {
+          name: values.name,
+          roles,
+          permissions,
+          status:
+            user.status === 'invited' && values.status === 'active' ? 'invited' : values.status,
+        });
+        return { kind: 'ok' as const };
+      });
+      if (result.kind === 'missing') throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      if (result.kind === 'invalid') {
+        return reply.code(400).page('identity/views/user-edit.njk', {
+          ...result.invalid,
+          account: result.user,
+          person: result.person,
+          roles: roleItems(roles),
+          values: { ...values, reference: result.person?.reference ?? '' },
+        });
+      }
+      return reply.redirect('/admin/users', 303);
+    },
+  );
+
+  app.get(
+    '/admin/audit',
+    { ...guard('audit:read'), schema: { querystring: AuditQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const text = (v: unknown) =>
+        typeof v === 'string' && v.trim() ? v.trim().slice(0, 100) : undefined;
+      const filter = {
+        entity: text(q.entity),
+        action: text(q.action),
+        actor: text(q.actor),
+        from: realDate(q.from),
+        to: realDate(q.to),
+        page: pageNumber(q.page),
+      };
+      const tr = translator(request.language);
+      const invalid = formErrors(tr, {
+        from: dateProblem(q.from, filter.from, 'audit.fromFormat', 'audit.fromInvalid'),
+        to: dateProblem(q.to, filter.to, 'audit.toFormat', 'audit.toInvalid'),
+      });
+      const found = await request.db(async (tx) => {
+        const listed = await listAudit(tx, filter);
+        // A page past the end (an old link, or a number typed in) shows the last page.
+        const last =
+          listed.rows.length === 0 && filter.page > 1 ? await lastAuditPage(tx, filter) : null;
+        return { ...listed, last, facets: await auditFacets(tx) };
+      });
+      const { rows, more, facets, last } = found;
+      const params = new URLSearchParams(
+        Object.entries({
+          entity: filter.entity,
+          action: filter.action,
+          actor: filter.actor,
+          from: filter.from,
+          to: filter.to,
+        }).filter((e): e is [string, string] => Boolean(e[1])),
+      );
+      if (last !== null && last < filter.page) {
+        return reply.redirect(
+          `/admin/audit?${[params.toString(), `page=${last}`].filter(Boolean).join('&')}`,
+          303,
+        );
+      }
+      return reply.page('identity/views/audit.njk', {
+        rows: rows.map((r) => ({
+          ...r,
+          details: JSON.stringify({ before: r.before, after: r.after }),
+        })),
+        more,
+        filter,
+        facets,
+        query: params.toString(),
+        ...(invalid ?? {}),
+        values: q,
+      });
+    },
+  );
 
   const outboxAccess = guard('outbox:read');
   app.get('/admin/outbox', outboxAccess, async (request, reply) => {
     const messages = await request.db((tx) => listOutbox(tx));
     return reply.page('identity/views/outbox.njk', { messages, smtp: usesSmtp() });
   });
-  app.get('/admin/outbox/:id', outboxAccess, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    const message = await request.db((tx) => readOutboxMessage(tx, id));
-    if (!message) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    const link = /https?:\/\/\S+/.exec(message.textBody)?.[0] ?? null;
-    return reply.page('identity/views/outbox-message.njk', { message, link, smtp: usesSmtp() });
-  });
+  app.get(
+    '/admin/outbox/:id',
+    { ...outboxAccess, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      const message = await request.db((tx) => readOutboxMessage(tx, id));
+      if (!message) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      const link = /https?:\/\/\S+/.exec(message.textBody)?.[0] ?? null;
+      return reply.page('identity/views/outbox-message.njk', { message, link, smtp: usesSmtp() });
+    },
+  );
 
-  app.get('/admin/outbox/:id/attachments/:index', outboxAccess, async (request, reply) => {
-    const { id, index } = request.params as { id: string; index: string };
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !/^\d{1,2}$/.test(index))
-      throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    const message = await request.db((tx) => readOutboxMessage(tx, id));
-    const file = message?.attachments[Number(index)];
-    if (!file) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    return reply
-      .header('content-type', file.contentType)
-      .header(
-        'content-disposition',
-        `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
-      )
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(file.content, 'base64'));
-  });
+  app.get(
+    '/admin/outbox/:id/attachments/:index',
+    { ...outboxAccess, schema: { params: AttachmentParams } },
+    async (request, reply) => {
+      const { id, index } = request.params;
+      if (!/^[0-9a-f-]{36}$/i.test(id) || !/^\d{1,2}$/.test(index))
+        throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      const message = await request.db((tx) => readOutboxMessage(tx, id));
+      const file = message?.attachments[Number(index)];
+      if (!file) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      return reply
+        .header('content-type', file.contentType)
+        .header(
+          'content-disposition',
+          `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(Buffer.from(file.content, 'base64'));
+    },
+  );
 };

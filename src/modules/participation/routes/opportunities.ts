@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { guard } from '../../../platform/auth/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
-import { notFound } from '../../../platform/http/params.ts';
+import { idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
@@ -47,13 +47,6 @@ import {
   type OpportunityWithInitiative,
 } from '../opportunities.ts';
 import { checkPlainEnglish, inPlace, type Finding } from '../../../platform/plain-english/index.ts';
-
-/** A uuid route parameter, or a 404 for anything that is not one. */
-function param(request: FastifyRequest, name = 'id'): string {
-  const id = (request.params as Record<string, string>)[name] ?? '';
-  if (!isUuid(id)) throw notFound();
-  return id;
-}
 
 /** Field problems as the GOV.UK macros take them: one message a field, linking to it. */
 export const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
@@ -216,7 +209,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/opportunities/:id',
     { ...manage, schema: { querystring: OpportunityShowQuery } },
     async (request, reply) => {
-      const id = param(request);
+      const id = idParam(request);
       const data = await request.db(async (tx) => {
         const opportunity = await opportunityWithInitiative(tx, id);
         if (!opportunity) return null;
@@ -245,7 +238,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   app.get('/staff/opportunities/:id/edit', manage, async (request, reply) => {
-    const id = param(request);
+    const id = idParam(request);
     const row = await request.db((tx) => opportunityWithInitiative(tx, id));
     if (!row) throw notFound();
     const lists = await formLists(request, row.initiativeId);
@@ -256,7 +249,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/opportunities/:id',
     { ...manage, schema: { body: OpportunityForm } },
     async (request, reply) => {
-      const id = param(request);
+      const id = idParam(request);
       const row = await request.db((tx) => opportunityWithInitiative(tx, id));
       if (!row) throw notFound();
       const lists = await formLists(request, row.initiativeId);
@@ -285,7 +278,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
 
   // Publishing: the check page first, then the publication itself.
   app.get('/staff/opportunities/:id/publish', manage, async (request, reply) => {
-    const row = await loadForPublish(request, param(request));
+    const row = await loadForPublish(request, idParam(request));
     return renderPublish(request, reply, row, null);
   });
 
@@ -293,7 +286,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/opportunities/:id/publish',
     { ...manage, schema: { body: PublishForm } },
     async (request, reply) => {
-      const id = param(request);
+      const id = idParam(request);
       const body = request.body;
       const result = await request.db(async (tx) =>
         publishOpportunity(tx, actorOf(request), id, {
@@ -317,7 +310,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   app.post('/staff/opportunities/:id/close', manage, async (request, reply) => {
-    const id = param(request);
+    const id = idParam(request);
     const done = await request.db((tx) => closeOpportunity(tx, actorOf(request), id));
     if (!done) throw notFound();
     return reply.redirect(`/staff/opportunities/${id}?saved=closed`, 303);
@@ -330,8 +323,8 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     decision: Decision,
     message: string | null,
   ) => {
-    const id = param(request);
-    const signUpId = param(request, 'signUpId');
+    const id = idParam(request);
+    const signUpId = idParam(request, 'signUpId');
     const result = await request.db((tx) =>
       decideSignUp(tx, actorOf(request), id, signUpId, decision, {
         organisation: request.organisation.name,
@@ -352,8 +345,8 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   app.post('/staff/opportunities/:id/sign-ups/:signUpId/told', manage, async (request, reply) => {
-    const id = param(request);
-    const signUpId = param(request, 'signUpId');
+    const id = idParam(request);
+    const signUpId = idParam(request, 'signUpId');
     const done = await request.db((tx) => markTold(tx, actorOf(request), id, signUpId));
     if (!done) throw notFound();
     return reply.redirect(`/staff/opportunities/${id}?saved=told#to-contact`, 303);
@@ -365,8 +358,8 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     message: string | null,
     error: boolean,
   ) => {
-    const id = param(request);
-    const signUpId = param(request, 'signUpId');
+    const id = idParam(request);
+    const signUpId = idParam(request, 'signUpId');
     const data = await request.db(async (tx) => {
       const opportunity = await opportunityWithInitiative(tx, id);
       if (!opportunity) return null;
@@ -426,7 +419,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/opportunities/:id/matches',
     { ...manage, schema: { querystring: MatchesQuery } },
     async (request, reply) => {
-      const id = param(request);
+      const id = idParam(request);
       const data = await matches(request, id);
       if (!data) throw notFound();
       const query = request.query;
@@ -446,7 +439,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   app.post('/staff/opportunities/:id/matches/email', manage, async (request, reply) => {
-    const id = param(request);
+    const id = idParam(request);
     const outcome = await request.db(async (tx) => {
       const opportunity = await opportunityWithInitiative(tx, id);
       if (!opportunity) return null;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { PUBLIC_ROUTE } from '../../../platform/auth/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
-import { notFound } from '../../../platform/http/params.ts';
+import { idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { organisationName } from '../../../platform/tenancy/index.ts';
 import type { FormErrors } from '../../../platform/views/forms.ts';
@@ -14,7 +14,6 @@ import {
   atomFeed,
   confirmContact,
   contactConfirmation,
-  isUuid,
   parsePublicFilter,
   publicOpportunities,
   publicOpportunity,
@@ -35,15 +34,9 @@ import {
   SignUpForm,
 } from '../schemas.ts';
 
-function idOf(request: FastifyRequest): string {
-  const id = (request.params as Record<string, string>).id ?? '';
-  if (!isUuid(id)) throw notFound();
-  return id;
-}
-
 /** An opportunity the public may see, or a 404 (unknown, or never published). */
 async function findPublic(request: FastifyRequest) {
-  const id = idOf(request);
+  const id = idParam(request);
   const found = await request.db((tx) => publicOpportunity(tx, id, todayInLondon()));
   if (!found) throw notFound();
   return found;

@@ -64,3 +64,18 @@ export const ServiceForm = form({
 
 /** A partner organisation: its name, its kind and whom it represents. */
 export const PartnerForm = form({ name: text(), kind: text(), represents: text() });
+
+/** Erasing a person: their reference typed again to confirm. */
+export const EraseForm = form({ confirm: text() });
+
+/** Logging a rights request: access or erasure, and the day it came (YYYY-MM-DD or a date input). */
+export const RightsRequestForm = form({ kind: text(), receivedOn: text() });
+
+/** The rights page after an erasure: erased=1. */
+export const RightsQuery = form({ erased: text() });
+
+/** Extending a rights request's deadline: why. */
+export const ExtendForm = form({ note: text() });
+
+/** The equality figures' filters: a specialism and a kind of person. */
+export const EqualityQuery = form({ specialism: text(), kind: text() });

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import { EqualityQuery } from '../schemas.ts';
 import { guard } from '../../../platform/auth/index.ts';
 import { translator, type Translator } from '../../../platform/i18n/index.ts';
 import type { Cell } from '../../../platform/statistics/suppression.ts';
@@ -82,35 +84,43 @@ function readFilter(query: Record<string, unknown>, options: Options): EqualityF
 }
 
 /** Equality monitoring figures with small-count suppression (issue 4 §6). */
-export const equalityRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/staff/people/equality', guard('equality:stats'), async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const { figures, options, filter } = await request.db(async (tx) => {
-      const settings = await readModuleSettings(tx, request.organisation.id, registerSettings);
-      const options = await loadOptions(tx);
-      const filter = readFilter(query, options);
-      const figures = await equalityFigures(tx, {
-        threshold: settings.suppressionStaff,
-        filter,
-        specialisms: options.specialism.filter((o) => !o.retired).map((o) => o.code),
+export const equalityRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/staff/people/equality',
+    { ...guard('equality:stats'), schema: { querystring: EqualityQuery } },
+    async (request, reply) => {
+      const query = request.query;
+      const { figures, options, filter } = await request.db(async (tx) => {
+        const settings = await readModuleSettings(tx, request.organisation.id, registerSettings);
+        const options = await loadOptions(tx);
+        const filter = readFilter(query, options);
+        const figures = await equalityFigures(tx, {
+          threshold: settings.suppressionStaff,
+          filter,
+          specialisms: options.specialism.filter((o) => !o.retired).map((o) => o.code),
+        });
+        return { figures, options, filter };
       });
-      return { figures, options, filter };
-    });
-    const tr = translator(request.language);
-    const people = figures.people;
-    return reply.page('people/views/equality/figures.njk', {
-      threshold: figures.threshold,
-      filter: { specialism: filter.specialism ?? '', kind: filter.kind ?? '' },
-      specialisms: options.specialism.map((o) => ({
-        value: o.code,
-        text: optionLabel(options, 'specialism', o.code, tr.language),
-      })),
-      kinds: PERSON_KINDS.map((kind) => ({ value: kind, text: tr.text(`equality.kinds.${kind}`) })),
-      state: people.suppressed !== false ? 'tooFew' : people.value === 0 ? 'nobody' : 'figures',
-      counted: people.suppressed === false ? people.value.toLocaleString('en-GB') : null,
-      hasHidden: figures.hasHidden,
-      tables: figures.tables.map((table) => tableView(tr, table, figures.threshold)),
-      crossTab: crossTabView(tr, figures, options),
-    });
-  });
+      const tr = translator(request.language);
+      const people = figures.people;
+      return reply.page('people/views/equality/figures.njk', {
+        threshold: figures.threshold,
+        filter: { specialism: filter.specialism ?? '', kind: filter.kind ?? '' },
+        specialisms: options.specialism.map((o) => ({
+          value: o.code,
+          text: optionLabel(options, 'specialism', o.code, tr.language),
+        })),
+        kinds: PERSON_KINDS.map((kind) => ({
+          value: kind,
+          text: tr.text(`equality.kinds.${kind}`),
+        })),
+        state: people.suppressed !== false ? 'tooFew' : people.value === 0 ? 'nobody' : 'figures',
+        counted: people.suppressed === false ? people.value.toLocaleString('en-GB') : null,
+        hasHidden: figures.hasHidden,
+        tables: figures.tables.map((table) => tableView(tr, table, figures.threshold)),
+        crossTab: crossTabView(tr, figures, options),
+      });
+    },
+  );
 };

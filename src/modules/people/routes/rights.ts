@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import { EraseForm, ExtendForm, RightsQuery, RightsRequestForm } from '../schemas.ts';
 import { eq } from 'drizzle-orm';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
@@ -8,7 +10,6 @@ import { registerSettings } from '../settings.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors } from '../../../platform/views/forms.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
-import type { Body } from '../person-form.ts';
 import {
   appendSuppressionFile,
   completeRequests,
@@ -33,7 +34,8 @@ declare module 'fastify' {
 }
 
 /** Subject access, erasure, the requests log and retention review (issue 4 §10). */
-export const rightsRoutes: FastifyPluginAsync = async (app) => {
+export const rightsRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   async function sar(request: Parameters<typeof idParam>[0], id: string) {
     const includeEquality = can(request.user, 'equality:read');
     return request.db(async (tx) => {
@@ -86,65 +88,83 @@ export const rightsRoutes: FastifyPluginAsync = async (app) => {
     return reply.page('people/views/erase.njk', { person, errors: {} });
   });
 
-  app.post('/staff/people/:id/erase', guard('people:erase'), async (request, reply) => {
-    const id = idParam(request);
-    const body = (request.body ?? {}) as Body;
-    const [person] = await request.db((tx) => tx.select().from(people).where(eq(people.id, id)));
-    if (!person || person.erasedAt) throw notFound();
-    // Typing the reference makes sure the right person is erased: it cannot be undone.
-    if (tidy(body.confirm).toUpperCase() !== person.reference.toUpperCase()) {
-      const errors = formErrors(translator(request.language), {
-        confirm: 'rights.erase.confirmError',
-      });
-      return reply.code(400).page('people/views/erase.njk', {
-        person,
-        errors: errors?.errors ?? {},
-        errorList: errors?.errorList,
-      });
-    }
-    const organisationId = request.organisation.id;
-    const prints = await request.db((tx) => erasePerson(tx, actorOf(request), id, organisationId));
-    if (prints && app.dataDir) {
-      try {
-        appendSuppressionFile(app.dataDir, organisationId, prints);
-      } catch (error) {
-        // The erasure stands (the database holds the list); say the copy failed.
-        request.log.error({ err: error }, 'could not add to the suppression list file');
+  app.post(
+    '/staff/people/:id/erase',
+    { ...guard('people:erase'), schema: { body: EraseForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const body = request.body;
+      const [person] = await request.db((tx) => tx.select().from(people).where(eq(people.id, id)));
+      if (!person || person.erasedAt) throw notFound();
+      // Typing the reference makes sure the right person is erased: it cannot be undone.
+      if (tidy(body.confirm).toUpperCase() !== person.reference.toUpperCase()) {
+        const errors = formErrors(translator(request.language), {
+          confirm: 'rights.erase.confirmError',
+        });
+        return reply.code(400).page('people/views/erase.njk', {
+          person,
+          errors: errors?.errors ?? {},
+          errorList: errors?.errorList,
+        });
       }
-    }
-    return reply.redirect('/staff/rights?erased=1', 303);
-  });
+      const organisationId = request.organisation.id;
+      const prints = await request.db((tx) =>
+        erasePerson(tx, actorOf(request), id, organisationId),
+      );
+      if (prints && app.dataDir) {
+        try {
+          appendSuppressionFile(app.dataDir, organisationId, prints);
+        } catch (error) {
+          // The erasure stands (the database holds the list); say the copy failed.
+          request.log.error({ err: error }, 'could not add to the suppression list file');
+        }
+      }
+      return reply.redirect('/staff/rights?erased=1', 303);
+    },
+  );
 
-  app.post('/staff/people/:id/requests', guard('rights:manage'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const body = (request.body ?? {}) as Body;
-    const kind = tidy(body.kind) === 'erasure' ? 'erasure' : 'access';
-    const receivedOn = tidy(body.receivedOn) || todayInLondon();
-    if (!validIsoDate(receivedOn) || receivedOn > todayInLondon())
-      return reply.redirect(`/staff/people/${id}?problem=request#rights`, 303);
-    await request.db((tx) =>
-      logRequest(tx, actorOf(request), { personId: id, kind, receivedOn, note: null }),
-    );
-    return reply.redirect(`/staff/people/${id}?saved=1#rights`, 303);
-  });
+  app.post(
+    '/staff/people/:id/requests',
+    { ...guard('rights:manage'), schema: { body: RightsRequestForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      await ensurePerson(request, id);
+      const body = request.body;
+      const kind = tidy(body.kind) === 'erasure' ? 'erasure' : 'access';
+      const receivedOn = tidy(body.receivedOn) || todayInLondon();
+      if (!validIsoDate(receivedOn) || receivedOn > todayInLondon())
+        return reply.redirect(`/staff/people/${id}?problem=request#rights`, 303);
+      await request.db((tx) =>
+        logRequest(tx, actorOf(request), { personId: id, kind, receivedOn, note: null }),
+      );
+      return reply.redirect(`/staff/people/${id}?saved=1#rights`, 303);
+    },
+  );
 
-  app.get('/staff/rights', guard('rights:manage'), async (request, reply) => {
-    const requests = await request.db((tx) => listRequests(tx));
-    const query = request.query as Record<string, string>;
-    return reply.page('people/views/rights.njk', {
-      requests,
-      today: todayInLondon(),
-      erased: query.erased === '1',
-    });
-  });
+  app.get(
+    '/staff/rights',
+    { ...guard('rights:manage'), schema: { querystring: RightsQuery } },
+    async (request, reply) => {
+      const requests = await request.db((tx) => listRequests(tx));
+      const query = request.query;
+      return reply.page('people/views/rights.njk', {
+        requests,
+        today: todayInLondon(),
+        erased: query.erased === '1',
+      });
+    },
+  );
 
-  app.post('/staff/rights/:id/extend', guard('rights:manage'), async (request, reply) => {
-    const id = idParam(request);
-    const note = tidy(((request.body ?? {}) as Body).note).slice(0, 500);
-    await request.db((tx) => extendRequest(tx, actorOf(request), id, note));
-    return reply.redirect('/staff/rights', 303);
-  });
+  app.post(
+    '/staff/rights/:id/extend',
+    { ...guard('rights:manage'), schema: { body: ExtendForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const note = tidy(request.body.note).slice(0, 500);
+      await request.db((tx) => extendRequest(tx, actorOf(request), id, note));
+      return reply.redirect('/staff/rights', 303);
+    },
+  );
 
   app.post('/staff/rights/:id/complete', guard('rights:manage'), async (request, reply) => {
     const id = idParam(request);

@@ -2,7 +2,7 @@
  * The shapes of the participation module's requests. Lenient by design (see
  * platform/forms/schema.ts): the services check meaning and say what to fix.
  */
-import { form, list, params, text } from '../../platform/forms/schema.ts';
+import { file, form, list, params, text } from '../../platform/forms/schema.ts';
 
 /** The staff list of opportunities, filtered by status. */
 export const OpportunityListQuery = form({ status: text() });
@@ -181,3 +181,20 @@ export const ChoicesForm = form({});
 
 /** A step on an expense claim: the reason for rejecting it, or the day it was paid (paidOn-<id>-day …). */
 export const ClaimStepForm = form({ reason: text() });
+
+/** An expense claim (multipart, for the receipt). */
+export const ClaimForm = form({
+  /** A code from the expense kinds. */
+  kind: text(),
+  /** In pounds, such as 12.50. */
+  amount: text(),
+  description: text(),
+  /** The activity it was for, an id. */
+  activityId: text(),
+  /** The day it was spent (a GOV.UK date input). */
+  'incurredOn-day': text(),
+  'incurredOn-month': text(),
+  'incurredOn-year': text(),
+  /** A photo or PDF of the receipt. */
+  receipt: file(),
+});

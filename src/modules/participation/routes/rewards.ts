@@ -3,7 +3,7 @@ import { guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
-import { acceptUploads, fileTypeOf, type UploadedFile } from '../../../platform/http/uploads.ts';
+import { acceptUploads, fileTypeOf } from '../../../platform/http/uploads.ts';
 import { translator, type Language } from '../../../platform/i18n/index.ts';
 import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
@@ -13,6 +13,7 @@ import { withShapes } from '../../../platform/forms/schema.ts';
 import {
   BudgetForm,
   ChoicesForm,
+  ClaimForm,
   ClaimStepForm,
   ExportQuery,
   PaidForm,
@@ -672,12 +673,12 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
       fieldSize: 10 * 1024,
     });
 
-    upload.post(
+    withShapes(upload).post(
       '/staff/rewards/people/:personId/claims/new',
-      guard('rewards:manage'),
+      { ...guard('rewards:manage'), schema: { body: ClaimForm } },
       async (request, reply) => {
         const personId = idParam(request, 'personId');
-        const body = (request.body ?? {}) as Body;
+        const body = request.body;
         const choices = await request.db(async (tx) => {
           const person = await personSummary(tx, personId);
           return person && (await attendedActivities(tx, personId));
@@ -693,8 +694,7 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
         const date = dateFrom(body, 'incurredOn', dateValuesKept);
         Object.assign(values, dateValuesKept);
         const pence = parsePounds(values.amount ?? '');
-        const file =
-          typeof body.receipt === 'object' && body.receipt ? (body.receipt as UploadedFile) : null;
+        const file = body.receipt ?? null;
         const hasFile = Boolean(file && file.filename && file.buffer.length > 0);
         const sniffed =
           hasFile && !file!.truncated

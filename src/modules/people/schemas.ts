@@ -79,3 +79,6 @@ export const ExtendForm = form({ note: text() });
 
 /** The equality figures' filters: a specialism and a kind of person. */
 export const EqualityQuery = form({ specialism: text(), kind: text() });
+
+/** The services page after a change: saved=added or saved=updated. */
+export const ServicesQuery = form({ saved: text() });

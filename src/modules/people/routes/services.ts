@@ -7,7 +7,7 @@ import type { Queryable } from '../../../platform/db/index.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
 import { formErrors, problemOnUnique } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
-import { PartnerForm, ServiceForm } from '../schemas.ts';
+import { PartnerForm, ServiceForm, ServicesQuery } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { activeCodes, loadOptions } from '../options.ts';
 import type { Body } from '../person-form.ts';
@@ -20,7 +20,13 @@ type Values = Record<string, string>;
 async function render(
   request: FastifyRequest,
   reply: FastifyReply,
-  extra: { values?: Values; partnerValues?: Values; problems?: Record<string, string> } = {},
+  extra: {
+    values?: Values;
+    partnerValues?: Values;
+    problems?: Record<string, string>;
+    /** The banner after a change: the page's saved= (added or updated). */
+    saved?: string;
+  } = {},
 ) {
   const data = await request.db(async (tx) => ({
     services: await listServices(tx),
@@ -29,7 +35,7 @@ async function render(
     partners: await tx.select().from(partnerOrganisations).orderBy(partnerOrganisations.name),
   }));
   const errors = extra.problems ? formErrors(translator(request.language), extra.problems) : null;
-  const saved = (request.query as Record<string, unknown>).saved;
+  const saved = extra.saved;
   return reply.page('people/views/services.njk', {
     ...data,
     flash: saved === 'added' || saved === 'updated' ? saved : null,
@@ -106,7 +112,11 @@ const CODE_TAKEN = {
 /** The services page, where leads add services and partner organisations. */
 export const serviceRoutes: FastifyPluginAsync = async (plugin) => {
   const app = withShapes(plugin);
-  app.get('/staff/services', guard('services:view'), (request, reply) => render(request, reply));
+  app.get(
+    '/staff/services',
+    { ...guard('services:view'), schema: { querystring: ServicesQuery } },
+    (request, reply) => render(request, reply, { saved: request.query.saved }),
+  );
 
   app.post(
     '/staff/services',

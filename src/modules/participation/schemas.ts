@@ -147,6 +147,9 @@ export const ConfirmParams = params('token');
 /** The confirm page after confirming: done=1. */
 export const ConfirmQuery = form({ done: text() });
 
+/** A page's banner after a change, one flag a query field (paid=3, claim=approved …). */
+export const BannerQuery = form({});
+
 /** A rewards page for a year (a financial or tax year, such as 2025). */
 export const YearQuery = form({ year: text() });
 

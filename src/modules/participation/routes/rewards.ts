@@ -11,6 +11,7 @@ import { POLICY_MAX_PENCE, participationSettings } from '../settings.ts';
 import { dateInputValues, isRealDate, readDateInput } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import {
+  BannerQuery,
   BudgetForm,
   ChoicesForm,
   ClaimForm,
@@ -124,6 +125,8 @@ interface OverviewExtras {
   exportValues?: Record<string, string>;
   exportProblems?: Record<string, string>;
   year?: number;
+  /** The page's query, for the banner after a change (paid=, budget=, policy= …). */
+  query?: Record<string, unknown>;
 }
 
 /** The SVG bars of spend by quarter, the total and the budget, to scale. */
@@ -196,7 +199,7 @@ async function renderOverview(
   const paidErrors = formErrors(tr, extras.paidProblems ?? {});
   const exportErrors = formErrors(tr, extras.exportProblems ?? {});
   const fy = financialYearOf(today);
-  const query = request.query as Record<string, unknown>;
+  const query = extras.query ?? {};
   return reply.page('participation/views/rewards/overview.njk', {
     ...data,
     money,
@@ -239,6 +242,8 @@ async function renderOverview(
 interface PersonExtras {
   problems?: Record<string, string>;
   values?: Record<string, string>;
+  /** The page's query, for the banner after a change. */
+  query?: Record<string, unknown>;
 }
 
 async function renderPerson(
@@ -270,7 +275,7 @@ async function renderPerson(
       tr.text('rewards.taxYearName', { from: p.from.slice(0, 4), to: p.to.slice(0, 4) }),
   };
   const errors = formErrors(tr, extras.problems ?? {});
-  const query = request.query as Record<string, unknown>;
+  const query = extras.query ?? {};
   const flashKey = ['choices', 'added', 'approved', 'rejected', 'paid', 'unchanged'].find(
     (key) => one(query[key]) !== '',
   );
@@ -372,7 +377,7 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('rewards:manage'), schema: { querystring: YearQuery } },
     async (request, reply) => {
       const year = yearFrom(request.query.year) ?? undefined;
-      return renderOverview(request, reply, year ? { year } : {});
+      return renderOverview(request, reply, { ...(year ? { year } : {}), query: request.query });
     },
   );
 
@@ -566,8 +571,11 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
   // -------------------------------------------------------------------------
   // One person
 
-  app.get('/staff/rewards/people/:personId', guard('rewards:manage'), async (request, reply) =>
-    renderPerson(request, reply, idParam(request, 'personId')),
+  app.get(
+    '/staff/rewards/people/:personId',
+    { ...guard('rewards:manage'), schema: { querystring: BannerQuery } },
+    async (request, reply) =>
+      renderPerson(request, reply, idParam(request, 'personId'), { query: request.query }),
   );
 
   /** The person's choice on each unpaid reward: payment, voucher or decline. */
@@ -602,9 +610,10 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
     reply: FastifyReply,
     personId: string,
     selfService: boolean,
+    asked: string | undefined,
   ) {
     const today = todayInLondon();
-    const year = yearFrom((request.query as Body).year) ?? taxYearOf(today).year;
+    const year = yearFrom(asked) ?? taxYearOf(today).year;
     const span = taxYear(year);
     const data = await request.db(async (tx) => {
       const person = await personSummary(tx, personId);
@@ -637,19 +646,24 @@ export const rewardRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.get(
     '/staff/rewards/people/:personId/statement',
-    guard('rewards:manage'),
-    async (request, reply) => renderStatement(request, reply, idParam(request, 'personId'), false),
+    { ...guard('rewards:manage'), schema: { querystring: YearQuery } },
+    async (request, reply) =>
+      renderStatement(request, reply, idParam(request, 'personId'), false, request.query.year),
   );
 
   // A customer's own statement: the person on the register their account
   // belongs to (users.person_id), never whoever has the same email, which a
   // household may share. Nothing to show for an account linked to nobody.
-  app.get('/my/statement', guard('account:use'), async (request, reply) => {
-    if (!request.user!.roles.includes('customer')) throw notFound();
-    const personId = request.user!.personId;
-    if (!personId) throw notFound();
-    return renderStatement(request, reply, personId, true);
-  });
+  app.get(
+    '/my/statement',
+    { ...guard('account:use'), schema: { querystring: YearQuery } },
+    async (request, reply) => {
+      if (!request.user!.roles.includes('customer')) throw notFound();
+      const personId = request.user!.personId;
+      if (!personId) throw notFound();
+      return renderStatement(request, reply, personId, true, request.query.year);
+    },
+  );
 
   // -------------------------------------------------------------------------
   // Expense claims

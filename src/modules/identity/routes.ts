@@ -5,7 +5,7 @@ import { PUBLIC_ROUTE, ROLES, can, guard, type Role } from '../../platform/auth/
 import { AppError } from '../../platform/http/errors.ts';
 import { rotateCsrf } from '../../platform/http/csrf.ts';
 import { translator } from '../../platform/i18n/index.ts';
-import { formErrors } from '../../platform/forms/index.ts';
+import { formErrors, problemOnUnique } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
 import {
   AttachmentParams,
@@ -179,6 +179,12 @@ function pageNumber(value: unknown): number {
   const asked = typeof value === 'string' && /^\d{1,20}$/.test(value) ? Number(value) : 1;
   return Math.min(AUDIT_MAX_PAGE, Math.max(1, asked));
 }
+
+/** The unique constraints a new account can break, as the field messages they mean. */
+const ACCOUNT_TAKEN = {
+  users_email_idx: { field: 'email', key: 'identity.errors.emailTaken' },
+  users_person_idx: { field: 'personId', key: 'identity.errors.personTaken' },
+};
 
 export const identityRoutes: FastifyPluginAsync = async (plugin) => {
   const app = withShapes(plugin);
@@ -780,47 +786,55 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     const roles = list(request.body, 'roles').filter((r): r is Role =>
       (ROLES as readonly string[]).includes(r),
     );
-    const result = await request.db(async (tx) => {
-      const person = values.personId ? await registerPerson(tx, values.personId) : null;
-      if (values.personId && !person) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-      const customerOnly = isCustomerOnly(roles);
-      // A customer may have no email: staff then help them take part (assisted mode).
-      const noEmailAllowed = customerOnly && !values.email;
-      const problems = {
-        name: values.name ? null : 'identity.errors.nameMissing',
-        email: noEmailAllowed
-          ? null
-          : (emailProblem(values.email) ??
-            ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null)),
-        roles: roles.length ? null : 'identity.errors.rolesMissing',
-        // One account per person: an existing account is changed, not doubled.
-        personId: person?.account ? 'identity.errors.personTaken' : null,
-      };
-      const invalid = formErrors(tr, problems);
-      if (invalid) return { ...invalid, person };
-      const user = await createUser(tx, actorOf(request), {
-        email: values.email || null,
-        name: values.name,
-        roles,
-        permissions: values.equality ? ['equality:read'] : [],
-        status: customerOnly ? 'active' : 'invited',
-        ...(person ? { personId: person.id } : {}),
-      });
-      if (!customerOnly && user.email) {
-        const token = await createAuthToken(tx, 'invitation', user.id);
-        await queueMail(tx, {
-          to: user.email,
-          template: 'invitation',
-          language: request.language,
-          vars: {
-            organisation: organisationName(request.organisation, request.language),
-            inviter: request.user!.name,
-          },
-          link: `${request.publicBaseUrl}/invitation/${token}`,
-        });
-      }
-      return null;
-    });
+    const written = await problemOnUnique(
+      () =>
+        request.db(async (tx) => {
+          const person = values.personId ? await registerPerson(tx, values.personId) : null;
+          if (values.personId && !person) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+          const customerOnly = isCustomerOnly(roles);
+          // A customer may have no email: staff then help them take part (assisted mode).
+          const noEmailAllowed = customerOnly && !values.email;
+          const problems = {
+            name: values.name ? null : 'identity.errors.nameMissing',
+            email: noEmailAllowed
+              ? null
+              : (emailProblem(values.email) ??
+                ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null)),
+            roles: roles.length ? null : 'identity.errors.rolesMissing',
+            // One account per person: an existing account is changed, not doubled.
+            personId: person?.account ? 'identity.errors.personTaken' : null,
+          };
+          const invalid = formErrors(tr, problems);
+          if (invalid) return { ...invalid, person };
+          const user = await createUser(tx, actorOf(request), {
+            email: values.email || null,
+            name: values.name,
+            roles,
+            permissions: values.equality ? ['equality:read'] : [],
+            status: customerOnly ? 'active' : 'invited',
+            ...(person ? { personId: person.id } : {}),
+          });
+          if (!customerOnly && user.email) {
+            const token = await createAuthToken(tx, 'invitation', user.id);
+            await queueMail(tx, {
+              to: user.email,
+              template: 'invitation',
+              language: request.language,
+              vars: {
+                organisation: organisationName(request.organisation, request.language),
+                inviter: request.user!.name,
+              },
+              link: `${request.publicBaseUrl}/invitation/${token}`,
+            });
+          }
+          return null;
+        }),
+      ACCOUNT_TAKEN,
+    );
+    // Another request may have taken the email or the person between the check and the write.
+    const result = written.ok
+      ? written.value
+      : { ...formErrors(tr, [written.problem]), person: null };
     if (result) {
       return reply
         .code(400)

@@ -166,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  *   default: a 20 MB import at 1.5 Mbit/s). Node can only set this for the
  *   whole server, not per route, so it is sized for the largest upload; every
  *   other body is at most 64 KB;
- * - a connection on which nothing moves for as long again is closed;
+ * - a connection on which nothing moves for 5 seconds longer than that is closed;
  * - an idle kept-alive connection is closed after 72 seconds, longer than the
  *   60 seconds most load balancers keep one, so that they close first.
  * Node checks running requests against these every few seconds (at most 5).
@@ -180,7 +180,10 @@ export function serverTimeouts(config: Pick<Config, 'requestTimeoutSeconds'>): {
   const requestTimeout = config.requestTimeoutSeconds * 1000;
   return {
     requestTimeout,
-    connectionTimeout: requestTimeout,
+    // A silent socket is dropped a little after the request time, never at
+    // the same moment: otherwise the idle timer and the request timer race,
+    // and a stalled body is sometimes cut off with no 408 at all.
+    connectionTimeout: requestTimeout + 5_000,
     keepAliveTimeout: 72_000,
     http: {
       headersTimeout: Math.min(20_000, requestTimeout),

@@ -67,7 +67,7 @@ describe('server timeouts', () => {
       const server = testDbApp.server;
       assert.equal(server.requestTimeout, 120_000);
       assert.equal(server.headersTimeout, 20_000);
-      assert.equal(server.timeout, 120_000);
+      assert.equal(server.timeout, 125_000);
       assert.equal(server.keepAliveTimeout, 72_000);
     } finally {
       await testDbApp.close();

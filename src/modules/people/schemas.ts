@@ -82,3 +82,22 @@ export const EqualityQuery = form({ specialism: text(), kind: text() });
 
 /** The services page after a change: saved=added or saved=updated. */
 export const ServicesQuery = form({ saved: text() });
+
+/** The register settings page: the banner after a save. */
+export const RegisterSettingsQuery = form({ saved: text() });
+
+/** The suppression thresholds and retention period, as typed. */
+export const RegisterSettingsForm = form({
+  suppressionStaff: text(),
+  suppressionPublished: text(),
+  retentionYears: text(),
+});
+
+/** A new entry of a configurable list: which list, its label and its Welsh label. */
+export const NewOptionForm = form({ list: text(), label: text(), labelCy: text() });
+
+/** An entry of a configurable list, by list and code. */
+export const OptionParams = form({ list: text(), code: text() });
+
+/** Changing an entry: retire or restore, or a new label, Welsh label and status. */
+export const OptionForm = form({ action: text(), label: text(), labelCy: text(), status: text() });

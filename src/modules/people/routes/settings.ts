@@ -8,19 +8,20 @@ import {
   updateModuleSettings,
 } from '../../../platform/tenancy/module-settings.ts';
 import { boundsOf, registerSettings } from '../settings.ts';
+import { withShapes } from '../../../platform/forms/schema.ts';
+import {
+  NewOptionForm,
+  OptionForm,
+  OptionParams,
+  RegisterSettingsForm,
+  RegisterSettingsQuery,
+} from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { OPTION_LISTS, isOptionList, type OptionList } from '../lists.ts';
 import { codeFromLabel, loadOptions, saveOption, type Option, type Options } from '../options.ts';
 
 /** The longest name an entry in a list may have. */
 export const LABEL_MAX = 80;
-
-type Body = Record<string, string | string[] | undefined>;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Body | undefined)?.[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
 
 /** What the thresholds form holds, as typed. */
 interface SettingsForm {
@@ -137,89 +138,103 @@ function findEntry(options: Options, list: string, code: string) {
 }
 
 /** The register's settings: configurable lists, suppression thresholds, retention. */
-export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/admin/register', guard('register:configure'), async (request, reply) => {
-    const { settings, options } = await request.db(async (tx) => ({
-      settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
-      options: await loadOptions(tx),
-    }));
-    const saved = (request.query as Record<string, unknown>).saved;
-    return showSettings(request, reply, {
-      options,
-      values: asStrings(settings),
-      saved: typeof saved === 'string' ? saved : '',
-    });
-  });
-
-  app.post('/admin/register', guard('register:configure'), async (request, reply) => {
-    const form: SettingsForm = {
-      suppressionStaff: field(request.body, 'suppressionStaff'),
-      suppressionPublished: field(request.body, 'suppressionPublished'),
-      retentionYears: field(request.body, 'retentionYears'),
-    };
-    const checked = checkSettings(form);
-    const invalid = formErrors(translator(request.language), checked.problems);
-    if (invalid) {
-      const options = await request.db((tx) => loadOptions(tx));
-      return showSettings(request, reply.code(400), {
+export const registerSettingsRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
+  app.get(
+    '/admin/register',
+    { ...guard('register:configure'), schema: { querystring: RegisterSettingsQuery } },
+    async (request, reply) => {
+      const { settings, options } = await request.db(async (tx) => ({
+        settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
+        options: await loadOptions(tx),
+      }));
+      const { saved } = request.query;
+      return showSettings(request, reply, {
         options,
-        values: { ...form },
-        invalid,
+        values: asStrings(settings),
+        saved: typeof saved === 'string' ? saved : '',
       });
-    }
-    await request.db((tx) =>
-      updateModuleSettings(tx, actorOf(request), request.organisation.id, registerSettings, {
-        suppressionStaff: checked.values.suppressionStaff!,
-        suppressionPublished: checked.values.suppressionPublished!,
-        retentionYears: checked.values.retentionYears!,
-      }),
-    );
-    return reply.redirect('/admin/register?saved=settings', 303);
-  });
+    },
+  );
 
-  app.post('/admin/register/options', guard('register:configure'), async (request, reply) => {
-    const list = field(request.body, 'list');
-    if (!isOptionList(list)) throw new AppError(400, 'UNKNOWN_LIST', 'errors.badRequest');
-    const label = field(request.body, 'label').replace(/\s+/g, ' ');
-    const labelCy = field(request.body, 'labelCy').replace(/\s+/g, ' ');
-    const outcome = await request.db(async (tx) => {
-      const options = await loadOptions(tx);
-      const problems = {
-        [`label-${list}`]: newEntryProblem(options[list], label),
-        [`labelCy-${list}`]: welshProblem(labelCy),
+  app.post(
+    '/admin/register',
+    { ...guard('register:configure'), schema: { body: RegisterSettingsForm } },
+    async (request, reply) => {
+      const form: SettingsForm = {
+        suppressionStaff: (request.body.suppressionStaff ?? '').trim(),
+        suppressionPublished: (request.body.suppressionPublished ?? '').trim(),
+        retentionYears: (request.body.retentionYears ?? '').trim(),
       };
-      const invalid = formErrors(translator(request.language), problems);
+      const checked = checkSettings(form);
+      const invalid = formErrors(translator(request.language), checked.problems);
       if (invalid) {
-        return {
-          invalid,
+        const options = await request.db((tx) => loadOptions(tx));
+        return showSettings(request, reply.code(400), {
           options,
-          settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
-        };
+          values: { ...form },
+          invalid,
+        });
       }
-      await saveOption(tx, actorOf(request), {
-        list,
-        code: codeFromLabel(label),
-        label,
-        labelCy: labelCy || null,
+      await request.db((tx) =>
+        updateModuleSettings(tx, actorOf(request), request.organisation.id, registerSettings, {
+          suppressionStaff: checked.values.suppressionStaff!,
+          suppressionPublished: checked.values.suppressionPublished!,
+          retentionYears: checked.values.retentionYears!,
+        }),
+      );
+      return reply.redirect('/admin/register?saved=settings', 303);
+    },
+  );
+
+  app.post(
+    '/admin/register/options',
+    { ...guard('register:configure'), schema: { body: NewOptionForm } },
+    async (request, reply) => {
+      const list = (request.body.list ?? '').trim();
+      if (!isOptionList(list)) throw new AppError(400, 'UNKNOWN_LIST', 'errors.badRequest');
+      const label = (request.body.label ?? '').trim().replace(/\s+/g, ' ');
+      const labelCy = (request.body.labelCy ?? '').trim().replace(/\s+/g, ' ');
+      const outcome = await request.db(async (tx) => {
+        const options = await loadOptions(tx);
+        const problems = {
+          [`label-${list}`]: newEntryProblem(options[list], label),
+          [`labelCy-${list}`]: welshProblem(labelCy),
+        };
+        const invalid = formErrors(translator(request.language), problems);
+        if (invalid) {
+          return {
+            invalid,
+            options,
+            settings: await readModuleSettings(tx, request.organisation.id, registerSettings),
+          };
+        }
+        await saveOption(tx, actorOf(request), {
+          list,
+          code: codeFromLabel(label),
+          label,
+          labelCy: labelCy || null,
+        });
+        return null;
       });
-      return null;
-    });
-    if (outcome) {
-      return showSettings(request, reply.code(400), {
-        options: outcome.options,
-        values: asStrings(outcome.settings),
-        added: { [list]: { label, labelCy } },
-        invalid: outcome.invalid,
-      });
-    }
-    return reply.redirect(`/admin/register?saved=added#list-${list}`, 303);
-  });
+      if (outcome) {
+        return showSettings(request, reply.code(400), {
+          options: outcome.options,
+          values: asStrings(outcome.settings),
+          added: { [list]: { label, labelCy } },
+          invalid: outcome.invalid,
+        });
+      }
+      return reply.redirect(`/admin/register?saved=added#list-${list}`, 303);
+    },
+  );
 
   app.get(
     '/admin/register/options/:list/:code',
-    guard('register:configure'),
+    { ...guard('register:configure'), schema: { params: OptionParams } },
     async (request, reply) => {
-      const { list, code } = request.params as { list: string; code: string };
+      const list = request.params.list ?? '';
+      const code = request.params.code ?? '';
       const options = await request.db((tx) => loadOptions(tx));
       const found = findEntry(options, list, code);
       if (!found) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
@@ -237,10 +252,11 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/admin/register/options/:list/:code',
-    guard('register:configure'),
+    { ...guard('register:configure'), schema: { params: OptionParams, body: OptionForm } },
     async (request, reply) => {
-      const { list, code } = request.params as { list: string; code: string };
-      const action = field(request.body, 'action');
+      const list = request.params.list ?? '';
+      const code = request.params.code ?? '';
+      const action = (request.body.action ?? '').trim();
       const outcome = await request.db(async (tx) => {
         const options = await loadOptions(tx);
         const found = findEntry(options, list, code);
@@ -258,9 +274,9 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (app) => {
           return { kind: 'saved' as const, list: found.list };
         }
         const values = {
-          label: field(request.body, 'label').replace(/\s+/g, ' '),
-          labelCy: field(request.body, 'labelCy').replace(/\s+/g, ' '),
-          status: field(request.body, 'status') === 'retired' ? 'retired' : 'in_use',
+          label: (request.body.label ?? '').trim().replace(/\s+/g, ' '),
+          labelCy: (request.body.labelCy ?? '').trim().replace(/\s+/g, ' '),
+          status: (request.body.status ?? '').trim() === 'retired' ? 'retired' : 'in_use',
         };
         const invalid = formErrors(translator(request.language), {
           label: renameProblem(options[found.list], code, values.label),

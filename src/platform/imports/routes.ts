@@ -16,6 +16,7 @@ import {
   type SpreadsheetErrorCode,
 } from '../spreadsheets/index.ts';
 import { formErrors } from '../views/forms.ts';
+import { form, params, text, withShapes } from '../forms/schema.ts';
 import { APPLY_JOB, CHECK_JOB } from './jobs.ts';
 import {
   applyStoredImport,
@@ -84,11 +85,19 @@ async function headerProblem(file: UploadedFile): Promise<string | null> {
   }
 }
 
-function importId(request: FastifyRequest): string {
-  const id = (request.params as { id?: string }).id ?? '';
+/** The import a route names, or a 404 for an id that is not one. */
+function importId(request: { params: { id: string } }): string {
+  const { id } = request.params;
   if (!UUID.test(id)) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
   return id;
 }
+
+/** The index page's banner after a cancel. */
+const IndexQuery = form({ cancelled: text() });
+/** An import's id in its address. */
+const ImportParams = params('id');
+/** Importing a checked file: yes to leave out the rows with problems. */
+const ApplyForm = form({ skipInvalid: text() });
 
 const number = (n: number | undefined) => (n ?? 0).toLocaleString('en-GB');
 
@@ -165,7 +174,7 @@ async function showIndex(
       template: tr.text('imports.template', { kind: tr.text(k.labelKey).toLowerCase() }),
     })),
     notes: kinds.flatMap((k) => (k.noteKey ? [k.noteKey] : [])),
-    cancelled: (request.query as Record<string, string>).cancelled === '1',
+    cancelled: extra.cancelled === true,
     finished: finished.map((row) => ({
       id: row.id,
       when: formatWhen(row.finishedAt, request.language),
@@ -260,11 +269,16 @@ async function showImport(request: FastifyRequest, reply: FastifyReply, id: stri
   });
 }
 
-export const importRoutes: FastifyPluginAsync = async (app) => {
+export const importRoutes: FastifyPluginAsync = async (plugin) => {
+  const app = withShapes(plugin);
   // Multipart only in this context, with this page's own limits.
   await acceptUploads(app, { fileSize: IMPORT_LIMITS.maxBytes, fields: 10, fieldSize: 1024 });
 
-  app.get('/staff/imports', guard('imports:view'), (request, reply) => showIndex(request, reply));
+  app.get(
+    '/staff/imports',
+    { ...guard('imports:view'), schema: { querystring: IndexQuery } },
+    (request, reply) => showIndex(request, reply, { cancelled: request.query.cancelled === '1' }),
+  );
 
   // One template a kind, from its declared columns; the kinds are installed before the routes.
   for (const kind of importKinds()) {
@@ -343,52 +357,61 @@ export const importRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/staff/imports/${id}`, 303);
   });
 
-  app.get('/staff/imports/:id', guard('imports:view'), async (request, reply) =>
-    showImport(request, reply, importId(request)),
+  app.get(
+    '/staff/imports/:id',
+    { ...guard('imports:view'), schema: { params: ImportParams } },
+    async (request, reply) => showImport(request, reply, importId(request)),
   );
 
-  app.post('/staff/imports/:id/apply', guard('imports:view'), async (request, reply) => {
-    const id = importId(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const skipInvalid = body.skipInvalid === 'yes';
-    const actor = actorOf(request);
-    const row = await request.db((tx) => findImport(tx, id));
-    if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    requireKind(request, row.kind);
-    if (row.status === 'checked') {
-      if (row.bytes > IMPORT_LIMITS.inlineBytes) {
-        await request.db(async (tx) => {
-          if (await moveImport(tx, id, ['checked'], { status: 'importing', skipInvalid }))
-            await enqueue(tx, APPLY_JOB, { importId: id, userId: actor.userId });
-        });
-      } else {
-        try {
-          await request.db((tx) =>
-            applyStoredImport(tx, actor, id, {
-              organisationId: request.organisation.id,
-              today: todayInLondon(),
-              from: ['checked'],
-              skipInvalid,
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof SpreadsheetError)) throw error;
-          await request.db((tx) => markImportFailed(tx, id));
+  app.post(
+    '/staff/imports/:id/apply',
+    { ...guard('imports:view'), schema: { params: ImportParams, body: ApplyForm } },
+    async (request, reply) => {
+      const id = importId(request);
+      const skipInvalid = request.body.skipInvalid === 'yes';
+      const actor = actorOf(request);
+      const row = await request.db((tx) => findImport(tx, id));
+      if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      requireKind(request, row.kind);
+      if (row.status === 'checked') {
+        if (row.bytes > IMPORT_LIMITS.inlineBytes) {
+          await request.db(async (tx) => {
+            if (await moveImport(tx, id, ['checked'], { status: 'importing', skipInvalid }))
+              await enqueue(tx, APPLY_JOB, { importId: id, userId: actor.userId });
+          });
+        } else {
+          try {
+            await request.db((tx) =>
+              applyStoredImport(tx, actor, id, {
+                organisationId: request.organisation.id,
+                today: todayInLondon(),
+                from: ['checked'],
+                skipInvalid,
+              }),
+            );
+          } catch (error) {
+            if (!(error instanceof SpreadsheetError)) throw error;
+            await request.db((tx) => markImportFailed(tx, id));
+          }
         }
       }
-    }
-    // Imported, refused on the second look (its page shows why), or already under way.
-    return reply.redirect(`/staff/imports/${id}`, 303);
-  });
+      // Imported, refused on the second look (its page shows why), or already under way.
+      return reply.redirect(`/staff/imports/${id}`, 303);
+    },
+  );
 
-  app.post('/staff/imports/:id/cancel', guard('imports:view'), async (request, reply) => {
-    const id = importId(request);
-    const actor = actorOf(request);
-    const row = await request.db((tx) => findImport(tx, id));
-    if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-    requireKind(request, row.kind);
-    const removed = await request.db((tx) => cancelImport(tx, actor, id));
-    if (!removed) return reply.redirect(`/staff/imports/${id}`, 303);
-    return reply.redirect('/staff/imports?cancelled=1', 303);
-  });
+  app.post(
+    '/staff/imports/:id/cancel',
+    { ...guard('imports:view'), schema: { params: ImportParams } },
+    async (request, reply) => {
+      const id = importId(request);
+      const actor = actorOf(request);
+      const row = await request.db((tx) => findImport(tx, id));
+      if (!row) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+      requireKind(request, row.kind);
+      const removed = await request.db((tx) => cancelImport(tx, actor, id));
+      if (!removed) return reply.redirect(`/staff/imports/${id}`, 303);
+      return reply.redirect('/staff/imports?cancelled=1', 303);
+    },
+  );
 };

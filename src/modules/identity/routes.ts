@@ -10,10 +10,20 @@ import { withShapes } from '../../platform/forms/schema.ts';
 import {
   AttachmentParams,
   AuditQuery,
+  CodeForm,
+  EmailForm,
+  EmptyForm,
   IdParams,
+  InvitationForm,
+  InviteForm,
   InviteQuery,
+  PasswordForm,
+  PersonLinkForm,
   ReturnToQuery,
+  SetUpCodeForm,
+  SignInForm,
   TokenParams,
+  UserForm,
   UsersQuery,
 } from './schemas.ts';
 import { queueMail, listOutbox, readOutboxMessage, usesSmtp } from '../../platform/mail/index.ts';
@@ -67,17 +77,17 @@ export const SESSION_COOKIE = 'sid';
 export const STAFF_COOKIE = 'sid_staff';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-type Body = Record<string, string | string[] | undefined>;
-
+/** One field of a form body (each route declares its shape in schemas.ts), '' when not text. */
 function field(body: unknown, name: string): string {
-  const value = (body as Body | undefined)?.[name];
+  const value = body && typeof body === 'object' ? Reflect.get(body, name) : undefined;
   return typeof value === 'string' ? value : '';
 }
 
+/** A field that may come many times, as its text values. */
 function list(body: unknown, name: string): string[] {
-  const value = (body as Body | undefined)?.[name];
-  if (Array.isArray(value)) return value;
-  return typeof value === 'string' && value ? [value] : [];
+  const value = body && typeof body === 'object' ? Reflect.get(body, name) : undefined;
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
 /** Only a path on this site: never send someone elsewhere after sign-in. */
@@ -202,7 +212,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/sign-in',
-    { ...PUBLIC_ROUTE, schema: { querystring: ReturnToQuery } },
+    { ...PUBLIC_ROUTE, schema: { querystring: ReturnToQuery, body: SignInForm } },
     async (request, reply) => {
       const email = field(request.body, 'email').trim();
       const password = field(request.body, 'password');
@@ -301,10 +311,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
       return { token, roles: (found?.roles ?? []) as Role[] };
     });
     setSessionCookie(request, reply, user.token);
-    return reply.redirect(
-      safeReturn((request.query as Body | undefined)?.returnTo, home(user.roles)),
-      303,
-    );
+    return reply.redirect(safeReturn(field(request.query, 'returnTo'), home(user.roles)), 303);
   }
 
   app.get('/sign-in/code', PUBLIC_ROUTE, async (request, reply) => {
@@ -312,32 +319,39 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     return reply.page('identity/views/code.njk', {});
   });
 
-  app.post('/sign-in/code', PUBLIC_ROUTE, async (request, reply) => {
-    const user = await pendingUser(request);
-    if (!user?.totpSecret) return reply.redirect('/sign-in', 303);
-    const code = field(request.body, 'code');
-    const tr = translator(request.language);
-    const key = `code:${user.id}`;
-    const ok = await request.db(async (tx) => {
-      if (await lockedUntil(tx, [key])) return 'locked';
-      const good =
-        (await useTotpCode(tx, user, code)) || (await useRecoveryCode(tx, user.id, code));
-      if (!good) await recordFailure(tx, key, EMAIL_FAILURE_LIMIT);
-      else await clearFailures(tx, key);
-      return good ? 'ok' : 'wrong';
-    });
-    if (ok === 'locked') {
-      return reply
-        .code(429)
-        .page('identity/views/code.njk', formErrors(tr, { code: 'identity.signIn.locked' }) ?? {});
-    }
-    if (ok === 'wrong') {
-      return reply
-        .code(400)
-        .page('identity/views/code.njk', formErrors(tr, { code: 'identity.code.wrong' }) ?? {});
-    }
-    return completeSignIn(request, reply, user.id, 'password+totp');
-  });
+  app.post(
+    '/sign-in/code',
+    { ...PUBLIC_ROUTE, schema: { body: CodeForm } },
+    async (request, reply) => {
+      const user = await pendingUser(request);
+      if (!user?.totpSecret) return reply.redirect('/sign-in', 303);
+      const code = field(request.body, 'code');
+      const tr = translator(request.language);
+      const key = `code:${user.id}`;
+      const ok = await request.db(async (tx) => {
+        if (await lockedUntil(tx, [key])) return 'locked';
+        const good =
+          (await useTotpCode(tx, user, code)) || (await useRecoveryCode(tx, user.id, code));
+        if (!good) await recordFailure(tx, key, EMAIL_FAILURE_LIMIT);
+        else await clearFailures(tx, key);
+        return good ? 'ok' : 'wrong';
+      });
+      if (ok === 'locked') {
+        return reply
+          .code(429)
+          .page(
+            'identity/views/code.njk',
+            formErrors(tr, { code: 'identity.signIn.locked' }) ?? {},
+          );
+      }
+      if (ok === 'wrong') {
+        return reply
+          .code(400)
+          .page('identity/views/code.njk', formErrors(tr, { code: 'identity.code.wrong' }) ?? {});
+      }
+      return completeSignIn(request, reply, user.id, 'password+totp');
+    },
+  );
 
   async function showSetup(
     request: FastifyRequest,
@@ -405,23 +419,30 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     if (!(await mayFirstSetUp(request))) return reply.redirect('/sign-in', 303);
     return showSetup(request, reply, newTotpSecret());
   });
-  app.post('/sign-in/set-up-code', PUBLIC_ROUTE, async (request, reply) => {
-    if (!(await mayFirstSetUp(request))) return reply.redirect('/sign-in', 303);
-    return confirmSetup(request, reply);
-  });
+  app.post(
+    '/sign-in/set-up-code',
+    { ...PUBLIC_ROUTE, schema: { body: SetUpCodeForm } },
+    async (request, reply) => {
+      if (!(await mayFirstSetUp(request))) return reply.redirect('/sign-in', 303);
+      return confirmSetup(request, reply);
+    },
+  );
 
   // ------------------------------------------------------------ password reset
   app.get('/sign-in/forgot', PUBLIC_ROUTE, async (_request, reply) =>
     reply.page('identity/views/forgot.njk', { values: {} }),
   );
 
-  app.post('/sign-in/forgot', PUBLIC_ROUTE, async (request, reply) =>
-    emailLink(request, reply, {
-      view: 'identity/views/forgot.njk',
-      purpose: 'password-reset',
-      path: '/reset-password/',
-      eligible: (user) => user.status === 'active' && Boolean(user.passwordHash),
-    }),
+  app.post(
+    '/sign-in/forgot',
+    { ...PUBLIC_ROUTE, schema: { body: EmailForm } },
+    async (request, reply) =>
+      emailLink(request, reply, {
+        view: 'identity/views/forgot.njk',
+        purpose: 'password-reset',
+        path: '/reset-password/',
+        eligible: (user) => user.status === 'active' && Boolean(user.passwordHash),
+      }),
   );
 
   app.get(
@@ -438,7 +459,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/reset-password/:token',
-    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams, body: PasswordForm } },
     async (request, reply) => {
       const { token } = request.params;
       const password = field(request.body, 'password');
@@ -477,14 +498,17 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     reply.page('identity/views/link-request.njk', { values: {} }),
   );
 
-  app.post('/sign-in/link', PUBLIC_ROUTE, async (request, reply) =>
-    emailLink(request, reply, {
-      view: 'identity/views/link-request.njk',
-      purpose: 'sign-in-link',
-      path: '/sign-in/link/',
-      // Only customers: staff sign in with their password (and authenticator).
-      eligible: (user) => user.status === 'active' && isCustomerOnly(user.roles),
-    }),
+  app.post(
+    '/sign-in/link',
+    { ...PUBLIC_ROUTE, schema: { body: EmailForm } },
+    async (request, reply) =>
+      emailLink(request, reply, {
+        view: 'identity/views/link-request.njk',
+        purpose: 'sign-in-link',
+        path: '/sign-in/link/',
+        // Only customers: staff sign in with their password (and authenticator).
+        eligible: (user) => user.status === 'active' && isCustomerOnly(user.roles),
+      }),
   );
 
   // Opening the link shows a button: mail scanners that follow links do not use it up.
@@ -502,7 +526,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/sign-in/link/:token',
-    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams, body: EmptyForm } },
     async (request, reply) => {
       const { token } = request.params;
       const old = request.cookies[SESSION_COOKIE];
@@ -529,19 +553,23 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   // ------------------------------------------------------------ signing out, the account
-  app.post('/sign-out', PUBLIC_ROUTE, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    const staffToken = request.cookies[STAFF_COOKIE];
-    // Signing out while helping someone ends the helper's waiting session too.
-    await request.db(async (tx) => {
-      if (token) await endSession(tx, token);
-      if (staffToken) await endSession(tx, staffToken);
-    });
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    reply.clearCookie(STAFF_COOKIE, { path: '/' });
-    rotateCsrf(reply, null);
-    return reply.redirect('/', 303);
-  });
+  app.post(
+    '/sign-out',
+    { ...PUBLIC_ROUTE, schema: { body: EmptyForm } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const staffToken = request.cookies[STAFF_COOKIE];
+      // Signing out while helping someone ends the helper's waiting session too.
+      await request.db(async (tx) => {
+        if (token) await endSession(tx, token);
+        if (staffToken) await endSession(tx, staffToken);
+      });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      rotateCsrf(reply, null);
+      return reply.redirect('/', 303);
+    },
+  );
 
   app.get('/account', guard('account:use'), async (request, reply) => {
     const user = await request.db((tx) => findUser(tx, request.user!.id));
@@ -551,12 +579,16 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     });
   });
 
-  app.post('/account/sign-out-everywhere', guard('account:use'), async (request, reply) => {
-    await request.db((tx) => endAllSessions(tx, actorOf(request), request.user!.id));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    rotateCsrf(reply, null);
-    return reply.redirect('/sign-in', 303);
-  });
+  app.post(
+    '/account/sign-out-everywhere',
+    { ...guard('account:use'), schema: { body: EmptyForm } },
+    async (request, reply) => {
+      await request.db((tx) => endAllSessions(tx, actorOf(request), request.user!.id));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      rotateCsrf(reply, null);
+      return reply.redirect('/sign-in', 303);
+    },
+  );
 
   // Turning the authenticator on, for staff who have none. Replacing one would
   // need the current one first: that is not offered yet.
@@ -568,10 +600,14 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     if (await hasAuthenticator(request)) return reply.redirect('/account', 303);
     return showSetup(request, reply, newTotpSecret());
   });
-  app.post('/account/two-factor', guard('staff-area:view'), async (request, reply) => {
-    if (await hasAuthenticator(request)) return reply.redirect('/account', 303);
-    return confirmSetup(request, reply);
-  });
+  app.post(
+    '/account/two-factor',
+    { ...guard('staff-area:view'), schema: { body: SetUpCodeForm } },
+    async (request, reply) => {
+      if (await hasAuthenticator(request)) return reply.redirect('/account', 303);
+      return confirmSetup(request, reply);
+    },
+  );
 
   // ------------------------------------------------------------ invitations
   app.get(
@@ -593,7 +629,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/invitation/:token',
-    { ...PUBLIC_ROUTE, schema: { params: TokenParams } },
+    { ...PUBLIC_ROUTE, schema: { params: TokenParams, body: InvitationForm } },
     async (request, reply) => {
       const { token } = request.params;
       const tr = translator(request.language);
@@ -671,7 +707,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/staff/assist/:id',
-    { ...assist, schema: { params: IdParams } },
+    { ...assist, schema: { params: IdParams, body: EmptyForm } },
     async (request, reply) => {
       const { id } = request.params;
       const staffToken = request.cookies[SESSION_COOKIE];
@@ -701,37 +737,41 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     },
   );
 
-  app.post('/assist/stop', guard('account:use'), async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    const staffToken = request.cookies[STAFF_COOKIE];
-    const helper = request.user?.assistedBy ?? null;
-    const restore = await request.db(async (tx) => {
-      if (helper) {
-        await audit(tx, actorOf(request), {
-          action: 'assist-stop',
-          entity: 'user',
-          entityId: request.user!.id,
-        });
+  app.post(
+    '/assist/stop',
+    { ...guard('account:use'), schema: { body: EmptyForm } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const staffToken = request.cookies[STAFF_COOKIE];
+      const helper = request.user?.assistedBy ?? null;
+      const restore = await request.db(async (tx) => {
+        if (helper) {
+          await audit(tx, actorOf(request), {
+            action: 'assist-stop',
+            entity: 'user',
+            entityId: request.user!.id,
+          });
+        }
+        if (token) await endSession(tx, token);
+        if (!staffToken) return false;
+        // Only the helper's own session comes back, and only from an assisted one.
+        const waiting = await resolveSession(tx, staffToken);
+        if (helper && waiting && waiting.user.id === helper.id && !waiting.secondFactorPending) {
+          return true;
+        }
+        await endSession(tx, staffToken);
+        return false;
+      });
+      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      if (staffToken && restore) {
+        setSessionCookie(request, reply, staffToken);
+        return reply.redirect('/staff/assist', 303);
       }
-      if (token) await endSession(tx, token);
-      if (!staffToken) return false;
-      // Only the helper's own session comes back, and only from an assisted one.
-      const waiting = await resolveSession(tx, staffToken);
-      if (helper && waiting && waiting.user.id === helper.id && !waiting.secondFactorPending) {
-        return true;
-      }
-      await endSession(tx, staffToken);
-      return false;
-    });
-    reply.clearCookie(STAFF_COOKIE, { path: '/' });
-    if (staffToken && restore) {
-      setSessionCookie(request, reply, staffToken);
-      return reply.redirect('/staff/assist', 303);
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    rotateCsrf(reply, null);
-    return reply.redirect('/sign-in', 303);
-  });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      rotateCsrf(reply, null);
+      return reply.redirect('/sign-in', 303);
+    },
+  );
 
   const manage = guard('users:manage');
 
@@ -775,73 +815,79 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     },
   );
 
-  app.post('/admin/users/invite', manage, async (request, reply) => {
-    const tr = translator(request.language);
-    const values = {
-      name: field(request.body, 'name').trim(),
-      email: normaliseEmail(field(request.body, 'email')),
-      equality: field(request.body, 'equality') === 'yes',
-      personId: field(request.body, 'personId'),
-    };
-    const roles = list(request.body, 'roles').filter((r): r is Role =>
-      (ROLES as readonly string[]).includes(r),
-    );
-    const written = await problemOnUnique(
-      () =>
-        request.db(async (tx) => {
-          const person = values.personId ? await registerPerson(tx, values.personId) : null;
-          if (values.personId && !person) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
-          const customerOnly = isCustomerOnly(roles);
-          // A customer may have no email: staff then help them take part (assisted mode).
-          const noEmailAllowed = customerOnly && !values.email;
-          const problems = {
-            name: values.name ? null : 'identity.errors.nameMissing',
-            email: noEmailAllowed
-              ? null
-              : (emailProblem(values.email) ??
-                ((await findUserByEmail(tx, values.email)) ? 'identity.errors.emailTaken' : null)),
-            roles: roles.length ? null : 'identity.errors.rolesMissing',
-            // One account per person: an existing account is changed, not doubled.
-            personId: person?.account ? 'identity.errors.personTaken' : null,
-          };
-          const invalid = formErrors(tr, problems);
-          if (invalid) return { ...invalid, person };
-          const user = await createUser(tx, actorOf(request), {
-            email: values.email || null,
-            name: values.name,
-            roles,
-            permissions: values.equality ? ['equality:read'] : [],
-            status: customerOnly ? 'active' : 'invited',
-            ...(person ? { personId: person.id } : {}),
-          });
-          if (!customerOnly && user.email) {
-            const token = await createAuthToken(tx, 'invitation', user.id);
-            await queueMail(tx, {
-              to: user.email,
-              template: 'invitation',
-              language: request.language,
-              vars: {
-                organisation: organisationName(request.organisation, request.language),
-                inviter: request.user!.name,
-              },
-              link: `${request.publicBaseUrl}/invitation/${token}`,
+  app.post(
+    '/admin/users/invite',
+    { ...manage, schema: { body: InviteForm } },
+    async (request, reply) => {
+      const tr = translator(request.language);
+      const values = {
+        name: field(request.body, 'name').trim(),
+        email: normaliseEmail(field(request.body, 'email')),
+        equality: field(request.body, 'equality') === 'yes',
+        personId: field(request.body, 'personId'),
+      };
+      const roles = list(request.body, 'roles').filter((r): r is Role =>
+        (ROLES as readonly string[]).includes(r),
+      );
+      const written = await problemOnUnique(
+        () =>
+          request.db(async (tx) => {
+            const person = values.personId ? await registerPerson(tx, values.personId) : null;
+            if (values.personId && !person) throw new AppError(404, 'NOT_FOUND', 'errors.notFound');
+            const customerOnly = isCustomerOnly(roles);
+            // A customer may have no email: staff then help them take part (assisted mode).
+            const noEmailAllowed = customerOnly && !values.email;
+            const problems = {
+              name: values.name ? null : 'identity.errors.nameMissing',
+              email: noEmailAllowed
+                ? null
+                : (emailProblem(values.email) ??
+                  ((await findUserByEmail(tx, values.email))
+                    ? 'identity.errors.emailTaken'
+                    : null)),
+              roles: roles.length ? null : 'identity.errors.rolesMissing',
+              // One account per person: an existing account is changed, not doubled.
+              personId: person?.account ? 'identity.errors.personTaken' : null,
+            };
+            const invalid = formErrors(tr, problems);
+            if (invalid) return { ...invalid, person };
+            const user = await createUser(tx, actorOf(request), {
+              email: values.email || null,
+              name: values.name,
+              roles,
+              permissions: values.equality ? ['equality:read'] : [],
+              status: customerOnly ? 'active' : 'invited',
+              ...(person ? { personId: person.id } : {}),
             });
-          }
-          return null;
-        }),
-      ACCOUNT_TAKEN,
-    );
-    // Another request may have taken the email or the person between the check and the write.
-    const result = written.ok
-      ? written.value
-      : { ...formErrors(tr, [written.problem]), person: null };
-    if (result) {
-      return reply
-        .code(400)
-        .page('identity/views/invite.njk', { ...result, values, roles: roleItems(roles) });
-    }
-    return reply.redirect(`/admin/users?sent=${encodeURIComponent(values.email)}`, 303);
-  });
+            if (!customerOnly && user.email) {
+              const token = await createAuthToken(tx, 'invitation', user.id);
+              await queueMail(tx, {
+                to: user.email,
+                template: 'invitation',
+                language: request.language,
+                vars: {
+                  organisation: organisationName(request.organisation, request.language),
+                  inviter: request.user!.name,
+                },
+                link: `${request.publicBaseUrl}/invitation/${token}`,
+              });
+            }
+            return null;
+          }),
+        ACCOUNT_TAKEN,
+      );
+      // Another request may have taken the email or the person between the check and the write.
+      const result = written.ok
+        ? written.value
+        : { ...formErrors(tr, [written.problem]), person: null };
+      if (result) {
+        return reply
+          .code(400)
+          .page('identity/views/invite.njk', { ...result, values, roles: roleItems(roles) });
+      }
+      return reply.redirect(`/admin/users?sent=${encodeURIComponent(values.email)}`, 303);
+    },
+  );
 
   app.get(
     '/admin/users/:id',
@@ -874,7 +920,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
   // made before accounts knew their person, or one the one-off match left).
   app.post(
     '/admin/users/:id/person',
-    { ...manage, schema: { params: IdParams } },
+    { ...manage, schema: { params: IdParams, body: PersonLinkForm } },
     async (request, reply) => {
       const { id } = request.params;
       const reference = field(request.body, 'reference').trim();
@@ -907,7 +953,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post(
     '/admin/users/:id',
-    { ...manage, schema: { params: IdParams } },
+    { ...manage, schema: { params: IdParams, body: UserForm } },
     async (request, reply) => {
       const { id } = request.params;
       const tr = translator(request.language);

@@ -17,7 +17,7 @@ import {
   RsvpQuery,
 } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
-import { loadOptions, optionLabel } from '../../people/index.ts';
+import { loadOptions, optionLabel, type Options } from '../../people/index.ts';
 import {
   ATTENDANCE_STATUSES,
   RSVP_ANSWERS,
@@ -29,6 +29,7 @@ import {
   initiativeChoices,
   inviteToActivity,
   invitationByToken,
+  type RsvpView,
   listActivities,
   loadActivityPage,
   readActivityForm,
@@ -177,6 +178,36 @@ function flashFrom(query: Record<string, unknown>): Record<string, string> {
 }
 
 /** Activities, invitations, RSVP, reminders, attendance and hours (issue 5 §6, §8, §9). */
+
+/**
+ * What the RSVP page shows of an invitation, for the emailed link and the
+ * customer's own page alike (each adds where its form posts).
+ */
+export function rsvpPage(
+  request: FastifyRequest,
+  view: RsvpView,
+  options: Options,
+  extras: { error?: boolean; done?: boolean },
+) {
+  const errors = extras.error
+    ? formErrors(translator(request.language), { answer: 'rsvp.error' })
+    : null;
+  return {
+    firstName: view.firstName,
+    rsvp: view.rsvp,
+    activity: view.activity,
+    kindLabel: optionLabel(options, 'activity_kind', view.activity.kind, request.language),
+    when: whenText(view.activity, request.language),
+    where: whereText({ ...view.activity, onlineLink: null }, request.language),
+    onlineLink: view.activity.onlineLink,
+    open: takesAnswers(view.activity),
+    cancelled: view.activity.status === 'cancelled',
+    done: extras.done ?? false,
+    errorList: errors?.errorList,
+    errors: errors?.errors ?? {},
+  };
+}
+
 export const activityRoutes: FastifyPluginAsync = async (plugin) => {
   const app = withShapes(plugin);
   app.get(
@@ -485,23 +516,9 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
     });
     rsvpHeaders(reply);
     if (!data) return reply.code(404).page('participation/views/activities/rsvp-unknown.njk');
-    const { view } = data;
-    const tr = translator(request.language);
-    const errors = extras.error ? formErrors(tr, { answer: 'rsvp.error' }) : null;
     return reply.page('participation/views/activities/rsvp.njk', {
-      firstName: view.firstName,
-      rsvp: view.rsvp,
-      activity: view.activity,
-      kindLabel: optionLabel(data.options, 'activity_kind', view.activity.kind, request.language),
-      when: whenText(view.activity, request.language),
-      where: whereText({ ...view.activity, onlineLink: null }, request.language),
-      onlineLink: view.activity.onlineLink,
-      open: takesAnswers(view.activity),
-      cancelled: view.activity.status === 'cancelled',
-      done: extras.done ?? false,
+      ...rsvpPage(request, data.view, data.options, extras),
       token,
-      errorList: errors?.errorList,
-      errors: errors?.errors ?? {},
     });
   }
 

@@ -4,16 +4,13 @@ import { RsvpForm, RsvpQuery } from '../schemas.ts';
 import { guard } from '../../../platform/auth/index.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
-import { formErrors } from '../../../platform/views/forms.ts';
-import { loadOptions, optionLabel } from '../../people/index.ts';
+import { loadOptions } from '../../people/index.ts';
+import { rsvpPage } from './activities.ts';
 import {
   RSVP_ANSWERS,
   invitationForPerson,
   recordAnswers,
   takesAnswers,
-  whenText,
-  whereText,
   type RsvpAnswer,
 } from '../activities.ts';
 
@@ -38,24 +35,9 @@ export const myRoutes: FastifyPluginAsync = async (plugin) => {
         return view && { view, options: await loadOptions(tx) };
       }));
     if (!data) throw notFound();
-    const { view } = data;
-    const errors = extras.error
-      ? formErrors(translator(request.language), { answer: 'rsvp.error' })
-      : null;
     return reply.page('participation/views/activities/rsvp.njk', {
-      firstName: view.firstName,
-      rsvp: view.rsvp,
-      activity: view.activity,
-      kindLabel: optionLabel(data.options, 'activity_kind', view.activity.kind, request.language),
-      when: whenText(view.activity, request.language),
-      where: whereText({ ...view.activity, onlineLink: null }, request.language),
-      onlineLink: view.activity.onlineLink,
-      open: takesAnswers(view.activity),
-      cancelled: view.activity.status === 'cancelled',
-      done: extras.done ?? false,
+      ...rsvpPage(request, data.view, data.options, extras),
       action: `/my/activities/${activityId}`,
-      errorList: errors?.errorList,
-      errors: errors?.errors ?? {},
     });
   }
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
 import {
   defineImportKind,
   type CellProblem,
@@ -591,11 +592,6 @@ async function applyPeople(tx: Queryable, records: ImportRecord<PersonImport>[],
   await flagImportedDuplicates(tx, newIds);
 }
 
-/** Ids as one array parameter (a PostgreSQL array literal: ids are UUIDs, so nothing needs quoting). */
-function uuidArray(ids: string[]): string {
-  return `{${ids.join(',')}}`;
-}
-
 /**
  * Possible duplicates among newly imported people, set-wise: the same email,
  * the same phone number, or the same name and date of birth as someone else.
@@ -608,7 +604,7 @@ async function flagImportedDuplicates(tx: Queryable, ids: string[]) {
   // on ORs, which the planner can only answer by comparing every pair.
   await tx.execute(sql`
       with n as (select id, lower(email) as email, phone_digits, search_name, date_of_birth
-                 from people where id = any(${uuidArray(ids)}::uuid[])),
+                 from people where id = any(${uuidArray(ids)})),
       pairs as (
         select n.id as person_id, o.id as other_id, 'same_email' as reason
           from n join people o on o.email = n.email

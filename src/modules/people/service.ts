@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
 import type { FieldProblem } from './validate.ts';
 import {
   CHANNELS,
@@ -634,6 +635,6 @@ export async function recordInvolvement(
   if (personIds.length === 0) return;
   await tx.execute(sql`
     update people set last_involved_on = ${day}::date
-    where id = any(${`{${personIds.join(',')}}`}::uuid[])
+    where id = any(${uuidArray(personIds)})
       and (last_involved_on is null or last_involved_on < ${day}::date)`);
 }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
 import type { StatisticDefinition, StatisticFilter } from '../../platform/statistics/index.ts';
 
 /**
@@ -8,7 +9,6 @@ import type { StatisticDefinition, StatisticFilter } from '../../platform/statis
  * are never counted.
  */
 
-const uuids = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 const texts = (values: readonly string[]) =>
   sql`array[${sql.join(
     values.map((v) => sql`${v}`),
@@ -22,7 +22,7 @@ function whereOf(filter: StatisticFilter, period: SQL | null): SQL {
   if (filter.serviceIds?.length || filter.specialisms?.length)
     parts.push(sql`exists (select 1 from person_services ps join services s on s.id = ps.service_id
       where ps.person_id = p.id and ps.ended_on is null
-      ${filter.serviceIds?.length ? sql`and s.id = any(${uuids(filter.serviceIds)})` : sql``}
+      ${filter.serviceIds?.length ? sql`and s.id = any(${uuidArray(filter.serviceIds)})` : sql``}
       ${filter.specialisms?.length ? sql`and s.specialism = any(${texts(filter.specialisms)})` : sql``})`);
   return sql.join(parts, sql` and `);
 }

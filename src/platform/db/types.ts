@@ -17,3 +17,11 @@ export const textArray = (name: string) =>
     .array()
     .notNull()
     .default(sql`'{}'::text[]`);
+
+/**
+ * Ids as one uuid[] parameter: one statement for a list of records, whatever
+ * its length, on both drivers. The ids must be UUIDs (looked up or checked by
+ * the caller), so the array literal needs no quoting; a malformed one is an
+ * error from the database, never an injection.
+ */
+export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { audit, type Actor } from '../audit/index.ts';
 import { rowsOf, type Queryable } from '../db/index.ts';
+import { uuidArray } from '../db/types.ts';
 import { installedModules } from '../manifest.ts';
 import { recordLinks } from './tables.ts';
 
@@ -149,7 +150,7 @@ export async function linksOf(
 ): Promise<Map<string, Link[]>> {
   const byRecord = new Map<string, Link[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byRecord;
-  const idArray = sql`${`{${ids.join(',')}}`}::uuid[]`;
+  const idArray = uuidArray(ids);
   const names = options.names?.length
     ? sql`and name in (${sql.join(
         options.names.map((n) => sql`${n}`),
@@ -217,7 +218,7 @@ export async function removeLinks(
   ids: readonly string[],
 ): Promise<void> {
   if (ids.length === 0) return;
-  const idArray = sql`${`{${ids.join(',')}}`}::uuid[]`;
+  const idArray = uuidArray(ids);
   await tx.execute(sql`
     delete from record_links
     where (from_kind = ${kind} and from_id = any(${idArray}))

@@ -23,10 +23,12 @@ import { createTestApp, makeOrganisation, signedInAs } from './platform/testing/
 import { createTestDatabase, type TestDatabase } from './platform/testing/db.ts';
 import type { Organisation } from './platform/tenancy/index.ts';
 import {
+  addServices,
   createPerson,
+  erasePerson,
+  linkPeopleToServices,
   mergePeople,
   subjectAccessExport,
-  erasePerson,
 } from './modules/people/index.ts';
 import { createInitiative } from './modules/initiatives/index.ts';
 import { registerSettings } from './modules/people/index.ts';
@@ -334,6 +336,73 @@ describe('the module contract: every extension point reads the manifests', () =>
       /declared by both contract-test and copy/,
     );
     installModules([...MODULES, testModule]);
+  });
+});
+
+describe('the statistics the register declares', () => {
+  it('counts people on the register by service, specialism and area, leaving out the erased', async () => {
+    const own = await makeOrganisation(testDb.database);
+    const figures = await testDb.database.withOrganisation(own.id, async (tx) => {
+      const [hostel, home] = await addServices(tx, [
+        {
+          organisationId: own.id,
+          code: 'H1',
+          name: 'Hostel',
+          type: 'hostel',
+          specialism: 'homelessness',
+        },
+        {
+          organisationId: own.id,
+          code: 'C1',
+          name: 'Care home',
+          type: 'care_home',
+          specialism: 'older_people',
+        },
+      ]);
+      const a = await createPerson(tx, SYSTEM_ACTOR, {
+        firstName: 'Ann',
+        lastName: 'A',
+        area: 'North',
+      });
+      const b = await createPerson(tx, SYSTEM_ACTOR, {
+        firstName: 'Bo',
+        lastName: 'B',
+        area: 'South',
+      });
+      const c = await createPerson(tx, SYSTEM_ACTOR, {
+        firstName: 'Cy',
+        lastName: 'C',
+        area: 'North',
+      });
+      await linkPeopleToServices(tx, [
+        { organisationId: own.id, personId: a.id, serviceId: hostel!.id, startedOn: '2026-01-01' },
+        { organisationId: own.id, personId: b.id, serviceId: home!.id, startedOn: '2026-01-01' },
+        { organisationId: own.id, personId: c.id, serviceId: hostel!.id, startedOn: '2026-01-01' },
+      ]);
+      await erasePerson(tx, SYSTEM_ACTOR, c.id, own.id);
+      return {
+        all: await computeStatistic(tx, 'people.on-register'),
+        hostel: await computeStatistic(tx, 'people.on-register', { serviceIds: [hostel!.id] }),
+        older: await computeStatistic(tx, 'people.on-register', { specialisms: ['older_people'] }),
+        north: await computeStatistic(tx, 'people.on-register', { areas: ['North'] }),
+        joined: await computeStatistic(tx, 'people.joined', {
+          from: '2000-01-01',
+          to: '2000-12-31',
+        }),
+        held: await computeStatistic(tx, 'participation.activities-held', {
+          from: '2026-04-01',
+          to: '2027-03-31',
+        }),
+      };
+    });
+    assert.deepEqual(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, v.value])), {
+      all: 2,
+      hostel: 1,
+      older: 1,
+      north: 1,
+      joined: 0,
+      held: 0,
+    });
   });
 });
 

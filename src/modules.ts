@@ -6,6 +6,7 @@ import { participationModule } from './modules/participation/index.ts';
 import { peopleModule } from './modules/people/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
+import { feedbackModule } from './modules/feedback/index.ts';
 
 /**
  * Every module, in navigation order: the one list the app, the worker and the
@@ -17,6 +18,7 @@ export const MODULES: readonly ModuleManifest[] = [
   portal,
   initiativesModule,
   participationModule,
+  feedbackModule,
   peopleModule,
   identity,
   settings,

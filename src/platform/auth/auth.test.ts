@@ -45,6 +45,11 @@ describe('can()', () => {
       'initiatives:manage': ['admin', 'involvement_lead', 'staff'],
       'participation:manage': ['admin', 'involvement_lead', 'staff'],
       'rewards:manage': ['admin', 'involvement_lead'],
+      'feedback:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'feedback:log': ['admin', 'involvement_lead', 'staff'],
+      'feedback:act': ['admin', 'involvement_lead', 'staff'],
+      'feedback:publish': ['admin', 'involvement_lead'],
+      'feedback:themes': ['admin', 'involvement_lead'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

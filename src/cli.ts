@@ -14,7 +14,12 @@ import { createOrganisation, findOrganisationBySlug } from './platform/tenancy/i
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { createAuthToken } from './modules/identity/index.ts';
 import { Worker } from './platform/jobs/index.ts';
-import { installModules } from './platform/manifest.ts';
+import {
+  CommandUsageError,
+  contributions,
+  installModules,
+  type CliCommand,
+} from './platform/manifest.ts';
 import { MODULES } from './modules.ts';
 import { startServer } from './server.ts';
 import { importHelp, importKinds, runImportCommand } from './platform/imports/index.ts';
@@ -47,7 +52,7 @@ Commands:
   import KIND FILE --org SLUG
                              Import records of a kind from a CSV or .xlsx file
                              (kinds: {{importKinds}})
-
+{{moduleCommands}}
 Each command takes --help. Configuration comes from the environment:
 DATABASE_URL (a PostgreSQL server; otherwise the embedded database in DATA_DIR,
 default ./data), PORT, HOST, BASE_URL, DEFAULT_ORG, SESSION_SECRET.`,
@@ -192,10 +197,44 @@ async function orgCreate(config: Config, args: string[]): Promise<void> {
   });
 }
 
+const BUILT_IN_COMMANDS = [
+  'serve',
+  'migrate',
+  'seed-demo',
+  'org',
+  'worker',
+  'backup',
+  'restore',
+  'import',
+  'person',
+  'help',
+];
+
+/** The commands the installed modules bring (`contributes.commands`), by name. */
+function moduleCommands(): Map<string, CliCommand> {
+  const commands = new Map<string, CliCommand>();
+  for (const { module, value } of contributions('commands')) {
+    for (const [name, command] of Object.entries(value)) {
+      if (BUILT_IN_COMMANDS.includes(name))
+        throw new Error(`Module ${module} declares the built-in command "${name}"`);
+      commands.set(name, command);
+    }
+  }
+  return commands;
+}
+
+/** The lines of `coproduce --help` for the modules' commands. */
+function moduleCommandLines(commands: Map<string, CliCommand>): string {
+  return [...commands]
+    .map(([name, command]) => `  ${name.padEnd(27)}${command.summary}\n`)
+    .join('');
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // The worker, the imports, erasure and the rest read the modules' manifests.
   installModules(MODULES);
+  const commands = moduleCommands();
   // The import kinds are the installed modules' own, so their help is written now.
   const help: Record<string, string> = {
     ...HELP,
@@ -204,8 +243,9 @@ export async function main(argv: string[]): Promise<number> {
       importKinds()
         .map((k) => k.kind)
         .join(', '),
-    ),
+    ).replace('{{moduleCommands}}', moduleCommandLines(commands)),
     import: importHelp(),
+    ...Object.fromEntries([...commands].map(([name, command]) => [name, command.help])),
   };
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -354,12 +394,30 @@ export async function main(argv: string[]): Promise<number> {
             log,
           );
         });
-      default:
-        log(`Unknown command "${command}".\n\n${help.main}`);
-        return 2;
+      default: {
+        const moduleCommand = commands.get(command);
+        if (!moduleCommand) {
+          log(`Unknown command "${command}".\n\n${help.main}`);
+          return 2;
+        }
+        return await withDatabase(config, `coproduce ${command}`, async (db) => {
+          await migrateDatabase(db, config.databaseUrl);
+          return moduleCommand.run(db, rest, {
+            log,
+            out: (text) =>
+              new Promise<void>((resolve, reject) =>
+                process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+              ),
+          });
+        });
+      }
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PersonCommandError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof PersonCommandError ||
+      error instanceof CommandUsageError
+    ) {
       log(error.message);
       return 2;
     }

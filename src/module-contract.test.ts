@@ -15,7 +15,14 @@ import { rowsOf, type Tx } from './platform/db/index.ts';
 import { SYSTEM_ACTOR } from './platform/audit/index.ts';
 import { Worker, enqueue } from './platform/jobs/index.ts';
 import { queueMail } from './platform/mail/index.ts';
-import { contributions, defineSettings, type ModuleManifest } from './platform/manifest.ts';
+import {
+  CommandUsageError,
+  contributions,
+  defineSettings,
+  type ModuleManifest,
+} from './platform/manifest.ts';
+import { raiseEvents, UndeclaredEventError } from './platform/events/index.ts';
+import { statisticRecords } from './platform/statistics/index.ts';
 import { linkRecords, linksOf, UndeclaredLinkError } from './platform/links/index.ts';
 import { computeStatistic, StatisticError } from './platform/statistics/index.ts';
 import { readModuleSettings, updateModuleSettings } from './platform/tenancy/module-settings.ts';
@@ -89,8 +96,29 @@ const testModule: ModuleManifest = {
         );
         return { value: row?.n ?? 0 };
       },
+      records: async (tx, _filter, page) => {
+        const rows = rowsOf<{ slug: string }>(
+          await tx.execute(
+            sql`select slug from organisations order by slug limit ${page.limit} offset ${page.offset}`,
+          ),
+        );
+        return {
+          total: 1,
+          rows: rows.map((r) => ({ reference: r.slug, label: r.slug, date: null })),
+        };
+      },
     },
   ],
+  events: {
+    emits: [{ name: 'contract-test.happened', description: 'Something happened' }],
+    listens: {
+      'contract-test.happened': async (tx, events) => {
+        // A listener writes in the raiser's transaction: proven by rolling it back.
+        await tx.execute(sql`select 1`);
+        seen.push(`events ${events.map((e) => String(e.data.n)).join(',')}`);
+      },
+    },
+  },
   links: {
     names: [
       {
@@ -120,6 +148,20 @@ const testModule: ModuleManifest = {
     },
     portalSections: {
       'contract-test': async () => ({ title: 'A customer section from the test module' }),
+    },
+    commands: {
+      'contract-test-hello': {
+        summary: 'Says hello',
+        help: 'Usage: coproduce contract-test-hello NAME',
+        run: async (_db, args, io) => {
+          if (!args[0]) throw new CommandUsageError('Say who to greet');
+          await io.out(`hello ${args[0]}\n`);
+          return 0;
+        },
+      },
+    },
+    demo: async (_tx, demo) => {
+      seen.push(`demo ${demo.today} ${Object.keys(demo.userIds).length} ${demo.random() < 1}`);
     },
     imports: [
       {
@@ -327,6 +369,57 @@ describe('the module contract: every extension point reads the manifests', () =>
         value.some((k) => k.kind === 'contract-test-rows'),
       ),
     );
+  });
+
+  it('lists the records behind the declared statistic, a page at a time', async () => {
+    const page = await inOrg((tx) =>
+      statisticRecords(tx, 'contract-test.people', {}, { limit: 10, offset: 0 }),
+    );
+    assert.deepEqual(page, { total: 1, rows: [{ reference: 'demo', label: 'demo', date: null }] });
+  });
+
+  it("calls the declared listeners once per batch in the raiser's transaction, and refuses an undeclared event", async () => {
+    const event = (n: number) => ({
+      name: 'contract-test.happened',
+      organisationId: org.id,
+      occurredOn: '2026-12-01',
+      record: { kind: 'initiatives.initiative', id: crypto.randomUUID() },
+      personId: null,
+      data: { n },
+    });
+    await inOrg((tx) => raiseEvents(tx, [event(1), event(2)]));
+    assert.ok(seen.includes('events 1,2'));
+    await assert.rejects(
+      inOrg((tx) => raiseEvents(tx, [{ ...event(3), name: 'contract-test.unknown' }])),
+      UndeclaredEventError,
+    );
+  });
+
+  it("runs the module's command through the CLI, and its demo in the demo organisation", async () => {
+    const { main } = await import('./cli.ts');
+    const { installModules } = await import('./platform/manifest.ts');
+    const commands = contributions('commands').find((c) => c.module === 'contract-test');
+    assert.ok(commands?.value['contract-test-hello']);
+    // main() installs MODULES itself: the test module's command is not there.
+    assert.equal(await main(['contract-test-hello', '--help']), 2);
+    installModules([...MODULES, testModule]);
+    await assert.rejects(
+      commands.value['contract-test-hello']!.run(testDb.database, [], {
+        log: () => undefined,
+        out: async () => undefined,
+      }),
+      CommandUsageError,
+    );
+    const { seedDemo } = await import('./demo/seed.ts');
+    const demoDb = await createTestDatabase();
+    try {
+      installModules([...MODULES, testModule]);
+      await seedDemo(demoDb.database, new Date('2026-12-02T10:00:00Z'));
+      assert.ok(seen.includes('demo 2026-12-02 5 true'), seen.join('; '));
+    } finally {
+      await demoDb.close();
+      installModules([...MODULES, testModule]);
+    }
   });
 
   it('refuses two modules that declare the same job, statistic or link name', async () => {

@@ -9,6 +9,8 @@ import { addServices, type NewService } from '../modules/people/index.ts';
 import { createUser, hashPassword } from '../modules/identity/index.ts';
 import type { Role } from '../platform/auth/index.ts';
 import { seededRandom } from './random.ts';
+import { contributions } from '../platform/manifest.ts';
+import { todayInLondon } from '../platform/calendar/index.ts';
 import { seedRegister } from './register.ts';
 import { seedParticipation } from './participation.ts';
 
@@ -149,6 +151,13 @@ const SERVICES: Array<Omit<NewService, 'organisationId'>> = [
   },
 ];
 
+/** A module's demo seed, from its name: stable across runs and across the order of MODULES. */
+function seedOf(module: string): number {
+  let hash = 2018;
+  for (const char of module) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return hash;
+}
+
 export interface SeedResult {
   organisation: Organisation;
   created: boolean;
@@ -199,12 +208,25 @@ export async function seedDemo(database: Database, today = new Date()): Promise<
         order by p.reference limit 1)`);
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const actor = { userId: null, label: 'demo seed', ip: null };
+    const userIds: Record<string, string> = {};
     for (const user of DEMO_USERS) {
       const staff = user.roles.some((role) => role !== 'customer');
-      await createUser(tx, actor, {
+      const made = await createUser(tx, actor, {
         ...user,
         permissions: user.permissions ?? [],
         passwordHash: staff ? passwordHash : null,
+      });
+      userIds[user.email] = made.id;
+    }
+    // Then each module's own demo (contributes.demo), in module order, each
+    // with random numbers of its own so one module's demo never shifts another's.
+    const day = todayInLondon(today);
+    for (const { module, value: seed } of contributions('demo')) {
+      await seed(tx, {
+        organisationId: orgId,
+        today: day,
+        random: seededRandom(seedOf(module)).next,
+        userIds,
       });
     }
     return { services: services.length, people: register.people };

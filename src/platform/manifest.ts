@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import type { Action, PermissionLayer, PermissionRule } from './auth/index.ts';
-import type { Queryable } from './db/index.ts';
+import type { Database, Queryable } from './db/index.ts';
+import type { EventListener } from './events/index.ts';
 import type { Language } from './i18n/index.ts';
 import type { JobHandler } from './jobs/index.ts';
 import type { TemplateSpec } from './mail/index.ts';
@@ -37,6 +38,14 @@ export interface ModuleManifest {
   statistics?: StatisticDefinition[];
   /** The kinds of record it holds that named links may join, and the link names it uses. */
   links?: { kinds?: LinkKind[]; names?: LinkName[] };
+  /**
+   * The events it raises (for the docs and the start-up check) and the
+   * listeners it runs when another module raises one (platform/events).
+   */
+  events?: {
+    emits?: Array<{ name: string; description: string }>;
+    listens?: Record<string, EventListener>;
+  };
   /** What it adds to other modules' extension points. */
   contributes?: Contributions;
 }
@@ -248,6 +257,45 @@ export function defineImportKind<Row>(kind: ImportKind<Row>): ImportKind {
   return kind as unknown as ImportKind;
 }
 
+/** Thrown by a command for arguments it cannot use: the CLI prints the message and exits 2. */
+export class CommandUsageError extends Error {}
+
+/**
+ * A command of `coproduce` a module brings, e.g. `coproduce kpis`. The CLI
+ * opens the database and brings it up to date, then calls `run`; the command
+ * finds its organisation itself (`--org SLUG`) and works inside
+ * `db.withOrganisation`. It returns the exit code.
+ */
+export interface CliCommand {
+  /** One line for `coproduce --help`, e.g. "The KPIs of a period". */
+  summary: string;
+  /** The whole text of `coproduce NAME --help`. */
+  help: string;
+  run(
+    db: Database,
+    args: string[],
+    io: { log(text: string): void; out(text: string): Promise<void> },
+  ): Promise<number>;
+}
+
+/** What a module's demo seeder is given: the demo organisation, today, and its own random numbers. */
+export interface DemoContext {
+  organisationId: string;
+  /** The day the demo is made (Europe/London), YYYY-MM-DD: demo dates are relative to it. */
+  today: string;
+  /** Numbers in [0, 1), seeded by the module's name: the same demo every time. */
+  random: () => number;
+  /** The demo's staff and customer accounts: email to user id. */
+  userIds: Record<string, string>;
+}
+
+/**
+ * Adds a module's demo records to the demo organisation, inside its
+ * transaction, after the register and participation demo (so it can use
+ * their people, services, initiatives and activities through their modules).
+ */
+export type DemoSeeder = (tx: Queryable, demo: DemoContext) => Promise<void>;
+
 /** What a module adds to extension points that other modules (or the platform) own. */
 export interface Contributions {
   personData?: PersonDataHandler[];
@@ -255,6 +303,10 @@ export interface Contributions {
   initiativeSections?: Record<string, InitiativeSection>;
   portalSections?: Record<string, PortalSection>;
   imports?: ImportKind[];
+  /** Commands of `coproduce`, by name. */
+  commands?: Record<string, CliCommand>;
+  /** Demo records for the demo organisation. */
+  demo?: DemoSeeder;
 }
 
 // ---------------------------------------------------------------------------
@@ -290,6 +342,8 @@ export function installModules(manifests: readonly ModuleManifest[]): void {
     for (const l of m.links?.kinds ?? []) claim('link kind', l.kind, m.name);
     for (const l of m.links?.names ?? []) claim('link name', l.name, m.name);
     for (const i of m.contributes?.imports ?? []) claim('import kind', i.kind, m.name);
+    for (const c of Object.keys(m.contributes?.commands ?? {})) claim('command', c, m.name);
+    for (const e of m.events?.emits ?? []) claim('event', e.name, m.name);
     if (m.settings && m.settings.module !== m.name)
       throw new Error(`Module ${m.name} declares settings stored under "${m.settings.module}"`);
   }

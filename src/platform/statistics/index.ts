@@ -41,6 +41,30 @@ export interface StatisticDefinition {
   filters: readonly StatisticFilterName[];
   /** One query, whatever the number of rows. */
   compute(tx: Queryable, filter: StatisticFilter): Promise<StatisticValue>;
+  /**
+   * The records a count is made of, a page at a time, for a dashboard's
+   * "show the records behind this figure" (a KPI's numerator or denominator).
+   * `total` equals the count `compute` gives for the same filter.
+   */
+  records?(
+    tx: Queryable,
+    filter: StatisticFilter,
+    page: { limit: number; offset: number },
+  ): Promise<StatisticRecords>;
+}
+
+/** A page of the records behind a count. */
+export interface StatisticRecords {
+  total: number;
+  rows: Array<{
+    /** The record's reference as people know it, e.g. "REP-10442". */
+    reference: string;
+    /** A short description, already in the reader's language where it has words. */
+    label: string;
+    /** The date that placed it in the period, YYYY-MM-DD. */
+    date: string | null;
+    href?: string;
+  }>;
 }
 
 /** Thrown for a statistic no module declares, or a filter it does not take. */
@@ -72,6 +96,23 @@ export async function computeStatistic(
   if (unknown.length)
     throw new StatisticError(`The statistic "${name}" cannot be filtered by ${unknown.join(', ')}`);
   return definition.compute(tx, filter);
+}
+
+/** The records behind a declared statistic, refusing filters it does not understand. */
+export async function statisticRecords(
+  tx: Queryable,
+  name: string,
+  filter: StatisticFilter,
+  page: { limit: number; offset: number },
+): Promise<StatisticRecords> {
+  const definition = statistics().find((s) => s.name === name);
+  if (!definition) throw new StatisticError(`No module declares the statistic "${name}"`);
+  if (!definition.records)
+    throw new StatisticError(`The statistic "${name}" does not list its records`);
+  const unknown = usedFilters(filter).filter((f) => !definition.filters.includes(f));
+  if (unknown.length)
+    throw new StatisticError(`The statistic "${name}" cannot be filtered by ${unknown.join(', ')}`);
+  return definition.records(tx, filter, page);
 }
 
 /** A ratio from two counts: null when there is nothing to divide by. */

@@ -2,6 +2,8 @@ import { PLATFORM_ACTIONS, platformRule } from './auth/index.ts';
 import { IMPORT_ACTIONS, importJobs, importRoutes, importsRule } from './imports/index.ts';
 import { deliverMail } from './mail/index.ts';
 import type { ModuleManifest } from './manifest.ts';
+import { API_ACTIONS, apiRule } from './api/index.ts';
+import { apiTokenRoutes } from './api/routes.ts';
 
 /**
  * The platform declares what it brings the same way a module does: its own
@@ -10,12 +12,16 @@ import type { ModuleManifest } from './manifest.ts';
  */
 export const platformModule: ModuleManifest = {
   name: 'platform',
-  routes: importRoutes,
+  routes: async (app) => {
+    await app.register(importRoutes);
+    await app.register(apiTokenRoutes);
+  },
   permissions: {
-    actions: [...PLATFORM_ACTIONS, ...IMPORT_ACTIONS],
+    actions: [...PLATFORM_ACTIONS, ...IMPORT_ACTIONS, ...API_ACTIONS],
     rules: [
       { layer: 'organisation', rule: platformRule },
       { layer: 'organisation', rule: importsRule },
+      { layer: 'organisation', rule: apiRule },
     ],
   },
   jobs: { 'mail.deliver': deliverMail, ...importJobs },
@@ -26,6 +32,13 @@ export const platformModule: ModuleManifest = {
       labelKey: 'nav.imports',
       order: 70,
       action: 'imports:view',
+    },
+    {
+      side: 'staff',
+      href: '/admin/api-tokens',
+      labelKey: 'nav.apiTokens',
+      order: 96,
+      action: 'api-tokens:manage',
     },
   ],
 };

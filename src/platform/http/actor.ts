@@ -8,6 +8,9 @@ import type { Actor } from '../audit/index.ts';
  */
 export function actorOf(request: FastifyRequest): Actor {
   const user = request.user;
+  if (!user && request.apiToken) {
+    return { userId: null, label: `API token "${request.apiToken.name}"`, ip: request.ip };
+  }
   return {
     userId: user?.id ?? request.pendingUserId ?? null,
     // In assisted mode the record says who helped.

@@ -1,8 +1,17 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { FEEDBACK_ACTIONS, feedbackRules } from './permissions.ts';
 import { feedbackRoutes } from './routes/index.ts';
+import { CLOSE_LOOP_JOB, closeLoopJob } from './actions.ts';
+import { feedbackPersonData, feedbackTimeline } from './person-data.ts';
+import { feedbackStatistics } from './statistics.ts';
 
 export { DEFAULT_THEMES, listThemes, sentimentOf, suggestThemes, type Theme } from './themes.ts';
+export { CHANNELS as FEEDBACK_CHANNELS, recordItems, type ItemInput } from './items.ts';
+export { fileSurveyFreeText } from './intake.ts';
+export { closeLoop } from './actions.ts';
+export { loopDays } from './statistics.ts';
+/** Feedback's tables, for the demo seed and tests (never another module's SQL). */
+export * as feedbackTables from './tables.ts';
 
 /** Feedback from every channel, its themes, the actions that answer it, and "You said, we did". */
 export const feedbackModule: ModuleManifest = {
@@ -11,6 +20,16 @@ export const feedbackModule: ModuleManifest = {
   permissions: {
     actions: FEEDBACK_ACTIONS,
     rules: [{ layer: 'organisation', rule: feedbackRules }],
+  },
+  jobs: { [CLOSE_LOOP_JOB]: closeLoopJob },
+  mail: {
+    'feedback-outcome': { paragraphs: ['intro', 'we', 'outcome', 'reference'], action: 'action' },
+    'feedback-outcome-easy': { paragraphs: ['intro', 'told', 'we', 'thanks'], action: 'action' },
+  },
+  statistics: feedbackStatistics,
+  contributes: {
+    timeline: { feedback: feedbackTimeline },
+    personData: [feedbackPersonData],
   },
   links: {
     kinds: [
@@ -45,12 +64,21 @@ export const feedbackModule: ModuleManifest = {
     ],
   },
   navigation: [
+    { side: 'public', href: '/feedback', labelKey: 'nav.giveFeedback', order: 20 },
+    { side: 'public', href: '/you-said-we-did', labelKey: 'nav.youSaidWeDid', order: 21 },
     {
       side: 'staff',
-      href: '/staff/feedback/themes',
+      href: '/staff/feedback',
       labelKey: 'nav.feedback',
       order: 40,
-      action: 'feedback:themes',
+      action: 'feedback:log',
+    },
+    {
+      side: 'staff',
+      href: '/staff/feedback/report',
+      labelKey: 'nav.feedbackThemes',
+      order: 41,
+      action: 'feedback:view',
     },
   ],
 };

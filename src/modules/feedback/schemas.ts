@@ -80,7 +80,7 @@ export const UnlinkBody = form({ kind: text(), recordId: text(), name: text() })
 export const CompleteBody = form({ outcome: text() });
 
 /** The quarter's report and edition. */
-export const PeriodQuery = form({ period: text(), saved: text() });
+export const PeriodQuery = form({ period: text(), saved: text(), segment: text() });
 
 /** Publishing an edition. */
 export const EditionBody = form({ intro: text(), segment: text(), confirmFindings: text() });

@@ -3,6 +3,7 @@ import { platformModule } from './platform/module.ts';
 import { portal } from './modules/portal/index.ts';
 import { initiativesModule } from './modules/initiatives/index.ts';
 import { participationModule } from './modules/participation/index.ts';
+import { groupsModule } from './modules/groups/index.ts';
 import { peopleModule } from './modules/people/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
@@ -19,6 +20,7 @@ export const MODULES: readonly ModuleManifest[] = [
   initiativesModule,
   participationModule,
   feedbackModule,
+  groupsModule,
   peopleModule,
   identity,
   settings,

@@ -12,6 +12,29 @@ export { configureSignUpLimits, createOpportunity, publishOpportunity } from './
 export { matchPeople } from './matching.ts';
 export { computeRewardsForActivity, rewardTotals, budgetSpend, taxYearOf } from './rewards.ts';
 export { ladderProfile } from './ladder-profile.ts';
+// For modules whose records are activities (groups' meetings, interview panels):
+// they make, invite to and record attendance at activities through these.
+export {
+  ATTENDANCE_STATUSES,
+  activityById,
+  createActivity,
+  inviteToActivity,
+  londonDateTime,
+  parseTime,
+  saveAttendance,
+  updateActivity,
+  whenText,
+  whereText,
+  type ActivityFields,
+  type AttendanceEntry,
+  type AttendanceStatus,
+} from './activities.ts';
+export {
+  activitiesByIds,
+  attendanceOf,
+  type ActivitySummary,
+  type AttendanceLine,
+} from './activity-reads.ts';
 export { participationSettings } from './settings.ts';
 /** Participation's tables, for the demo seed and tests (never another module's SQL). */
 export * as participationTables from './tables.ts';

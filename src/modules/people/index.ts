@@ -36,7 +36,7 @@ export { checkContact, dateFromParts, tidy, validIsoDate } from './validate.ts';
 export type { OptionList } from './lists.ts';
 export { loadOptions, optionLabel, activeCodes, type Options } from './options.ts';
 export { countPeople, hasServices, listServices, sumNeedsOf } from './queries.ts';
-export { recordInvolvement } from './service.ts';
+export { recordInvolvement, holdRole, endRole, peopleByIds, staffPeople } from './service.ts';
 export { registerSettings } from './settings.ts';
 export type { NewPerson, NewService, NewPersonService } from './service.ts';
 export {

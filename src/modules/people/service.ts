@@ -342,6 +342,33 @@ export async function startRole(
   });
 }
 
+/**
+ * Holds an involvement role for a set time (a seat's term of office, for the
+ * groups module): always a new row, ending on `endedOn` (null: no end set),
+ * audited. Returns the row's id, which `endRole` takes.
+ */
+export async function holdRole(
+  tx: Queryable,
+  actor: Actor,
+  personId: string,
+  role: string,
+  startedOn: string,
+  endedOn: string | null,
+): Promise<string> {
+  const [row] = await tx
+    .insert(personRoles)
+    .values({ organisationId: sql`app_organisation_id()`, personId, role, startedOn, endedOn })
+    .returning({ id: personRoles.id });
+  await audit(tx, actor, {
+    action: 'role-start',
+    entity: 'person',
+    entityId: personId,
+    after: { role, startedOn, endedOn },
+  });
+  return row!.id;
+}
+
+/** Ends one of a person's roles on a day (the row's id, from the person page or holdRole). */
 export async function endRole(
   tx: Queryable,
   actor: Actor,

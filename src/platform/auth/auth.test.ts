@@ -51,6 +51,8 @@ describe('can()', () => {
       'feedback:act': ['admin', 'involvement_lead', 'staff'],
       'feedback:publish': ['admin', 'involvement_lead'],
       'feedback:themes': ['admin', 'involvement_lead'],
+      'groups:manage': ['admin', 'involvement_lead', 'staff'],
+      'groups:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

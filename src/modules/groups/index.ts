@@ -1,0 +1,69 @@
+import type { ModuleManifest } from '../../platform/manifest.ts';
+import { groupRoutes } from './routes/index.ts';
+import { GROUP_ACTIONS, groupRules } from './permissions.ts';
+import { TERM_REMINDERS_JOB } from './groups.ts';
+import { termRemindersJob } from './reminders.ts';
+import { groupsPersonData, groupsTimeline } from './person-data.ts';
+
+export {
+  groupById,
+  groupOfInitiative,
+  listGroups,
+  membersOf,
+  type GroupDetail,
+  type GroupListRow,
+  type MemberView,
+} from './groups.ts';
+
+/** Panels and forums: terms of reference, seats, members and who has a voice. */
+export const groupsModule: ModuleManifest = {
+  name: 'groups',
+  routes: groupRoutes,
+  permissions: {
+    actions: GROUP_ACTIONS,
+    rules: [{ layer: 'organisation', rule: groupRules }],
+  },
+  jobs: { [TERM_REMINDERS_JOB]: termRemindersJob },
+  mail: {
+    'group-term-ending': { paragraphs: ['intro', 'next'], action: 'action' },
+    'group-term-ending-member': { paragraphs: ['intro', 'next'], action: 'action' },
+  },
+  links: {
+    kinds: [
+      {
+        kind: 'groups.group',
+        table: 'groups',
+        labelKey: 'groups.linkKind',
+        href: (id) => `/staff/groups/${id}`,
+      },
+      {
+        kind: 'groups.meeting_item',
+        table: 'group_agenda_items',
+        labelKey: 'groups.meetingItemKind',
+      },
+      {
+        kind: 'groups.decision',
+        table: 'group_decisions',
+        labelKey: 'groups.decisionKind',
+      },
+      {
+        kind: 'groups.action',
+        table: 'group_actions',
+        labelKey: 'groups.actionKind',
+      },
+    ],
+  },
+  contributes: {
+    personData: [groupsPersonData],
+    timeline: { groups: groupsTimeline },
+  },
+  navigation: [
+    {
+      side: 'staff',
+      href: '/staff/groups',
+      labelKey: 'nav.groups',
+      order: 13,
+      action: 'groups:view',
+    },
+  ],
+};

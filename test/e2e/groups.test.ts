@@ -58,12 +58,14 @@ describe('panels and forums in a browser, with JavaScript off', () => {
     assert.equal(await staff.heading(), 'Panels and forums');
     await assertAccessible(page);
 
-    await page.getByRole('link', { name: 'Set up a panel or forum' }).click();
+    await page.getByRole('button', { name: 'Set up a panel or forum' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     assert.match(await staff.errors(), /Enter a name/);
     await assertAccessible(page);
     await page.getByLabel('Name').fill(title);
-    await page.getByLabel('What it is for, in a sentence or two').fill('Young people check our services.');
+    await page
+      .getByLabel('What it is for, in a sentence or two')
+      .fill('Young people check our services.');
     await page.getByRole('radio', { name: 'Forum' }).check();
     await page.getByRole('checkbox', { name: 'Young people' }).check();
     await page.getByRole('checkbox', { name: 'Mental health' }).check();
@@ -74,7 +76,7 @@ describe('panels and forums in a browser, with JavaScript off', () => {
     await assertAccessible(page);
 
     await staff.tab('Terms of reference');
-    await page.getByRole('link', { name: 'Write the terms of reference' }).click();
+    await page.getByRole('button', { name: 'Write the terms of reference' }).click();
     await page.getByLabel('Objectives').fill('Give young people a say in the services they use.');
     await page.getByLabel('Functions').fill('Meets every three months.');
     await page.getByLabel('Areas it scrutinises').fill('Quality\nSafeguarding');
@@ -89,7 +91,7 @@ describe('panels and forums in a browser, with JavaScript off', () => {
     await assertAccessible(page);
 
     await staff.tab('Seats and members');
-    await page.getByRole('link', { name: 'Add a seat' }).click();
+    await page.getByRole('button', { name: 'Add a seat' }).click();
     await page.getByLabel('Seat', { exact: true }).fill('Customer chair');
     await page.getByRole('radio', { name: 'A customer' }).check();
     await page.getByLabel('How many places (optional)').fill('1');
@@ -97,14 +99,14 @@ describe('panels and forums in a browser, with JavaScript off', () => {
     await page.getByRole('checkbox', { name: 'This is the chair or co-chair' }).check();
     await page.getByRole('button', { name: 'Add the seat' }).click();
     assert.match(await staff.banner(), /The seat has been added/);
-    await page.getByRole('link', { name: 'Add a seat' }).click();
+    await page.getByRole('button', { name: 'Add a seat' }).click();
     await page.getByLabel('Seat', { exact: true }).fill('Forum member');
     await page.getByRole('radio', { name: 'A customer' }).check();
     await page.getByRole('radio', { name: 'Open to anyone who wants to join' }).check();
     await page.getByRole('button', { name: 'Add the seat' }).click();
     await assertAccessible(page);
 
-    await page.getByRole('link', { name: 'Add a member' }).click();
+    await page.getByRole('button', { name: 'Add a member' }).click();
     await assertAccessible(page);
     await page.getByLabel('Their register reference').fill('NOBODY');
     await page.getByRole('radio', { name: 'Forum member' }).check();

@@ -8,6 +8,7 @@ import { peopleModule } from './modules/people/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
 import { feedbackModule } from './modules/feedback/index.ts';
+import { surveysModule } from './modules/surveys/index.ts';
 
 /**
  * Every module, in navigation order: the one list the app, the worker and the
@@ -22,6 +23,7 @@ export const MODULES: readonly ModuleManifest[] = [
   feedbackModule,
   groupsModule,
   peopleModule,
+  surveysModule,
   identity,
   settings,
 ];

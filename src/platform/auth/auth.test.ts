@@ -53,6 +53,9 @@ describe('can()', () => {
       'feedback:themes': ['admin', 'involvement_lead'],
       'groups:manage': ['admin', 'involvement_lead', 'staff'],
       'groups:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'surveys:manage': ['admin', 'involvement_lead', 'staff'],
+      'surveys:analyse': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'surveys:coauthor': ['customer'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

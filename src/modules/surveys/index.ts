@@ -1,0 +1,84 @@
+import type { ModuleManifest } from '../../platform/manifest.ts';
+import { surveyRoutes } from './routes/index.ts';
+import { SURVEY_ACTIONS, surveyRules } from './permissions.ts';
+import { surveysPersonData, surveysTimeline } from './person-data.ts';
+import { RESPONSE_COMPLETED } from './events.ts';
+
+export { TEMPLATES, findTemplate } from './templates.ts';
+export {
+  SATISFACTION,
+  AGREEMENT,
+  type SurveyDefinition,
+  type Question,
+  type Answers,
+} from './definition.ts';
+export { wilson } from './analysis.ts';
+export { RESPONSE_COMPLETED, TRIGGER_EVENTS } from './events.ts';
+/** Surveys' tables, for the demo seed and tests (never another module's SQL). */
+export * as surveyTables from './tables.ts';
+
+/** Surveys and polls: the builder, every way of reaching people, responses and analysis (issue 12). */
+export const surveysModule: ModuleManifest = {
+  name: 'surveys',
+  routes: surveyRoutes,
+  permissions: {
+    actions: SURVEY_ACTIONS,
+    rules: [{ layer: 'organisation', rule: surveyRules }],
+  },
+  links: {
+    kinds: [
+      {
+        kind: 'surveys.survey',
+        table: 'surveys',
+        labelKey: 'surveys.linkKinds.survey',
+        href: (id) => `/staff/surveys/${id}`,
+      },
+      {
+        kind: 'surveys.response',
+        table: 'survey_responses',
+        labelKey: 'surveys.linkKinds.response',
+      },
+      {
+        kind: 'surveys.invitation',
+        table: 'survey_invitations',
+        labelKey: 'surveys.linkKinds.invitation',
+      },
+    ],
+    names: [
+      {
+        // A triggered survey records that feedback was offered on the operational record.
+        name: 'feedback-offered',
+        from: ['surveys.invitation'],
+        to: [
+          'operations.recruitment',
+          'operations.audit',
+          'operations.complaint',
+          'operations.repair',
+        ],
+        labelKey: 'surveys.linkNames.feedback-offered',
+      },
+    ],
+  },
+  events: {
+    emits: [
+      {
+        name: RESPONSE_COMPLETED,
+        description:
+          'A survey or poll response was completed (record surveys.response; data: surveyId, template, method, collectedOn, answers by question code, freeText, anonymous, mayQuote, hearBack).',
+      },
+    ],
+  },
+  contributes: {
+    personData: [surveysPersonData],
+    timeline: { surveys: surveysTimeline },
+  },
+  navigation: [
+    {
+      side: 'staff',
+      href: '/staff/surveys',
+      labelKey: 'nav.surveys',
+      order: 40,
+      action: 'surveys:analyse',
+    },
+  ],
+};

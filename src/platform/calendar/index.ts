@@ -203,8 +203,16 @@ const londonDate = new Intl.DateTimeFormat('en-GB', {
  * says 30 June.
  */
 export function todayInLondon(now: Date = new Date()): IsoDate {
+  // England's offset from UTC is whole hours, so its date cannot change within
+  // a UTC minute: the last answer holds for the rest of that minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute === lastMinute && lastDay !== null) return lastDay;
   const parts = Object.fromEntries(
     londonDate.formatToParts(now).map((part) => [part.type, part.value]),
   );
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  lastMinute = minute;
+  lastDay = `${parts.year}-${parts.month}-${parts.day}` as IsoDate;
+  return lastDay;
 }
+let lastMinute = Number.NaN;
+let lastDay: IsoDate | null = null;

@@ -98,10 +98,8 @@ export const csrf = fp<{ secure: boolean }>(
     const tokenFor = (nonce: string, session: string) =>
       createHmac('sha256', keyFor(app)).update(`${nonce}\n${session}`).digest('base64url');
 
-    app.decorateRequest('csrfSecure', false);
-    app.addHook('onRequest', async (request) => {
-      request.csrfSecure = options.secure;
-    });
+    // The same for every request: a default on the request, not a hook.
+    app.decorateRequest('csrfSecure', options.secure);
     app.decorateReply('csrfToken', function csrfToken(this: FastifyReply) {
       const nonce =
         state(this.request).csrfState?.issued ??

@@ -101,16 +101,24 @@ const ApplyForm = form({ skipInvalid: text() });
 
 const number = (n: number | undefined) => (n ?? 0).toLocaleString('en-GB');
 
+// One formatter per language, made once: making one costs about a millisecond.
+const whenFormats = Object.fromEntries(
+  (['en-GB', 'cy-GB'] as const).map((locale) => [
+    locale,
+    new Intl.DateTimeFormat(locale, {
+      timeZone: 'Europe/London',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+  ]),
+) as Record<'en-GB' | 'cy-GB', Intl.DateTimeFormat>;
+
 function formatWhen(date: Date | null, language: string): string {
   if (!date) return '';
-  return new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
+  return whenFormats[language === 'cy' ? 'cy-GB' : 'en-GB'].format(date);
 }
 
 /** The counts of a finished import in one line: "Added 3, Updated 1 …", leaving out the noughts. */

@@ -45,6 +45,30 @@ function withQuery(url: string, key: string, value: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
+// Formatters are costly to make (a fifth of a list page's time went on making
+// them, one per date shown) and safe to share: one per locale, made once.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(locale: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/London',
+    });
+    dayFormats.set(locale, format);
+  }
+  return format;
+}
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  hour: 'numeric',
+  minute: '2-digit',
+  hourCycle: 'h12',
+  timeZone: 'Europe/London',
+});
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 /**
  * Dates as GOV.UK writes them: "23 November 2026", and with the time
  * "23 November 2026, 10:15am", in UK time, in the page's language.
@@ -52,27 +76,13 @@ function withQuery(url: string, key: string, value: string): string {
 export function formatDate(value: unknown, language: string, withTime: boolean): string {
   if (value === null || value === undefined || value === '') return '';
   const date =
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+    typeof value === 'string' && ISO_DAY.test(value)
       ? new Date(`${value}T12:00:00Z`)
       : new Date(value as string | number | Date);
   if (Number.isNaN(date.getTime())) return String(value);
-  const locale = language === 'cy' ? 'cy-GB' : 'en-GB';
-  const day = new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  }).format(date);
+  const day = dayFormat(language === 'cy' ? 'cy-GB' : 'en-GB').format(date);
   if (!withTime) return day;
-  const time = new Intl.DateTimeFormat('en-GB', {
-    hour: 'numeric',
-    minute: '2-digit',
-    hourCycle: 'h12',
-    timeZone: 'Europe/London',
-  })
-    .format(date)
-    .replace(' ', '')
-    .toLowerCase();
+  const time = timeFormat.format(date).replace(' ', '').toLowerCase();
   return `${day}, ${time}`;
 }
 

@@ -91,12 +91,13 @@ const isoDate = (value: string): string | null => (isRealDate(value) ? value : n
 /** The three boxes of a date input, filled from an ISO date. */
 const dateValues = (prefix: string, iso: string) => dateInputValues(prefix, iso);
 
+// One formatter per language, made once: making one costs about a millisecond.
+const monthFormats = {
+  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  cy: new Intl.DateTimeFormat('cy-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
 const monthName = (iso: string, language: Language) =>
-  new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${iso}T12:00:00Z`));
+  monthFormats[language === 'cy' ? 'cy' : 'en'].format(new Date(`${iso}T12:00:00Z`));
 
 // ---------------------------------------------------------------------------
 // Receipts

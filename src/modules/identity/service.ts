@@ -114,34 +114,54 @@ export async function lockedUntil(tx: Queryable, keys: string[]): Promise<Date |
   return until;
 }
 
-/** Counts a failure (or a use, for rate limits); locks the key once it reaches the limit. */
+/**
+ * The one statement that counts a failure (or a use) of a key, unless
+ * `unlessLocked`: the count goes up (starting again at 1 when the last was
+ * longer ago than the window); at the limit the key is locked for the window
+ * and its count starts again; and counts older than a day are dropped, since
+ * keys name people and networks (hashed) and serve no limit any more. With
+ * `unlessLocked`, a key locked now is not counted. Its result is one row:
+ * whether the key was locked (then, with `unlessLocked`, nothing counted).
+ */
+function countUse(key: string, limit: number, windowMinutes: number, unlessLocked: boolean) {
+  const window = sql`make_interval(mins => ${windowMinutes})`;
+  const next = sql`case when auth_throttle.last_failure_at < now() - ${window} then 1 else auth_throttle.failures + 1 end`;
+  return sql`
+    with locked as (
+      select 1 from auth_throttle
+      where ${unlessLocked} and key = ${key} and locked_until > now()
+    ), gone as (
+      delete from auth_throttle
+      where last_failure_at < now() - interval '1 day'
+        and (locked_until is null or locked_until < now())
+        and key <> ${key}
+    ), counted as (
+      insert into auth_throttle (organisation_id, key, failures, last_failure_at, locked_until)
+      select app_organisation_id(), ${key},
+        case when 1 >= ${limit} then 0 else 1 end, now(),
+        case when 1 >= ${limit} then now() + ${window} end
+      where not exists (select 1 from locked)
+      on conflict (organisation_id, key) do update set
+        failures = case when ${next} >= ${limit} then 0 else ${next} end,
+        locked_until = case when ${next} >= ${limit} then now() + ${window}
+          else auth_throttle.locked_until end,
+        last_failure_at = now()
+      returning 1
+    )
+    select exists (select 1 from locked) as locked`;
+}
+
+/**
+ * Counts a failure (or a use, for rate limits); locks the key once it
+ * reaches the limit. One statement (countUse).
+ */
 export async function recordFailure(
   tx: Queryable,
   key: string,
   limit: number,
   windowMinutes = LOCK_MINUTES,
 ): Promise<void> {
-  await tx
-    .insert(authThrottle)
-    .values({ organisationId: sql`app_organisation_id()`, key, failures: 1 })
-    .onConflictDoUpdate({
-      target: [authThrottle.organisationId, authThrottle.key],
-      set: {
-        // A failure long after the last one starts the count again.
-        failures: sql`case when ${authThrottle.lastFailureAt} < now() - make_interval(mins => ${windowMinutes}) then 1 else ${authThrottle.failures} + 1 end`,
-        lastFailureAt: sql`now()`,
-      },
-    });
-  await tx
-    .update(authThrottle)
-    .set({ lockedUntil: sql`now() + make_interval(mins => ${windowMinutes})`, failures: 0 })
-    .where(and(eq(authThrottle.key, key), sql`${authThrottle.failures} >= ${limit}`));
-  // Counts older than a day serve no limit any more: keys name people and
-  // networks (hashed), so they are not kept.
-  await tx.delete(authThrottle).where(
-    sql`${authThrottle.lastFailureAt} < now() - interval '1 day'
-        and (${authThrottle.lockedUntil} is null or ${authThrottle.lockedUntil} < now())`,
-  );
+  await tx.execute(countUse(key, limit, windowMinutes, false));
 }
 
 export async function clearFailures(tx: Queryable, key: string): Promise<void> {
@@ -158,9 +178,9 @@ export async function allowUse(
   limit: number,
   minutes: number,
 ): Promise<boolean> {
-  if (await lockedUntil(tx, [key])) return false;
-  await recordFailure(tx, key, limit, minutes);
-  return true;
+  // One round trip: whether the key is locked, and the use counted if not.
+  const [row] = rowsOf<{ locked: boolean }>(await tx.execute(countUse(key, limit, minutes, true)));
+  return !row?.locked;
 }
 
 // ---------------------------------------------------------------- sessions

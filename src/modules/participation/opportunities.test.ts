@@ -535,6 +535,21 @@ describe('signing up without an account', () => {
       sql`select take_part, status from sign_ups where person_id = ${person.id as string}`,
     );
     assert.deepEqual(signUp, { take_part: 'In person, on weekday mornings.', status: 'new' });
+    // Audited: the new person, their consents and the sign-up.
+    const audited = await q<{ action: string }>(
+      sql`select action from audit_log where entity = 'person' and entity_id = ${person.id as string}
+          order by action`,
+    );
+    assert.deepEqual(
+      audited.map((a) => a.action),
+      ['consent', 'create', 'sign-up'],
+    );
+    // The confirmation email is in the outbox with its delivery job, in the same transaction.
+    const [job] = await q<{ kind: string }>(
+      sql`select j.kind from jobs j join outbox o on o.id = (j.payload->>'outboxId')::uuid
+          where o.to_address = 'rosa.same@example.org' and o.template = 'sign-up-confirm-contact'`,
+    );
+    assert.equal(job?.kind, 'mail.deliver');
 
     const staffPage = await lead.get(`/staff/opportunities/${id}`);
     assert.match(staffPage.body, /Possible duplicate/);
@@ -711,6 +726,32 @@ describe('signing up without an account', () => {
       assert.match(res.body, /value="limited@example.org"/);
     } finally {
       SIGN_UP_LIMITS.perAddress = 1000;
+      await q(sql`delete from auth_throttle`);
+    }
+  });
+
+  it('limits sign-ups to one opportunity in an hour, from anywhere', async () => {
+    const [{ n } = { n: 0 }] = await q<{ n: number }>(
+      sql`select count(*)::int as n from sign_ups
+          where opportunity_id = ${id} and created_at > now() - interval '1 hour'`,
+    );
+    const limit = SIGN_UP_LIMITS.perOpportunityPerHour;
+    SIGN_UP_LIMITS.perOpportunityPerHour = n;
+    try {
+      const client = visitor();
+      await client.get(`/opportunities/${id}/sign-up`);
+      const res = await client.post(`/opportunities/${id}/sign-up`, {
+        ...SIGN_UP,
+        email: 'one.too.many@example.org',
+      });
+      assert.equal(res.statusCode, 429);
+      assert.equal(
+        (await q(sql`select 1 from people where email = 'one.too.many@example.org'`)).length,
+        0,
+        'nothing kept',
+      );
+    } finally {
+      SIGN_UP_LIMITS.perOpportunityPerHour = limit;
       await q(sql`delete from auth_throttle`);
     }
   });

@@ -913,10 +913,13 @@ export async function signUpAllowed(
   opportunityId: string,
   address: string,
 ): Promise<boolean> {
+  // Counted only up to the limit: the work stays bounded however many came.
   const [recent] = rowsOf<{ n: number }>(
     await tx.execute(sql`
-      select count(*)::int as n from sign_ups
-      where opportunity_id = ${opportunityId} and created_at > now() - interval '1 hour'`),
+      select count(*)::int as n from (
+        select 1 from sign_ups
+        where opportunity_id = ${opportunityId} and created_at > now() - interval '1 hour'
+        limit ${SIGN_UP_LIMITS.perOpportunityPerHour}) recent`),
   );
   if ((recent?.n ?? 0) >= SIGN_UP_LIMITS.perOpportunityPerHour) return false;
   return allowUse(
@@ -970,7 +973,8 @@ export async function recordSignUp(
       status: 'given',
       method: 'online',
     });
-  await recordConsents(tx, actor, person.id, consents);
+  // A person made just now has no consents yet: nothing to read first.
+  await recordConsents(tx, actor, person.id, consents, new Map());
   const link = confirmByEmail ? newToken() : null;
   const [row] = await tx
     .insert(signUps)

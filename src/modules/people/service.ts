@@ -178,10 +178,17 @@ export async function updatePerson(
   }
 }
 
+/** At most this many possible duplicates are flagged for one person at a time. */
+const DUPLICATES_FLAGGED = 20;
+
 /**
  * Records possible duplicates of one person: the same email or phone, or a
- * similar name with the same date of birth or postcode. One query however
- * big the register is (the indexes do the work).
+ * similar name with the same date of birth or postcode. One statement, and
+ * bounded: each way of matching reads at most a few rows through its index
+ * (people_email_idx, people_phone_idx, and the trigram index through
+ * people_possibly_named, migration 0027), however many earlier people share
+ * the address or the name, as a kiosk's sign-ups do. Each pair is recorded
+ * once, with the first reason that holds (email, then phone, then name).
  */
 export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<number> {
   const digits = (person.phone ?? '').replace(/\D/g, '');
@@ -194,28 +201,34 @@ export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<
       .map((w) => sql`${w}`),
     sql`, `,
   )}]`;
+  // Enough candidates to flag the limit after leaving out pairs already known.
+  const enough = DUPLICATES_FLAGGED * 2;
   const result = await tx.execute(sql`
     insert into possible_duplicates (organisation_id, person_id, other_id, reason)
-    select app_organisation_id(), ${person.id}, p.id,
-      case
-        when ${person.email}::text is not null and p.email = lower(${person.email}) then 'same_email'
-        when length(${digits}) >= 7 and p.phone_digits = ${digits} then 'same_phone'
-        else 'similar_name'
-      end
-    from people p
-    where p.id <> ${person.id} and p.erased_at is null
-      and (
-        (${person.email}::text is not null and p.email = lower(${person.email}))
-        or (length(${digits}) >= 7 and p.phone_digits = ${digits})
-        or (p.id in (select people_matching_name(${words}::text[], 0.6::real))
-            and (p.date_of_birth = ${person.dateOfBirth}::date or p.postcode = ${person.postcode}
-                 or (p.date_of_birth is null and p.postcode is null)))
-      )
-      and not exists (
-        select 1 from possible_duplicates d
-        where (d.person_id = p.id and d.other_id = ${person.id})
-           or (d.person_id = ${person.id} and d.other_id = p.id))
-    limit 20
+    select app_organisation_id(), ${person.id}, c.id, c.reason
+    from (
+      select distinct on (m.id) m.id, m.reason
+      from (
+        (select p.id, 'same_email' as reason, 1 as rank from people p
+          where ${person.email}::text is not null and p.email = lower(${person.email})
+            and p.id <> ${person.id} and p.erased_at is null
+          limit ${enough})
+        union all
+        (select p.id, 'same_phone', 2 from people p
+          where length(${digits}) >= 7 and p.phone_digits = ${digits}
+            and p.id <> ${person.id} and p.erased_at is null
+          limit ${enough})
+        union all
+        (select id, 'similar_name', 3 from people_possibly_named(${words}::text[], 0.6::real,
+          ${person.dateOfBirth}::date, ${person.postcode}::text, ${person.id}::uuid, ${enough}) as id)
+      ) m
+      where not exists (
+          select 1 from possible_duplicates d where d.person_id = m.id and d.other_id = ${person.id})
+        and not exists (
+          select 1 from possible_duplicates d where d.person_id = ${person.id} and d.other_id = m.id)
+      order by m.id, m.rank
+    ) c
+    limit ${DUPLICATES_FLAGGED}
     on conflict do nothing
     returning id`);
   return rowsOf(result).length;
@@ -254,9 +267,14 @@ export async function recordConsents(
   actor: Actor,
   personId: string,
   changes: ConsentChange[],
+  /**
+   * The person's consents as they stand, when the caller knows them (an
+   * empty map for a person it has just made): saves reading them again.
+   */
+  known?: Map<string, string>,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const current = await currentConsents(tx, personId);
+  const current = known ? new Map(known) : await currentConsents(tx, personId);
   const effective = changes.filter((c) => current.get(c.purpose) !== c.status);
   if (effective.length === 0) return;
   await tx.insert(consents).values(

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database, Queryable, Tx } from '../db/index.ts';
 import { rowsOf } from '../db/index.ts';
 import { jobs, type JobRow } from './tables.ts';
@@ -55,6 +55,27 @@ export async function enqueue(
     .returning({ id: jobs.id });
   setImmediate(() => wake.emit('job'));
   return row!.id;
+}
+
+/**
+ * Queues a job in the same statement as another write: `with written as
+ * (statement) insert into jobs …`, one round trip for both (queueMail writes
+ * the outbox row and its delivery job so). The job's payload names what the
+ * statement wrote, so make its ids beforehand (randomUUID).
+ */
+export async function enqueueWith(
+  tx: Queryable,
+  statement: SQLWrapper,
+  kind: string,
+  payload: JobPayload,
+  options: { maxAttempts?: number } = {},
+): Promise<void> {
+  await tx.execute(sql`
+    with written as (${statement.getSQL()})
+    insert into jobs (organisation_id, kind, payload, run_at, max_attempts)
+    values (app_organisation_id(), ${kind}, ${JSON.stringify(payload)}::jsonb, now(),
+      ${options.maxAttempts ?? 5})`);
+  setImmediate(() => wake.emit('job'));
 }
 
 /** Seconds before the next try: 10 s, 40 s, 90 s … capped at an hour. */

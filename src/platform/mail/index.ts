@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Queryable } from '../db/index.ts';
 import { translator, type Language } from '../i18n/index.ts';
-import { enqueue, type JobHandler } from '../jobs/index.ts';
+import { enqueueWith, type JobHandler } from '../jobs/index.ts';
 import { installedModules } from '../manifest.ts';
 import { outbox } from './tables.ts';
 import { sql } from 'drizzle-orm';
@@ -104,10 +105,13 @@ function render(message: MailMessage): { subject: string; text: string; html: st
  */
 export async function queueMail(tx: Queryable, message: MailMessage): Promise<string> {
   const rendered = render(message);
-  const [row] = await tx
-    .insert(outbox)
-    .values({
+  const id = randomUUID();
+  // The message and its delivery job in one statement: one round trip.
+  await enqueueWith(
+    tx,
+    tx.insert(outbox).values({
       organisationId: sql`app_organisation_id()`,
+      id,
       toAddress: message.to,
       template: message.template,
       language: message.language,
@@ -119,10 +123,11 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
         contentType: a.contentType,
         content: Buffer.from(a.content).toString('base64'),
       })),
-    })
-    .returning({ id: outbox.id });
-  await enqueue(tx, 'mail.deliver', { outboxId: row!.id });
-  return row!.id;
+    }),
+    'mail.deliver',
+    { outboxId: id },
+  );
+  return id;
 }
 
 /** The job that sends one message from the outbox (the platform's manifest declares it). */

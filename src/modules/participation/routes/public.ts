@@ -151,31 +151,50 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     '/opportunities/:id/sign-up',
     { ...PUBLIC_ROUTE, schema: { params: OpportunityParams, body: SignUpForm } },
     async (request, reply) => {
-      const { row, open } = await findPublic(request);
-      if (!open) return closedPage(reply, row);
+      const id = idParam(request);
       const { values, form, problems, honeypot } = readSignUpForm(request.body);
-      const done = `/opportunities/${row.id}/sign-up/done`;
-      // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
-      if (honeypot) return reply.redirect(done, 303);
-      if (problems.length > 0)
-        return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
+      // One short transaction: the opportunity, the limits and the writes.
       const outcome = await request.db(async (tx) => {
-        if (!(await signUpAllowed(tx, row.id, request.ip))) return null;
-        return recordSignUp(tx, actorOf(request), row, form, {
+        const found = await publicOpportunity(tx, id, todayInLondon());
+        if (!found) return { kind: 'missing' as const };
+        const { row, open } = found;
+        if (!open) return { kind: 'closed' as const, row };
+        // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
+        if (honeypot) return { kind: 'ignored' as const, row };
+        if (problems.length > 0) return { kind: 'invalid' as const, row };
+        if (!(await signUpAllowed(tx, row.id, request.ip)))
+          return { kind: 'limited' as const, row };
+        const done = await recordSignUp(tx, actorOf(request), row, form, {
           language: request.language,
           baseUrl: request.publicBaseUrl,
           organisation: organisationName(request.organisation, request.language),
         });
+        return { kind: 'done' as const, row, confirmByEmail: done.confirmByEmail };
       });
-      if (!outcome) {
-        const tr = translator(request.language);
-        return renderSignUp(reply.code(429), row, values, {
-          errorList: [{ text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' }],
-          errors: {},
-        });
+      if (outcome.kind === 'missing') throw notFound();
+      const { row } = outcome;
+      const done = `/opportunities/${row.id}/sign-up/done`;
+      switch (outcome.kind) {
+        case 'closed':
+          return closedPage(reply, row);
+        case 'ignored':
+          return reply.redirect(done, 303);
+        case 'invalid':
+          return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
+        case 'limited': {
+          const tr = translator(request.language);
+          return renderSignUp(reply.code(429), row, values, {
+            errorList: [
+              { text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' },
+            ],
+            errors: {},
+          });
+        }
+        case 'done': {
+          const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
+          return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
+        }
       }
-      const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
-      return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
     },
   );
 

@@ -76,7 +76,7 @@ export const security = fp<{ https: boolean }>(
       getter(this: FastifyReply) {
         let nonce = nonces.get(this);
         if (!nonce) {
-          const value = randomBytes(16).toString('base64');
+          const value = randomBytes(16).toString('hex');
           nonce = { script: value, style: value };
           nonces.set(this, nonce);
           this.header('content-security-policy', contentSecurityPolicy(https, value));

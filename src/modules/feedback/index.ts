@@ -4,6 +4,8 @@ import { feedbackRoutes } from './routes/index.ts';
 import { CLOSE_LOOP_JOB, closeLoopJob } from './actions.ts';
 import { feedbackPersonData, feedbackTimeline } from './person-data.ts';
 import { feedbackStatistics } from './statistics.ts';
+import { feedbackDemo } from './demo.ts';
+import { fileSurveyFreeText } from './intake.ts';
 
 export { DEFAULT_THEMES, listThemes, sentimentOf, suggestThemes, type Theme } from './themes.ts';
 export { CHANNELS as FEEDBACK_CHANNELS, recordItems, type ItemInput } from './items.ts';
@@ -27,9 +29,18 @@ export const feedbackModule: ModuleManifest = {
     'feedback-outcome-easy': { paragraphs: ['intro', 'told', 'we', 'thanks'], action: 'action' },
   },
   statistics: feedbackStatistics,
+  events: {
+    // Survey free text becomes feedback (BRIEF: surveys.response_completed).
+    listens: {
+      'surveys.response_completed': async (tx, events) => {
+        await fileSurveyFreeText(tx, events);
+      },
+    },
+  },
   contributes: {
     timeline: { feedback: feedbackTimeline },
     personData: [feedbackPersonData],
+    demo: feedbackDemo,
   },
   links: {
     kinds: [

@@ -23,6 +23,8 @@ export interface Harness {
 interface ContextOptions {
   javaScript?: boolean;
   as?: Role[];
+  /** With `as`: the account's person on the register (a customer's own pages need one). */
+  personId?: string;
 }
 
 /** How each context was made, so that axe can check a script-free page in a twin. */
@@ -60,7 +62,13 @@ export async function startHarness(
       const context = await browser.newContext({
         baseURL: `http://127.0.0.1:${port}`,
         javaScriptEnabled: options.javaScript ?? true,
-        ...(options.as ? { extraHTTPHeaders: signedInAs(demo, options.as) } : {}),
+        ...(options.as
+          ? {
+              extraHTTPHeaders: signedInAs(demo, options.as, [], {
+                personId: options.personId ?? null,
+              }),
+            }
+          : {}),
       });
       context.setDefaultTimeout(10_000);
       made.set(context, { options, harness });

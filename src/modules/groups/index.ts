@@ -3,7 +3,9 @@ import { groupRoutes } from './routes/index.ts';
 import { GROUP_ACTIONS, groupRules } from './permissions.ts';
 import { TERM_REMINDERS_JOB } from './groups.ts';
 import { termRemindersJob } from './reminders.ts';
+import { PAPERS_JOB, papersCheckJob } from './meetings.ts';
 import { groupsPersonData, groupsTimeline } from './person-data.ts';
+import { groupsSection } from './portal.ts';
 
 export {
   groupById,
@@ -23,10 +25,12 @@ export const groupsModule: ModuleManifest = {
     actions: GROUP_ACTIONS,
     rules: [{ layer: 'organisation', rule: groupRules }],
   },
-  jobs: { [TERM_REMINDERS_JOB]: termRemindersJob },
+  jobs: { [TERM_REMINDERS_JOB]: termRemindersJob, [PAPERS_JOB]: papersCheckJob },
   mail: {
     'group-term-ending': { paragraphs: ['intro', 'next'], action: 'action' },
     'group-term-ending-member': { paragraphs: ['intro', 'next'], action: 'action' },
+    'group-papers': { paragraphs: ['intro', 'easy'], action: 'action' },
+    'group-papers-late': { paragraphs: ['intro', 'next'], action: 'action' },
   },
   links: {
     kinds: [
@@ -56,6 +60,7 @@ export const groupsModule: ModuleManifest = {
   contributes: {
     personData: [groupsPersonData],
     timeline: { groups: groupsTimeline },
+    portalSections: { groups: groupsSection },
   },
   navigation: [
     {

@@ -83,3 +83,39 @@ export const EndMemberForm = form({ ...dateBoxes('endedOn') });
 
 /** The banner a redirect carries back. */
 export const FlashQuery = form({ done: text() });
+
+/** Scheduling the next meetings from the frequency. */
+export const ScheduleForm = form({
+  ...dateBoxes('firstOn'),
+  /** A time as people write it: 10:30, 2pm. */
+  time: text(),
+  lengthMinutes: text(),
+  /** How many meetings to schedule. */
+  count: text(),
+  location: text(),
+  onlineLink: text(),
+});
+
+/** An agenda item: proposed by a member, or added by staff. */
+export const AgendaItemForm = form({ title: text(), detail: text() });
+
+/** The chair's answer to a proposed item: accepted or declined, with a reason. */
+export const AgendaDecisionForm = form({ decision: text(), response: text() });
+
+/** A paper and its easy-read version. */
+export const PaperForm = form({ title: text(), body: text(), easyRead: text() });
+
+/** The meeting's register: `status-<personId>` for each member (attended, apologies, did_not_attend). */
+export const AttendanceForm = form({});
+
+/** The minutes and their easy-read version. */
+export const MinutesForm = form({ minutes: text(), minutesEasyRead: text() });
+
+/** A decision: what and why, and the easy-read version. */
+export const DecisionForm = form({ what: text(), why: text(), easyRead: text() });
+
+/** An action: what, who, by when. */
+export const ActionForm = form({ what: text(), owner: text(), ...dateBoxes('dueOn') });
+
+/** An update on an action: the new status and a note; the meeting it was reported to, if any. */
+export const ActionUpdateForm = form({ status: text(), note: text(), meetingId: text() });

@@ -48,6 +48,7 @@ import {
   type GroupDetail,
 } from '../groups.ts';
 import { STAFF_THRESHOLD, loadRepresentation } from '../representation.ts';
+import { memberAttendance } from '../meetings.ts';
 
 /** The lists the forms choose from, in the reader's language. */
 function choicesFrom(options: Options, language: string) {
@@ -327,6 +328,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
       const data = await request.db(async (tx) => ({
         seats: await seatsOf(tx, group.id),
         members: await membersOf(tx, group.id),
+        attendance: await memberAttendance(tx, group.id),
       }));
       return reply.page('groups/views/staff/members.njk', {
         group,

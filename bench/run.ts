@@ -79,6 +79,12 @@ try {
     /listening (\d+)/,
   );
   children.push(bare.child);
+  const insert = await start(
+    ['--import', 'tsx', 'bench/insert-server.ts'],
+    { PORT: '0', DATABASE_URL: databaseUrl },
+    /listening (\d+)/,
+  );
+  children.push(insert.child);
   const app = await start(
     ['bin/coproduce.mjs', 'serve'],
     {
@@ -152,6 +158,16 @@ try {
     consentRegister: 'yes',
     consentContact: 'yes',
   }).toString();
+  const insertCeiling = await measure(`http://127.0.0.1:${insert.port}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  rows.push([
+    'Bare single-INSERT route (the ceiling for forms)',
+    '`POST /` on a bare Fastify server: one INSERT in one transaction on PostgreSQL, then a redirect',
+    insertCeiling,
+  ]);
   rows.push([
     'Sign-up',
     '`POST /opportunities/:id/sign-up`: checks, a new person with consents, the duplicate check, the sign-up, the email that confirms the address, the audit, then a redirect',
@@ -172,6 +188,8 @@ try {
         `| ${what} | ${how} | ${Math.round(f.requests)} | ${(f.requests / ceiling.requests).toFixed(3)} | ${f.p50} | ${f.p99} | ${f.errors} |`,
     ),
   ].join('\n');
+  const signUp = rows.find(([what]) => what === 'Sign-up')![2];
+  const formLine = `The sign-up against the bare single-INSERT route of the same run: ${(signUp.requests / insertCeiling.requests).toFixed(3)} (target 0.25).`;
   const section = [
     '<!-- bench:foundation:start -->',
     '## The web: the shell and the public opportunities',
@@ -179,6 +197,8 @@ try {
     `Measured ${date} on ${machine}; autocannon, ${connections} connections, ${seconds} s after a 2 s warm-up, server and load on the same machine (loopback). Ratios are to the bare Fastify route measured in the same run: the machine is shared, so read the ratios, not the absolute figures.`,
     '',
     table,
+    '',
+    formLine,
     '<!-- bench:foundation:end -->',
   ].join('\n');
 

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import {
   DataDirLockedError,
@@ -56,10 +58,14 @@ Commands:
 Each command takes --help. Configuration comes from the environment:
 DATABASE_URL (a PostgreSQL server; otherwise the embedded database in DATA_DIR,
 default ./data), PORT, HOST, BASE_URL, DEFAULT_ORG, SESSION_SECRET.`,
-  serve: `Usage: coproduce serve
+  serve: `Usage: coproduce serve [--workers N]
 
 Opens the database, brings it up to date, makes the demo organisation when the
-database is empty, and serves Coproduce on HOST:PORT (default 127.0.0.1:3000).`,
+database is empty, and serves Coproduce on HOST:PORT (default 127.0.0.1:3000).
+
+--workers N runs N server processes behind the one port (node:cluster), to use
+more than one CPU core. Only on PostgreSQL (DATABASE_URL): the embedded
+database belongs to one process. A process that stops is started again.`,
   migrate: `Usage: coproduce migrate
 
 Runs every migration not yet run. On the embedded database, stop the server
@@ -112,8 +118,95 @@ async function withDatabase<T>(
   }
 }
 
-async function serve(config: Config): Promise<void> {
+/** `serve --workers N`: how many server processes to run (1 unless asked). */
+function workersFrom(args: string[]): number {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } } });
+  if (values.workers === undefined) return 1;
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new UsageError('Give --workers a whole number from 1 to 64, like --workers 4');
+  return workers;
+}
+
+/**
+ * The primary process of `serve --workers N`: brings the database up to date
+ * and makes the demo once, then runs N server processes that share the port
+ * (node:cluster hands each new connection to one of them), starting again any
+ * that stops, until it is told to stop.
+ */
+async function servePrimary(config: Config, workers: number): Promise<void> {
+  if (!config.databaseUrl) {
+    throw new UsageError(
+      'Several processes need PostgreSQL (DATABASE_URL): the embedded database belongs to one process.',
+    );
+  }
+  await withDatabase(config, 'coproduce serve', async (db) => {
+    await migrateDatabase(db, config.databaseUrl);
+    if (!(await hasOrganisations(db))) {
+      log('The database is empty: making the demo organisation …');
+      await seedDemo(db);
+    }
+  });
+  let stopping = false;
+  let url = '';
+  let ready = 0;
+  const fork = () => cluster.fork();
+  cluster.on('message', (_worker, message: { listening?: string }) => {
+    if (!message.listening) return;
+    url = message.listening;
+    ready += 1;
+    if (ready === workers) {
+      log(`Coproduce is running at ${url} in ${workers} processes`);
+      log('Press Ctrl+C to stop.');
+    }
+  });
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    log(`A server process (${worker.process.pid}) stopped (${code}); starting another.`);
+    fork();
+  });
+  for (let i = 0; i < workers; i += 1) fork();
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`Stopping (${signal}) …`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    const check = setInterval(() => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        clearInterval(check);
+        process.exit(0);
+      }
+    }, 100);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Whether the database holds an organisation yet. */
+async function hasOrganisations(db: Database): Promise<boolean> {
+  const rows = rowsOf<{ n: number }>(
+    await db.system.execute(sql`select count(*)::int as n from organisations`),
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+async function serve(config: Config, args: string[] = []): Promise<void> {
+  const workers = workersFrom(args);
+  if (workers > 1 && cluster.isPrimary) return servePrimary(config, workers);
   const server = await startServer(config, log);
+  if (cluster.isWorker) {
+    // One of several: the primary says where Coproduce is running.
+    process.send?.({ listening: server.url });
+    const stop = () => {
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', () => undefined);
+    return;
+  }
   log('');
   log(`Coproduce is running at ${server.url}`);
   log(`  Public site:  ${server.url}/`);
@@ -274,7 +367,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'serve':
-        await serve(config);
+        await serve(config, rest);
         return -1; // keeps running
       case 'migrate':
         await withDatabase(config, 'coproduce migrate', (db) =>

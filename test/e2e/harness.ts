@@ -9,12 +9,15 @@ import { seedDemo } from '../../src/demo/seed.ts';
 import { Worker } from '../../src/platform/jobs/index.ts';
 import type { Organisation } from '../../src/platform/tenancy/index.ts';
 import type { Role } from '../../src/platform/auth/index.ts';
+import type { RouteEntry } from '../../src/app.ts';
 
 /** A running Coproduce with the demo organisation, and a Chromium to drive it. */
 export interface Harness {
   baseUrl: string;
   demo: Organisation;
   browser: Browser;
+  /** Every route the application registered, as `app.routeCatalogue` lists them. */
+  routes: readonly RouteEntry[];
   /** A browser context; `javaScript: false` for the no-script walk, `as` to sign in. */
   context(options?: ContextOptions): Promise<BrowserContext>;
   close(): Promise<void>;
@@ -58,6 +61,7 @@ export async function startHarness(
     baseUrl: `http://127.0.0.1:${port}`,
     demo,
     browser,
+    routes: app.routeCatalogue,
     async context(options = {}) {
       const context = await browser.newContext({
         baseURL: `http://127.0.0.1:${port}`,
@@ -85,9 +89,11 @@ export async function startHarness(
 }
 
 /**
- * Fails with the list of WCAG 2.2 A/AA violations axe finds on the page. axe
- * is a script, so a page open with JavaScript off is checked in a twin context
- * (same sign-in, same cookies) that loads the same address.
+ * Fails with the list of WCAG 2.2 A/AA violations axe finds on the page, and
+ * with the elements that make it scroll sideways at 320 CSS px (see
+ * assertReflows). axe is a script, so a page open with JavaScript off is
+ * checked in a twin context (same sign-in, same cookies) that loads the same
+ * address.
  */
 export async function assertAccessible(page: Page): Promise<void> {
   const origin = made.get(page.context());
@@ -107,6 +113,7 @@ export async function assertAccessible(page: Page): Promise<void> {
 }
 
 async function check(page: Page): Promise<void> {
+  await assertReflows(page);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'])
     .analyze();
@@ -115,4 +122,147 @@ async function check(page: Page): Promise<void> {
       `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
   assert.deepEqual(found, [], `axe found problems on ${page.url()}`);
+}
+
+/** The width WCAG 2.2 1.4.10 (Reflow) asks content to work at, in CSS pixels. */
+export const REFLOW_WIDTH = 320;
+
+/** What makes a page scroll sideways at 320 px: empty when it reflows. */
+export interface ReflowProblem {
+  /** A CSS path to the element, for the failure message. */
+  element: string;
+  /** What is wrong with it. */
+  problem: string;
+}
+
+/**
+ * Lays the page out at 320 CSS px wide (and back to its own size afterwards)
+ * and lists what scrolls sideways: the document itself (with the elements
+ * that stick out past the right edge), or any element that scrolls sideways
+ * without being a focusable, labelled table region (`.app-table-region` with
+ * role="region", a name, and tabindex="0"). A table region must hold a table
+ * and be named by text that is on the page.
+ */
+export async function reflowProblems(page: Page): Promise<ReflowProblem[]> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
+  try {
+    // tsx keeps function names by wrapping them in __name(), which the page lacks.
+    await page.evaluate('globalThis.__name ??= (f) => f');
+    return await page.evaluate((width) => {
+      const problems: Array<{ element: string; problem: string }> = [];
+      const path = (el: Element): string => {
+        const parts: string[] = [];
+        for (let e: Element | null = el; e && e !== document.body; e = e.parentElement) {
+          let part = e.tagName.toLowerCase();
+          if (e.id) {
+            parts.unshift(`${part}#${e.id}`);
+            break;
+          }
+          const classes = [...e.classList].filter((c) => !c.startsWith('govuk-!')).slice(0, 2);
+          if (classes.length) part += `.${classes.join('.')}`;
+          parts.unshift(part);
+        }
+        return parts.join(' > ');
+      };
+      const nameOf = (el: Element): string => {
+        const label = el.getAttribute('aria-label')?.trim();
+        if (label) return label;
+        const ids = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
+        return ids
+          .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+          .join(' ')
+          .trim();
+      };
+      const isTableRegion = (el: Element): boolean =>
+        el.classList.contains('app-table-region') &&
+        el.getAttribute('role') === 'region' &&
+        el.getAttribute('tabindex') === '0' &&
+        nameOf(el) !== '' &&
+        el.querySelector('table') !== null;
+      const hidden = (el: Element): boolean => {
+        const style = getComputedStyle(el);
+        return style.display === 'none' || style.visibility === 'hidden';
+      };
+
+      // Every table region is one a person can reach and knows the name of.
+      for (const region of document.querySelectorAll('.app-table-region')) {
+        if (!isTableRegion(region)) {
+          problems.push({
+            element: path(region),
+            problem:
+              'a table region needs role="region", tabindex="0", a name (aria-labelledby a caption or heading on the page) and a table',
+          });
+        }
+      }
+
+      const all = [...document.body.querySelectorAll('*')];
+      // Elements that scroll sideways themselves: only labelled table regions may.
+      for (const el of all) {
+        if (el.scrollWidth <= el.clientWidth + 1) continue;
+        const overflow = getComputedStyle(el).overflowX;
+        if (overflow !== 'auto' && overflow !== 'scroll') continue;
+        if (hidden(el) || isTableRegion(el)) continue;
+        problems.push({
+          element: path(el),
+          problem: `scrolls sideways (${el.scrollWidth}px of content in ${el.clientWidth}px) outside a labelled table region`,
+        });
+      }
+
+      // The document itself must not scroll sideways.
+      const root = document.scrollingElement ?? document.documentElement;
+      if (root.scrollWidth > width + 1) {
+        // Report the outermost elements that stick out past the right edge,
+        // not everything inside them.
+        // Inside a scroll container the content may stick out; what is
+        // positioned absolutely escapes a container that is not positioned.
+        const clipped = (el: Element): boolean => {
+          let escapes = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+          for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+            const style = getComputedStyle(e);
+            if (style.overflowX !== 'visible' && !escapes) return true;
+            if (style.position !== 'static') escapes = false;
+          }
+          return false;
+        };
+        const sticking = all.filter((el) => {
+          if (hidden(el) || clipped(el)) return false;
+          const box = el.getBoundingClientRect();
+          return box.width > 0 && (box.right > width + 1 || box.left < -1);
+        });
+        const outermost = sticking.filter(
+          (el) => !sticking.some((other) => other !== el && other.contains(el)),
+        );
+        // Containers keep the screen's width and let content overflow, so the
+        // outermost element that sticks out is the one to fix.
+        const culprits = outermost;
+        for (const el of culprits.slice(0, 10)) {
+          const box = el.getBoundingClientRect();
+          problems.push({
+            element: path(el),
+            problem: `the page scrolls sideways: this is ${Math.round(box.width)}px wide, ending at ${Math.round(box.right)}px of ${width}px`,
+          });
+        }
+        if (culprits.length === 0) {
+          problems.push({
+            element: 'html',
+            problem: `the page scrolls sideways (${root.scrollWidth}px wide at ${width}px)`,
+          });
+        }
+      }
+      return problems;
+    }, REFLOW_WIDTH);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/** Fails, naming the offending elements, unless the page reflows at 320 px. */
+export async function assertReflows(page: Page): Promise<void> {
+  const problems = await reflowProblems(page);
+  assert.deepEqual(
+    problems.map((p) => `${p.element}: ${p.problem}`),
+    [],
+    `${page.url()} does not reflow at ${REFLOW_WIDTH}px`,
+  );
 }

@@ -212,7 +212,7 @@ export async function seedParticipation(
         'Help us choose our new Head of Housing. We train you first and you ask your own questions.',
       timeAsked: 'One training session and one interview day',
       whenWhere: 'Online training, then interviews at our office.',
-      online: false,
+      mode: 'both',
       accessProvisions: ['step_free', 'papers_in_advance', 'quiet_space', 'bsl_interpreter'],
       rewardOffered: '£10 an hour, up to £30 a day, and travel costs paid.',
       whoCanApply: 'Any tenant.',
@@ -284,7 +284,7 @@ export async function seedParticipation(
           endsAt: new Date(starts.getTime() + p.hours * 3600_000),
           location: 'Brightwater office, Grey Street, Newcastle',
           capacity: 15,
-          status: p.day < 0 ? 'held' : 'planned',
+          status: 'planned',
         };
       }),
     )

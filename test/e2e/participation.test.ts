@@ -162,6 +162,7 @@ for (const javaScript of [true, false]) {
         .fill('Join the TSM group. We look at what tenants tell us about repairs.');
       await page.getByLabel('Time asked for').fill('2 hours a month');
       await page.getByLabel('When and where').fill('At the community centre on High Street.');
+      await page.getByRole('radio', { name: 'Online or in person' }).check();
       await page.getByLabel('Reward offered').fill('£10 voucher for each hour.');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       assert.equal(await staff.heading(), opportunityTitle);

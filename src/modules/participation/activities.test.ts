@@ -12,6 +12,8 @@ import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople, type NewPerson } from '../people/index.ts';
 import { initiatives } from '../initiatives/index.ts';
 import {
+  RegisterRefused,
+  saveAttendance,
   REMINDERS_JOB,
   createActivity,
   durationHours,
@@ -602,10 +604,12 @@ describe('activities: the attendance register', () => {
     assert.equal(involved.get(walkIn.id), day);
     assert.equal(involved.get(sorry.id), '2020-01-01', 'apologies do not count as involvement');
     assert.equal(involved.get(later.id), '2099-01-01', 'never moved backwards');
+    // Held because the register says someone came, not because it was saved.
     const [status] = await q<{ status: string }>(
       sql`select status from activities where id = ${held}`,
     );
-    assert.equal(status!.status, 'held');
+    assert.equal(status!.status, 'planned', 'the stored status is only planned or cancelled');
+    assert.match((await lead.get(from)).body, /Held/);
 
     // Saving again updates rather than duplicates.
     await lead.post(
@@ -622,6 +626,74 @@ describe('activities: the attendance register', () => {
       sql`select 1 from audit_log where entity = 'activity' and entity_id = ${held} and action = 'attendance'`,
     );
     assert.equal(audit.length, 2);
+  });
+
+  it('refuses a register before the activity starts, naming the day, and nothing follows from it', async () => {
+    const soon = await activity(30, 120, 'Future forum');
+    const someone = await person({ firstName: 'Fran', lastName: 'Future' });
+    await invite(soon, [someone.id]);
+    const from = `/staff/activities/${soon}`;
+
+    const page = await lead.get(from);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /Save the register/, 'no register form before the start');
+    assert.match(
+      page.body,
+      /You can take the register once the activity has started, on \d{1,2} \w+ \d{4}, \d{1,2}(:\d\d)?[ap]m/,
+    );
+
+    const res = await lead.post(
+      `/staff/activities/${soon}/attendance`,
+      { [`status-${someone.id}`]: 'attended' },
+      { from },
+    );
+    assert.equal(res.statusCode, 400);
+    assert.match(
+      res.body,
+      /You cannot take the register yet: the activity starts on \d{1,2} \w+ \d{4}/,
+    );
+    assert.match(res.body, /govuk-error-summary/);
+    assert.equal((await q(sql`select 1 from attendance where activity_id = ${soon}`)).length, 0);
+    assert.equal((await q(sql`select 1 from rewards where activity_id = ${soon}`)).length, 0);
+    assert.match((await lead.get(from)).body, /Planned/);
+    const rsvp = await q<{ id: string }>(
+      sql`select id from invitations where activity_id = ${soon} and person_id = ${someone.id}`,
+    );
+    assert.equal(rsvp.length, 1);
+
+    // The service refuses it too, for any other way in.
+    await assert.rejects(
+      testDb.database.withOrganisation(org.id, (tx) =>
+        saveAttendance(tx, actor, soon, [
+          { personId: someone.id, status: 'attended', role: null, hours: null },
+        ]),
+      ),
+      RegisterRefused,
+    );
+  });
+
+  it('is held when it has started and someone came; over with no register, the register is due', async () => {
+    const over = await activity(-30, 60, 'Register due meeting');
+    const someone = await person({ firstName: 'Dee', lastName: 'Due' });
+    await invite(over, [someone.id]);
+    const list = await lead.get('/staff/activities');
+    assert.match(
+      list.body,
+      /Register due meeting<\/a>[\s\S]{0,400}?Register to take/,
+      'a past activity with no register says the register is due',
+    );
+    await lead.post(
+      `/staff/activities/${over}/attendance`,
+      { [`status-${someone.id}`]: 'apologies' },
+      { from: `/staff/activities/${over}` },
+    );
+    assert.match((await lead.get(`/staff/activities/${over}`)).body, /No one came/);
+    await lead.post(
+      `/staff/activities/${over}/attendance`,
+      { [`status-${someone.id}`]: 'attended' },
+      { from: `/staff/activities/${over}` },
+    );
+    assert.match((await lead.get(`/staff/activities/${over}`)).body, /Held/);
   });
 
   it("shows participation on the person's timeline", async () => {

@@ -272,6 +272,32 @@ export async function updateActivity(
   return true;
 }
 
+/**
+ * Whether an activity was held follows from its date and its register, not
+ * from a button (issue 10 §1): it has started, it was not cancelled, and
+ * someone on its register attended. `a` is the activities row's alias.
+ */
+export function activityHeld(a: SQL): SQL {
+  return sql`(${a}.status <> 'cancelled' and ${a}.starts_at <= now() and exists (
+    select 1 from attendance held_t where held_t.activity_id = ${a}.id and held_t.status = 'attended'))`;
+}
+
+/**
+ * What an activity is now, for people to read: planned (still to start, or
+ * under way with no register yet), held, not_held (the register says no one
+ * came), register_due (over, with no register) or cancelled.
+ */
+export function activityState(a: SQL): SQL {
+  return sql`(case
+    when ${a}.status = 'cancelled' then 'cancelled'
+    when ${activityHeld(a)} then 'held'
+    when exists (select 1 from attendance state_t where state_t.activity_id = ${a}.id) and ${a}.starts_at <= now() then 'not_held'
+    when ${a}.ends_at < now() then 'register_due'
+    else 'planned' end)`;
+}
+
+export type ActivityState = 'planned' | 'held' | 'not_held' | 'register_due' | 'cancelled';
+
 export interface ActivityListRow {
   id: string;
   title: string;
@@ -279,6 +305,8 @@ export interface ActivityListRow {
   startsAt: Date;
   endsAt: Date;
   status: string;
+  /** What it is now, from its date and register (activityState). */
+  state: ActivityState;
   location: string | null;
   onlineLink: string | null;
   capacity: number | null;
@@ -304,7 +332,7 @@ export async function listActivities(
     rowsOf<ActivityListRow>(
       await tx.execute(sql`
         select a.id, a.title, a.kind, a.starts_at as "startsAt", a.ends_at as "endsAt", a.status,
-          a.location, a.online_link as "onlineLink", a.capacity,
+          ${activityState(sql`a`)} as state, a.location, a.online_link as "onlineLink", a.capacity,
           i.id as "initiativeId", i.title as "initiativeTitle",
           (select count(*) from invitations v where v.activity_id = a.id)::int as invited,
           (select count(*) from invitations v where v.activity_id = a.id and v.rsvp = 'yes')::int as yes,
@@ -332,6 +360,8 @@ export async function initiativeChoices(tx: Queryable) {
 export interface ActivityDetail extends ActivityRow {
   initiativeTitle: string;
   rung: number;
+  /** What it is now, from its date and register (activityState). */
+  state: ActivityState;
 }
 
 export async function activityById(tx: Queryable, id: string): Promise<ActivityDetail | null> {
@@ -340,7 +370,8 @@ export async function activityById(tx: Queryable, id: string): Promise<ActivityD
       select a.organisation_id as "organisationId", a.id, a.initiative_id as "initiativeId", a.kind,
         a.title, a.starts_at as "startsAt", a.ends_at as "endsAt", a.location,
         a.online_link as "onlineLink", a.capacity, a.status, a.reminders_sent_at as "remindersSentAt",
-        a.created_at as "createdAt", i.title as "initiativeTitle", i.rung
+        a.created_at as "createdAt", i.title as "initiativeTitle", i.rung,
+        ${activityState(sql`a`)} as state
       from activities a join initiative_summaries i on i.id = a.initiative_id
       where a.id = ${id}`),
   );
@@ -988,10 +1019,24 @@ export interface AttendanceEntry {
   hours: number | null;
 }
 
+/** Why a register could not be saved. */
+export class RegisterRefused extends Error {
+  constructor(
+    readonly reason: 'not_started' | 'cancelled',
+    readonly startsAt: Date,
+  ) {
+    super(`attendance refused: the activity is ${reason.replace('_', ' ')}`);
+  }
+}
+
 /**
  * Saves the register: one row per person (updated when there is one), hours
- * for those who attended, the day they were last involved moved on in one
- * statement, and the activity marked held. False when there is no activity.
+ * for those who attended, and the day they were last involved moved on in one
+ * statement. The activity is then held because someone attended (see
+ * activityHeld), not because the register was saved. False when there is no
+ * activity; throws RegisterRefused before the activity starts (no one can
+ * have come yet: no hours, rewards or ladder figures for it) or when it was
+ * cancelled.
  */
 export async function saveAttendance(
   tx: Queryable,
@@ -1001,6 +1046,9 @@ export async function saveAttendance(
 ): Promise<boolean> {
   const [activity] = await tx.select().from(activities).where(eq(activities.id, activityId));
   if (!activity) return false;
+  const startsAt = new Date(activity.startsAt);
+  if (activity.status === 'cancelled') throw new RegisterRefused('cancelled', startsAt);
+  if (startsAt.getTime() > Date.now()) throw new RegisterRefused('not_started', startsAt);
   const length = durationHours(activity.startsAt, activity.endsAt);
   const rows = entries.map((e) => ({
     ...e,
@@ -1042,7 +1090,6 @@ export async function saveAttendance(
         came[0].day,
       );
   }
-  await tx.update(activities).set({ status: 'held' }).where(eq(activities.id, activityId));
   const counts = Object.fromEntries(
     ATTENDANCE_STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length]),
   );

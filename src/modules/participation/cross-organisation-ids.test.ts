@@ -102,6 +102,7 @@ const OPPORTUNITY = {
   title: 'Join the repairs group',
   description: 'Meet once a month.',
   whenWhere: 'Grey Street',
+  mode: 'in_person',
   interests: [],
   expensesOffered: 'yes',
   'closesOn-day': '1',

@@ -50,7 +50,7 @@ async function activity(
   initiativeId: string,
   start: string,
   end: string,
-  status = 'held',
+  status = 'planned',
   title = 'Meeting',
 ): Promise<string> {
   const [row] = await testDb.database.withOrganisation(org.id, (tx) =>

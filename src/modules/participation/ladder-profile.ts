@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
+import { activityHeld } from './activities.ts';
 import * as periods from '../../platform/periods/index.ts';
 import {
   DEFAULT_RUNGS,
@@ -75,7 +76,7 @@ export async function ladderProfile(
       with held as (
         select a.id, i.rung
         from activities a join initiative_summaries i on i.id = a.initiative_id
-        where a.status = 'held'
+        where ${activityHeld(sql`a`)}
           and (a.starts_at at time zone 'Europe/London')::date between ${from}::date and ${to}::date
       ),
       came as (

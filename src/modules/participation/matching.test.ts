@@ -76,7 +76,7 @@ before(async () => {
       initiativeId: other!.id,
       title: 'North',
       description: 'Talk about the north.',
-      online: true,
+      mode: 'online',
       interests: [],
     });
 

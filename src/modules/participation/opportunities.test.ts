@@ -162,6 +162,7 @@ describe('opportunities: staff', () => {
       title: 'Join the repairs group',
       description: 'Meet once a month.',
       whenWhere: 'Grey Street',
+      mode: 'in_person',
       accessProvisions: ['step_free', 'not_a_need'],
       interests: ['repairs'],
       expensesOffered: 'yes',
@@ -190,13 +191,46 @@ describe('opportunities: staff', () => {
         initiativeId: active,
         title: 'Join the repairs group today',
         description: 'Meet once a month.',
-        online: 'yes',
+        mode: 'online',
       },
       { from: `/staff/opportunities/${id}/edit` },
     );
     assert.equal(edit.statusCode, 303);
-    const [changed] = await q(sql`select title, online from opportunities where id = ${id}`);
-    assert.deepEqual(changed, { title: 'Join the repairs group today', online: true });
+    const [changed] = await q(sql`select title, mode from opportunities where id = ${id}`);
+    assert.deepEqual(changed, { title: 'Join the repairs group today', mode: 'online' });
+
+    // Online and in person at once is a mode of its own, kept as it is.
+    const both = await lead.post(
+      `/staff/opportunities/${id}`,
+      {
+        initiativeId: active,
+        title: 'Join the repairs group today',
+        description: 'Meet once a month.',
+        whenWhere: 'Grey Street, or join on Teams',
+        mode: 'both',
+      },
+      { from: `/staff/opportunities/${id}/edit` },
+    );
+    assert.equal(both.statusCode, 303);
+    const [hybrid] = await q(sql`select mode from opportunities where id = ${id}`);
+    assert.deepEqual(hybrid, { mode: 'both' });
+    assert.match((await lead.get(`/staff/opportunities/${id}`)).body, /Online or in person/);
+
+    // The mode is asked, not assumed; a place is needed unless it is only online.
+    const unsaid = await lead.post(
+      `/staff/opportunities/${id}`,
+      { initiativeId: active, title: 'No mode', description: 'Meet once a month.', mode: 'x' },
+      { from: `/staff/opportunities/${id}/edit` },
+    );
+    assert.equal(unsaid.statusCode, 400);
+    assert.match(unsaid.body, /Choose how people take part: in person, online, or both/);
+    const nowhere = await lead.post(
+      `/staff/opportunities/${id}`,
+      { initiativeId: active, title: 'No place', description: 'Meet once a month.', mode: 'both' },
+      { from: `/staff/opportunities/${id}/edit` },
+    );
+    assert.equal(nowhere.statusCode, 400);
+    assert.match(nowhere.body, /Say when and where it happens/);
   });
 
   it('lists opportunities with their sign-up counts', async () => {
@@ -366,6 +400,29 @@ describe('opportunities: the public pages', () => {
       (await visitor().get('/opportunities?need=bsl_interpreter')).body,
       /welcome/,
     );
+  });
+
+  it('finds an opportunity by how people take part: one that is both is in either filter', async () => {
+    const ids: Record<string, string> = {};
+    for (const mode of ['in_person', 'online', 'both'] as const) {
+      ids[mode] = await addOpportunity({ title: `Mode test ${mode}`, mode, interests: ['modes'] });
+      await publish(ids[mode]!);
+    }
+    const shown = async (filter: string) => {
+      const page = await visitor().get(`/opportunities?interest=modes${filter}`);
+      assert.equal(page.statusCode, 200);
+      return [...page.body.matchAll(/Mode test (in_person|online|both)/g)].map((m) => m[1]).sort();
+    };
+    assert.deepEqual(await shown(''), ['both', 'in_person', 'online']);
+    assert.deepEqual(await shown('&mode=in_person'), ['both', 'in_person']);
+    assert.deepEqual(await shown('&mode=online'), ['both', 'online']);
+    assert.deepEqual(await shown('&mode=nonsense'), ['both', 'in_person', 'online']);
+    const list = await visitor().get('/opportunities?interest=modes');
+    assert.match(list.body, /Mode test both<\/a>[\s\S]*?Online or in person, as you choose/);
+    const page = await visitor().get(`/opportunities/${ids.both}`);
+    assert.match(page.body, /You can take part online or in person, as you choose/);
+    const online = await visitor().get(`/opportunities/${ids.online}`);
+    assert.match(online.body, /Online\./);
   });
 
   it('shows everything a person needs on an opportunity’s page, with the purpose in plain words', async () => {

@@ -83,6 +83,16 @@ export const isUuid = (value: unknown): value is string =>
 
 // ---------------------------------------------------------------- the opportunity form
 
+/**
+ * How people take part in an opportunity (issue 10 §7): in person, online,
+ * or both (either way, as each person chooses).
+ */
+export const OPPORTUNITY_MODES = ['in_person', 'online', 'both'] as const;
+export type OpportunityMode = (typeof OPPORTUNITY_MODES)[number];
+
+export const isOpportunityMode = (value: unknown): value is OpportunityMode =>
+  (OPPORTUNITY_MODES as readonly unknown[]).includes(value);
+
 export interface OpportunityInput {
   initiativeId: string;
   title: string;
@@ -90,7 +100,8 @@ export interface OpportunityInput {
   description: string;
   timeAsked?: string | null;
   whenWhere?: string | null;
-  online?: boolean;
+  /** in_person unless given. */
+  mode?: OpportunityMode;
   /** Access need codes the opportunity can meet. */
   accessProvisions?: string[];
   rewardOffered?: string | null;
@@ -113,7 +124,7 @@ export function valuesFromOpportunity(row: OpportunityRow): FormValues {
     description: row.description,
     timeAsked: row.timeAsked ?? '',
     whenWhere: row.whenWhere ?? '',
-    online: row.online ? 'yes' : '',
+    mode: row.mode,
     accessProvisions: row.accessProvisions,
     rewardOffered: row.rewardOffered ?? '',
     expensesOffered: row.expensesOffered ? 'yes' : 'no',
@@ -148,7 +159,7 @@ export function readOpportunityForm(
     description: text('description'),
     timeAsked: text('timeAsked'),
     whenWhere: text('whenWhere'),
-    online: body.online === 'yes' ? 'yes' : '',
+    mode: isOpportunityMode(body.mode) ? body.mode : '',
     accessProvisions: only(formList(body['accessProvisions']), ACCESS_NEEDS),
     rewardOffered: text('rewardOffered'),
     expensesOffered: body.expensesOffered === 'no' ? 'no' : 'yes',
@@ -168,8 +179,10 @@ export function readOpportunityForm(
   for (const name of ['description', 'timeAsked', 'whenWhere', 'rewardOffered', 'whoCanApply'])
     if (v(name).length > TEXT_LIMIT)
       problems.push({ field: name, key: 'opportunities.errors.tooLong' });
-  if (!v('whenWhere') && values.online !== 'yes')
+  if (!v('whenWhere') && values.mode !== 'online')
     problems.push({ field: 'whenWhere', key: 'opportunities.errors.whenWhere' });
+
+  if (!values.mode) problems.push({ field: 'mode', key: 'opportunities.errors.mode' });
 
   const closesOn = closing.iso;
   if (closing.problem) problems.push(closing.problem);
@@ -189,7 +202,7 @@ export function readOpportunityForm(
       description: v('description'),
       timeAsked: v('timeAsked') || null,
       whenWhere: v('whenWhere') || null,
-      online: values.online === 'yes',
+      mode: isOpportunityMode(values.mode) ? values.mode : 'in_person',
       accessProvisions: values.accessProvisions as string[],
       rewardOffered: v('rewardOffered') || null,
       expensesOffered: values.expensesOffered === 'yes',
@@ -207,7 +220,7 @@ function columnsOf(input: OpportunityInput) {
     description: input.description,
     timeAsked: input.timeAsked ?? null,
     whenWhere: input.whenWhere ?? null,
-    online: input.online ?? false,
+    mode: input.mode ?? 'in_person',
     accessProvisions: only(input.accessProvisions ?? [], ACCESS_NEEDS),
     rewardOffered: input.rewardOffered ?? null,
     expensesOffered: input.expensesOffered ?? true,
@@ -313,7 +326,7 @@ export async function opportunityWithInitiative(
     await tx.execute(sql`
       select o.organisation_id as "organisationId", o.id, o.initiative_id as "initiativeId",
         o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
-        o.online, o.access_provisions as "accessProvisions", o.reward_offered as "rewardOffered",
+        o.mode, o.access_provisions as "accessProvisions", o.reward_offered as "rewardOffered",
         o.expenses_offered as "expensesOffered", o.who_can_apply as "whoCanApply",
         o.closes_on::text as "closesOn", o.interests, o.status,
         o.published_at as "publishedAt", o.created_at as "createdAt", o.updated_at as "updatedAt",
@@ -658,8 +671,8 @@ export async function markTold(
 
 export interface PublicFilter {
   interest: string;
-  /** '', 'online' or 'in_person' */
-  mode: string;
+  /** '', 'online' or 'in_person': an opportunity that is both is in either. */
+  mode: '' | 'online' | 'in_person';
   need: string;
 }
 
@@ -680,7 +693,7 @@ export interface PublicOpportunityRow {
   description: string;
   timeAsked: string | null;
   whenWhere: string | null;
-  online: boolean;
+  mode: OpportunityMode;
   closesOn: string | null;
   interests: string[];
   accessProvisions: string[];
@@ -701,13 +714,13 @@ export async function publicOpportunities(
 ): Promise<PublicOpportunityRow[]> {
   const where: SQL[] = [openToPublic(today)];
   if (filter.interest) where.push(sql`${filter.interest} = any(o.interests)`);
-  if (filter.mode === 'online') where.push(sql`o.online`);
-  if (filter.mode === 'in_person') where.push(sql`not o.online`);
+  // An opportunity people can do either way is there whichever way they choose.
+  if (filter.mode) where.push(sql`o.mode in (${filter.mode}, 'both')`);
   if (filter.need) where.push(sql`${filter.need} = any(o.access_provisions)`);
   return rowsOf<PublicOpportunityRow>(
     await tx.execute(sql`
       select o.id, o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
-        o.online, o.closes_on::text as "closesOn", o.interests,
+        o.mode, o.closes_on::text as "closesOn", o.interests,
         o.access_provisions as "accessProvisions", o.published_at as "publishedAt",
         o.updated_at as "updatedAt"
       from opportunities o join initiative_summaries i on i.id = o.initiative_id

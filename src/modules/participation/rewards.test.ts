@@ -74,7 +74,7 @@ async function activity(startsAt: string, title = 'Tenant panel'): Promise<strin
         title,
         startsAt: new Date(startsAt),
         endsAt: new Date(new Date(startsAt).getTime() + 2 * 3600_000),
-        status: 'held',
+        status: 'planned',
       })
       .returning({ id: activities.id }),
   );

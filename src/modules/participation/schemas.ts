@@ -18,8 +18,8 @@ export const OpportunityForm = form({
   description: text(),
   timeAsked: text(),
   whenWhere: text(),
-  /** yes when it can be done online. */
-  online: text(),
+  /** in_person, online or both. */
+  mode: text(),
   /** Access needs catered for, codes. */
   accessProvisions: list(),
   rewardOffered: text(),

@@ -89,8 +89,8 @@ before(async () => {
       .values(
         [
           ['Repairs panel meeting', "now() + interval '10 days'", 'planned'],
-          ['Garden open day', "now() - interval '30 days'", 'held'],
-          ['Estate walkabout', "now() - interval '60 days'", 'held'],
+          ['Garden open day', "now() - interval '30 days'", 'planned'],
+          ['Estate walkabout', "now() - interval '60 days'", 'planned'],
           ['Herbert’s own meeting', "now() + interval '5 days'", 'planned'],
         ].map(([title, at, status]) => ({
           organisationId: org.id,

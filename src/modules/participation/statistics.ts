@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { activityHeld } from './activities.ts';
 import type {
   StatisticDefinition,
   StatisticFilter,
@@ -9,12 +10,13 @@ import type {
 /**
  * The figures participation owns, over its own tables, for KPIs and reports.
  * An activity counts on the day it started (in England), as the ladder
- * profile counts it; only attendance marked "attended" counts.
+ * profile counts it, once it was held (activityHeld: started, not cancelled,
+ * someone attended); only attendance marked "attended" counts.
  */
 
 function heldIn(filter: StatisticFilter): SQL {
   const day = sql`(a.starts_at at time zone 'Europe/London')::date`;
-  return sql`a.status = 'held'
+  return sql`${activityHeld(sql`a`)}
     ${filter.from ? sql`and ${day} >= ${filter.from}::date` : sql``}
     ${filter.to ? sql`and ${day} <= ${filter.to}::date` : sql``}`;
 }

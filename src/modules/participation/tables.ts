@@ -1,5 +1,6 @@
 import {
   boolean,
+  check,
   date,
   index,
   integer,
@@ -11,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import {
   organisationIdColumn,
   tenantForeignKey,
@@ -35,9 +37,10 @@ export const opportunities = pgTable(
     description: text('description').notNull().default(''),
     /** The time asked for, e.g. "2 hours a month for 6 months". */
     timeAsked: text('time_asked'),
-    /** When and where, in words; online when there is no place. */
+    /** When and where, in words; may be empty when it is only online. */
     whenWhere: text('when_where'),
-    online: boolean('online').notNull().default(false),
+    /** How people take part: in_person, online or both (OPPORTUNITY_MODES). */
+    mode: text('mode').notNull().default('in_person'),
     /** Access need codes the opportunity can meet (people/lists.ts ACCESS_NEEDS). */
     accessProvisions: textArray('access_provisions'),
     /** The reward and expenses offered, in words. */
@@ -64,6 +67,7 @@ export const opportunities = pgTable(
     ),
     index('opportunities_status_idx').on(t.organisationId, t.status, t.closesOn),
     index('opportunities_initiative_idx').on(t.initiativeId),
+    check('opportunities_mode_check', sql`${t.mode} in ('in_person', 'online', 'both')`),
     tenantIsolation('opportunities'),
   ],
 ).enableRLS();
@@ -170,7 +174,10 @@ export const activities = pgTable(
     location: text('location'),
     onlineLink: text('online_link'),
     capacity: integer('capacity'),
-    /** planned, cancelled, held */
+    /**
+     * planned or cancelled. Whether it was held follows from its date and
+     * register (activities.ts activityHeld), never from a stored status.
+     */
     status: text('status').notNull().default('planned'),
     remindersSentAt: timestamp('reminders_sent_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -185,6 +192,7 @@ export const activities = pgTable(
     ),
     index('activities_starts_idx').on(t.organisationId, t.startsAt),
     index('activities_initiative_idx').on(t.initiativeId),
+    check('activities_status_check', sql`${t.status} in ('planned', 'cancelled')`),
     tenantIsolation('activities'),
   ],
 ).enableRLS();

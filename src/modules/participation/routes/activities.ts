@@ -1,9 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
+import { translator, type Language } from '../../../platform/i18n/index.ts';
+import { formatDate } from '../../../platform/views/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
-import { dateInputValues, readDateInput } from '../../../platform/forms/index.ts';
+import {
+  dateInputValues,
+  readDateInput,
+  type FieldProblem,
+} from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import {
   ActivityForm,
@@ -24,7 +29,9 @@ import {
   acceptedSignUps,
   activityById,
   activityRoster,
+  clockTime,
   createActivity,
+  RegisterRefused,
   durationHours,
   initiativeChoices,
   inviteToActivity,
@@ -100,8 +107,24 @@ interface PageExtras {
   inviteReferences?: string;
   inviteErrors?: Array<{ text: string; href: string }>;
   attendanceValues?: Record<string, string>;
-  attendanceErrors?: Record<string, string>;
+  attendanceErrors?: Record<string, string> | FieldProblem[];
   flash?: Record<string, string>;
+}
+
+/**
+ * Why the register cannot be taken yet, naming the day and time it can
+ * (issue 10 §1): no one can have come to an activity that has not started.
+ * Null when it can.
+ */
+function registerRefusal(
+  activity: { startsAt: Date; status: string },
+  language: Language,
+): FieldProblem | null {
+  if (activity.status === 'cancelled')
+    return { field: 'register', key: 'attendance.errors.cancelled' };
+  if (activity.startsAt.getTime() <= Date.now()) return null;
+  const startsAt = `${formatDate(activity.startsAt, language, false)}, ${clockTime(activity.startsAt)}`;
+  return { field: 'register', key: 'attendance.errors.notStarted', vars: { startsAt } };
 }
 
 /** The activity page: details, needs summed, invitations, contact list and register. */
@@ -147,6 +170,8 @@ async function renderActivity(
     byPhoneOrLetter: data.roster.filter((r) => r.invitationId && !r.byEmail),
     yesCount: data.roster.filter((r) => r.rsvp === 'yes').length,
     statuses: ATTENDANCE_STATUSES,
+    // Before the activity starts there is no register to take: the page says when there is.
+    registerRefused: registerRefusal(activity, request.language),
     inviteReferences: extras.inviteReferences ?? '',
     errorList: [...(extras.inviteErrors ?? []), ...(attendanceErrors?.errorList ?? [])],
     inviteError: extras.inviteErrors?.length
@@ -426,7 +451,10 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
       const body = request.body;
       const actor = actorOf(request);
       const outcome = await request.db(async (tx) => {
-        if (!(await activityById(tx, id))) return null;
+        const activity = await activityById(tx, id);
+        if (!activity) return null;
+        const refused = registerRefusal(activity, request.language);
+        if (refused) return { problems: [refused], values: {} };
         const roster = await activityRoster(tx, id);
         const problems: Record<string, string> = {};
         const values: Record<string, string> = {};
@@ -480,7 +508,25 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
         if (Object.keys(problems).length > 0) return { problems, values };
         if (entries.length === 0)
           return { problems: { register: 'attendance.errors.none' }, values };
-        await saveAttendance(tx, actor, id, entries);
+        try {
+          await saveAttendance(tx, actor, id, entries);
+        } catch (error) {
+          // The activity was moved or cancelled since the page was read.
+          if (error instanceof RegisterRefused)
+            return {
+              problems: [
+                registerRefusal(
+                  {
+                    startsAt: error.startsAt,
+                    status: error.reason === 'cancelled' ? 'cancelled' : activity.status,
+                  },
+                  request.language,
+                ) ?? { field: 'register', key: 'attendance.errors.notStarted' },
+              ],
+              values,
+            };
+          throw error;
+        }
         // Rewards follow from attendance, in the same transaction.
         await computeRewardsForActivity(tx, actor, id);
         return { saved: entries.length };

@@ -45,6 +45,7 @@ import {
   type FieldProblem,
   type FormValues,
   type OpportunityWithInitiative,
+  OPPORTUNITY_MODES,
 } from '../opportunities.ts';
 import { checkPlainEnglish, inPlace, type Finding } from '../../../platform/plain-english/index.ts';
 
@@ -102,6 +103,7 @@ function renderForm(
     errorList: data.errors?.errorList,
     errors: data.errors?.errors ?? {},
     needs: ACCESS_NEEDS,
+    modes: OPPORTUNITY_MODES,
   });
 }
 

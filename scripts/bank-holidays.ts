@@ -10,7 +10,7 @@ import path from 'node:path';
 import Holidays from 'date-holidays';
 
 const root = path.resolve(import.meta.dirname, '..');
-const [first, last] = [Number(process.argv[2] ?? 2019), Number(process.argv[3] ?? 2028)];
+const [first, last] = [Number(process.argv[2] ?? 2018), Number(process.argv[3] ?? 2030)];
 
 const DIVISIONS = {
   'england-and-wales': 'ENG',

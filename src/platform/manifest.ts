@@ -240,6 +240,13 @@ export interface ImportKind<Row = unknown> {
   suppressedKey?: string;
   /** The source's reference: required in every row, once a file, and what a re-run matches on. */
   reference: string;
+  /**
+   * What makes a row one record within a file when the reference alone does
+   * not (a complaint's stages share its reference): the key the "once a
+   * file" check compares, from the tidied reference and the row's cells. The
+   * reference itself when absent.
+   */
+  rowKey?(reference: string, values: Record<string, string>): string;
   /** Every column, in the template's order. */
   columns: readonly ImportColumn[];
   /** Columns the header lacks beyond those marked required (e.g. neither name column). */

@@ -130,10 +130,10 @@ export async function checkImport(
     if (plan.total % 5000 === 0) await options.onProgress?.(plan.total);
     const problems: Array<{ column: string; reason: string }> = [];
     const reference = tidy(line.values[kind.reference]);
+    const key = (kind.rowKey?.(reference, line.values) ?? reference).toLowerCase();
     if (!reference) problems.push({ column: kind.reference, reason: 'required' });
-    else if (seen.has(reference.toLowerCase()))
-      problems.push({ column: kind.reference, reason: 'repeated' });
-    else seen.add(reference.toLowerCase());
+    else if (seen.has(key)) problems.push({ column: kind.reference, reason: 'repeated' });
+    else seen.add(key);
     const row = checkRow(line.values, problems);
     if (problems.length === 0)
       plan.records.push({ line: line.line, reference, status: 'created', row });

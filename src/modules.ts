@@ -9,6 +9,7 @@ import { identity } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
 import { feedbackModule } from './modules/feedback/index.ts';
 import { surveysModule } from './modules/surveys/index.ts';
+import { operationsModule } from './modules/operations/index.ts';
 
 /**
  * Every module, in navigation order: the one list the app, the worker and the
@@ -24,6 +25,7 @@ export const MODULES: readonly ModuleManifest[] = [
   groupsModule,
   peopleModule,
   surveysModule,
+  operationsModule,
   identity,
   settings,
 ];

@@ -56,6 +56,10 @@ describe('can()', () => {
       'surveys:manage': ['admin', 'involvement_lead', 'staff'],
       'surveys:analyse': ['admin', 'involvement_lead', 'staff', 'board_member'],
       'surveys:coauthor': ['customer'],
+      'operations:view': ['admin', 'involvement_lead', 'staff'],
+      'operations:enter': ['admin', 'involvement_lead'],
+      'operations:import': ['admin', 'involvement_lead'],
+      'operations:configure': ['admin', 'involvement_lead'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

@@ -1,0 +1,318 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { audit, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
+import { readModuleSettings } from '../../platform/tenancy/module-settings.ts';
+import { listServices, personByReference } from '../people/index.ts';
+import {
+  SPECS,
+  sameValue,
+  type CheckContext,
+  type FieldSpec,
+  type KindSpec,
+  type Values,
+} from './kinds.ts';
+import { operationsSettings } from './settings.ts';
+
+/**
+ * The SQL of the operational records, for every kind from its declaration
+ * (kinds.ts): the table and column names are the module's own constants,
+ * never input. Lists and imports work set-wise: one statement a page, and
+ * one statement a batch of thousands of rows (arrays unnested), so a file of
+ * a million repairs goes in as a few hundred statements.
+ */
+
+/** One parameter holding a whole column of a batch, as a PostgreSQL array literal. */
+function arrayOf(values: ReadonlyArray<string | number | boolean | null>, type: string): SQL {
+  const literal = `{${values
+    .map((v) =>
+      v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+    )
+    .join(',')}}`;
+  return sql`${literal}::${sql.raw(type)}[]`;
+}
+
+/** The SQL type a field is stored as, and how a batch carries it (code lists as `a;b`). */
+function sqlType(field: FieldSpec): string {
+  switch (field.type) {
+    case 'date':
+      return 'date';
+    case 'count':
+      return 'int';
+    case 'service':
+    case 'person':
+      return 'uuid';
+    case 'yesno':
+      return 'boolean';
+    case 'choice':
+      return field.name === 'stage' ? 'int' : 'text';
+    default:
+      return 'text';
+  }
+}
+
+function carried(field: FieldSpec, value: Values[string]): string | number | boolean | null {
+  if (field.type === 'involvement') return ((value as string[] | null) ?? []).join(';');
+  return (value as string | number | boolean | null) ?? null;
+}
+
+const stored = (spec: KindSpec) => spec.fields.filter((f) => f.name !== 'reference');
+const columnList = (spec: KindSpec) =>
+  sql.raw(['id', 'reference', ...stored(spec).map((f) => f.column)].join(', '));
+
+/** A record's key within its kind: the reference, and the stage for complaints. */
+export function keyOf(spec: KindSpec, reference: string, values: Values): string {
+  return spec.staged ? `${reference}\u0000${String(values.stage)}` : reference;
+}
+
+export interface StoredRecord {
+  id: string;
+  reference: string;
+  values: Values;
+}
+
+function toStored(spec: KindSpec, row: Record<string, unknown>): StoredRecord {
+  const values: Values = {};
+  for (const f of stored(spec)) values[f.column] = (row[f.column] ?? null) as Values[string];
+  return { id: String(row.id), reference: String(row.reference), values };
+}
+
+/** The stored records of these references (every stage of a complaint), by key. */
+export async function storedByReference(
+  tx: Queryable,
+  spec: KindSpec,
+  references: readonly string[],
+): Promise<Map<string, StoredRecord>> {
+  const found = new Map<string, StoredRecord>();
+  if (references.length === 0) return found;
+  const rows = rowsOf<Record<string, unknown>>(
+    await tx.execute(
+      sql`select ${columnList(spec)} from ${sql.raw(spec.table)} where reference = any(${arrayOf(references, 'text')})`,
+    ),
+  );
+  for (const row of rows) {
+    const record = toStored(spec, row);
+    found.set(keyOf(spec, record.reference, record.values), record);
+  }
+  return found;
+}
+
+/** Whether a stored record differs from new values in any field. */
+export function changed(spec: KindSpec, before: Values, after: Values): boolean {
+  return stored(spec).some((f) => !sameValue(before[f.column], after[f.column]));
+}
+
+/** Inserts new records in one statement a batch; returns their ids by key. */
+export async function insertRecords(
+  tx: Queryable,
+  spec: KindSpec,
+  rows: ReadonlyArray<{ reference: string; values: Values }>,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const fields = stored(spec);
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const columns = [
+      arrayOf(
+        batch.map((r) => r.reference),
+        'text',
+      ),
+      ...fields.map((f) =>
+        arrayOf(
+          batch.map((r) => carried(f, r.values[f.column] ?? null)),
+          sqlType(f),
+        ),
+      ),
+    ];
+    const names = ['reference', ...fields.map((f) => f.column)];
+    const picked = names.map((n) =>
+      spec.fields.find((f) => f.column === n)?.type === 'involvement'
+        ? `string_to_array(v.${n}, ';')`
+        : `v.${n}`,
+    );
+    const made = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`
+        insert into ${sql.raw(spec.table)} (organisation_id, ${sql.raw(names.join(', '))})
+        select app_organisation_id(), ${sql.raw(picked.join(', '))}
+        from unnest(${sql.join(columns, sql`, `)}) as v(${sql.raw(names.join(', '))})
+        returning id, reference${sql.raw(spec.staged ? ', stage' : '')}`),
+    );
+    for (const row of made)
+      ids.set(keyOf(spec, String(row.reference), { stage: row.stage as number }), String(row.id));
+  }
+  return ids;
+}
+
+/** Updates changed records in one statement a batch. */
+export async function updateRecords(
+  tx: Queryable,
+  spec: KindSpec,
+  rows: ReadonlyArray<{ id: string; values: Values }>,
+): Promise<void> {
+  const fields = stored(spec);
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const columns = [
+      uuidArray(batch.map((r) => r.id)),
+      ...fields.map((f) =>
+        arrayOf(
+          batch.map((r) => carried(f, r.values[f.column] ?? null)),
+          sqlType(f),
+        ),
+      ),
+    ];
+    const sets = fields.map((f) =>
+      f.type === 'involvement'
+        ? `${f.column} = string_to_array(v.${f.column}, ';')`
+        : `${f.column} = v.${f.column}`,
+    );
+    await tx.execute(sql`
+      update ${sql.raw(spec.table)} as t set ${sql.raw(sets.join(', '))}, updated_at = now()
+      from unnest(${sql.join(columns, sql`, `)}) as v(id, ${sql.raw(fields.map((f) => f.column).join(', '))})
+      where t.id = v.id`);
+  }
+}
+
+const BATCH = 5000;
+
+/** What records are checked against: services by code, the involvement menu, people by reference. */
+export async function loadCheckContext(
+  tx: Queryable,
+  options: { people: 'all' | string | null },
+): Promise<CheckContext> {
+  const services = new Map(
+    (await listServices(tx)).map((s) => [s.code.toLowerCase(), s.id] as const),
+  );
+  const settings = await readModuleSettings(tx, null, operationsSettings);
+  const involvementMenu = new Set(settings.involvementMenu.map((i) => i.code));
+  const people = new Map<string, string>();
+  if (options.people === 'all') {
+    // The register's published view: every reference (and the earlier ones of merged people).
+    for (const row of rowsOf<{ reference: string; id: string }>(
+      await tx.execute(sql`
+        select reference, id from register_people where reference is not null and erased_at is null
+        union all
+        select a.reference, a.person_id from register_person_aliases a`),
+    ))
+      people.set(row.reference, row.id);
+  } else if (options.people) {
+    const person = await personByReference(tx, options.people);
+    if (person && !person.erasedAt) people.set(options.people, person.id);
+  }
+  return { services, involvementMenu, personId: (reference) => people.get(reference) ?? null };
+}
+
+// ---------------------------------------------------------------------------
+// Lists and records
+
+export const PAGE_SIZE = 50;
+
+export interface ListFilter {
+  from?: string | null;
+  to?: string | null;
+  serviceId?: string | null;
+  reference?: string | null;
+  page: number;
+}
+
+export interface ListRow extends StoredRecord {
+  total: number;
+}
+
+/** One page of a kind's records, newest first, and how many there are: one statement. */
+export async function listRecords(
+  tx: Queryable,
+  spec: KindSpec,
+  filter: ListFilter,
+): Promise<{ rows: StoredRecord[]; total: number }> {
+  const where: SQL[] = [sql`true`];
+  const date = sql.raw(spec.dateColumn);
+  if (filter.from) where.push(sql`${date} >= ${filter.from}::date`);
+  if (filter.to) where.push(sql`${date} <= ${filter.to}::date`);
+  if (filter.serviceId && spec.fields.some((f) => f.type === 'service'))
+    where.push(sql`service_id = ${filter.serviceId}::uuid`);
+  if (filter.reference)
+    where.push(sql`reference ilike ${`%${filter.reference.replace(/[\\%_]/g, '\\$&')}%`}`);
+  const rows = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      select ${columnList(spec)}, count(*) over ()::int as total
+      from ${sql.raw(spec.table)} where ${sql.join(where, sql` and `)}
+      order by ${date} desc, reference${sql.raw(spec.staged ? ', stage' : '')}
+      limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}`),
+  );
+  return { rows: rows.map((r) => toStored(spec, r)), total: Number(rows[0]?.total ?? 0) };
+}
+
+/** One record of a kind by id, within the organisation (row-level security), or null. */
+export async function recordById(
+  tx: Queryable,
+  spec: KindSpec,
+  id: string,
+): Promise<StoredRecord | null> {
+  const [row] = rowsOf<Record<string, unknown>>(
+    await tx.execute(
+      sql`select ${columnList(spec)} from ${sql.raw(spec.table)} where id = ${id}::uuid`,
+    ),
+  );
+  return row ? toStored(spec, row) : null;
+}
+
+/** The other stages of a complaint, for its page. */
+export async function stagesOf(tx: Queryable, reference: string): Promise<StoredRecord[]> {
+  const spec = SPECS.complaints;
+  return rowsOf<Record<string, unknown>>(
+    await tx.execute(
+      sql`select ${columnList(spec)} from complaint_stages where reference = ${reference} order by stage`,
+    ),
+  ).map((r) => toStored(spec, r));
+}
+
+/**
+ * Saves one record from the form: a new one, or a change to one looked up
+ * within the organisation; audited with what was there before.
+ */
+export async function saveRecord(
+  tx: Queryable,
+  actor: Actor,
+  spec: KindSpec,
+  existing: StoredRecord | null,
+  reference: string,
+  values: Values,
+): Promise<string> {
+  let id: string;
+  if (existing) {
+    id = existing.id;
+    if (existing.reference !== reference)
+      await tx.execute(
+        sql`update ${sql.raw(spec.table)} set reference = ${reference} where id = ${id}::uuid`,
+      );
+    await updateRecords(tx, spec, [{ id, values }]);
+  } else {
+    const ids = await insertRecords(tx, spec, [{ reference, values }]);
+    id = [...ids.values()][0]!;
+  }
+  await audit(tx, actor, {
+    action: existing ? 'update' : 'create',
+    entity: `operations.${spec.kind}`,
+    entityId: id,
+    before: existing ? { reference: existing.reference, ...existing.values } : null,
+    after: { reference, ...values },
+  });
+  return id;
+}
+
+/** Removes one record, audited. */
+export async function deleteRecord(
+  tx: Queryable,
+  actor: Actor,
+  spec: KindSpec,
+  record: StoredRecord,
+): Promise<void> {
+  await tx.execute(sql`delete from ${sql.raw(spec.table)} where id = ${record.id}::uuid`);
+  await audit(tx, actor, {
+    action: 'delete',
+    entity: `operations.${spec.kind}`,
+    entityId: record.id,
+    before: { reference: record.reference, ...record.values },
+  });
+}

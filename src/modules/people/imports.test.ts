@@ -252,7 +252,7 @@ describe('imports on the web', () => {
 
     const noKind = await upload(lead, {}, { name: 'people.csv', content: GOOD_PEOPLE });
     assert.equal(noKind.statusCode, 400);
-    assert.match(noKind.body, /href="#kind">Select whether the file holds people or services/);
+    assert.match(noKind.body, /href="#kind">Select whether the file holds people(,| or) services/);
 
     const form = await lead.post('/staff/imports', { kind: 'people' }, { from: '/staff/imports' });
     assert.equal(form.statusCode, 400, 'a form without multipart is asked for its file');

@@ -5,10 +5,11 @@ import { operationsRoutes } from './routes.ts';
 import { operationsSettings } from './settings.ts';
 import { operationsStatistics } from './statistics.ts';
 import { EVENT_NAMES } from './events.ts';
+import { seedOperationsDemo } from './demo.ts';
 
 export { homesFor, managementMeasures, responseDeadline, respondedInTime } from './measures.ts';
 export type { ManagementMeasure, MeasureCode } from './measures.ts';
-export { operationsStatistics, type StatisticRecords } from './statistics.ts';
+export { operationsStatistics } from './statistics.ts';
 export { EVENT_NAMES } from './events.ts';
 export { operationsSettings, DEFAULT_INVOLVEMENT_MENU } from './settings.ts';
 export { AUDIT_TYPES, AUDIT_TYPES_LEFT_OUT, RATINGS, KINDS, type OperationsKind } from './kinds.ts';
@@ -75,7 +76,10 @@ export const operationsModule: ModuleManifest = {
       },
     ],
   },
-  contributes: { imports: operationsImports },
+  contributes: {
+    imports: operationsImports,
+    demo: (tx, demo) => seedOperationsDemo(tx, demo),
+  },
   navigation: [
     {
       side: 'staff',

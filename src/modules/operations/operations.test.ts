@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { MODULES } from '../../modules.ts';
@@ -19,6 +20,25 @@ import { createTestDatabase, type TestDatabase } from '../../platform/testing/db
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople, addServices } from '../people/index.ts';
 import { operationsStatistics } from './statistics.ts';
+
+/** The text of every Flate stream in a PDF, for reading what was tagged. */
+function pdfText(pdf: Buffer): string {
+  const text = pdf.toString('latin1');
+  const out: string[] = [text];
+  const re = /stream\r?\n/g;
+  let match: RegExpExecArray | null;
+  while ((match = re.exec(text))) {
+    const start = match.index + match[0].length;
+    try {
+      out.push(
+        inflateSync(pdf.subarray(start, text.indexOf('endstream', start))).toString('latin1'),
+      );
+    } catch {
+      // not a Flate stream
+    }
+  }
+  return out.join('\n');
+}
 
 /**
  * Operations end to end: imports (problems by line and column, all or
@@ -569,5 +589,21 @@ describe('operations pages', () => {
       (await staff.get(`/staff/operations/audits/${randomUUID()}/poster`)).statusCode,
       404,
     );
+
+    // The tagged PDF: no Rating heading for requires improvement, one for good.
+    const headings = async (id: string) => {
+      const res = await app.inject({
+        url: `/staff/operations/audits/${id}/poster.pdf`,
+        headers: signedInAs(org, ['staff']),
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      const text = pdfText(res.rawPayload);
+      assert.match(text, /\/StructTreeRoot/);
+      assert.match(text, /\/Lang \(en-GB\)/);
+      return text.match(/\/S \/H2\b/g)?.length ?? 0;
+    };
+    assert.equal(await headings(ri!.id), 1);
+    assert.equal(await headings(good!.id), 2);
   });
 });

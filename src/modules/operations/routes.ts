@@ -29,6 +29,7 @@ import {
 } from './kinds.ts';
 import { responseDeadline } from './measures.ts';
 import { auditPoster } from './poster.ts';
+import { sendPosterPdf } from './poster-pdf.ts';
 import {
   AuditParams,
   KindParams,
@@ -404,6 +405,16 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
       const poster = await request.db((tx) => auditPoster(tx, request.params.id));
       if (!poster) throw notFound();
       return reply.page('operations/views/poster.njk', { poster });
+    },
+  );
+
+  app.get(
+    '/staff/operations/audits/:id/poster.pdf',
+    { ...view, schema: { params: AuditParams } },
+    async (request, reply) => {
+      const poster = await request.db((tx) => auditPoster(tx, request.params.id));
+      if (!poster) throw notFound();
+      return sendPosterPdf(reply, poster, translator(request.language), request.organisation.name);
     },
   );
 

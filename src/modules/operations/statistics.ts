@@ -4,6 +4,7 @@ import { uuidArray } from '../../platform/db/types.ts';
 import type {
   StatisticDefinition,
   StatisticFilter,
+  StatisticRecords,
   StatisticValue,
 } from '../../platform/statistics/index.ts';
 import { listServices } from '../people/index.ts';
@@ -16,12 +17,6 @@ import { AUDIT_TYPES_LEFT_OUT } from './kinds.ts';
  * and may be narrowed to services, specialisms and areas of the register's
  * services. `records()` lists the records behind a count, for the drill-down.
  */
-
-/** The records behind a count, for a KPI's drill-down. */
-export interface StatisticRecords {
-  total: number;
-  rows: Array<{ reference: string; label: string; date: string | null; href?: string }>;
-}
 
 export type OperationsStatistic = StatisticDefinition & {
   records(

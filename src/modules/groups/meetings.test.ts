@@ -409,6 +409,28 @@ describe('meetings: papers, minutes, decisions and actions', () => {
     );
   });
 
+  it('refuses a register before the meeting starts, naming the day, and counts no one', async () => {
+    const { id, seatPerson } = await panel();
+    const member = await seatPerson('Member');
+    await schedule(id, addDays(today, 30), 1);
+    const [m] = await meetingIds(id);
+    const url = `/staff/groups/${id}/meetings/${m}`;
+    const res = await lead.post(
+      `${url}/attendance`,
+      { [`status-${member.id}`]: 'attended' },
+      { from: url },
+    );
+    assert.equal(res.statusCode, 400);
+    assert.match(
+      res.body,
+      /You cannot take the register yet: the activity starts on \d{1,2} \w+ \d{4}/,
+    );
+    const [count] = await q<{ n: number }>(
+      sql`select count(*)::int as n from attendance where person_id = ${member.id}`,
+    );
+    assert.equal(count!.n, 0);
+  });
+
   it('flags a member who missed the last two meetings', async () => {
     const { id, seatPerson } = await panel();
     const keen = await seatPerson('Member');

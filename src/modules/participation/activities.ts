@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { dateInputValues, readDateInput } from '../../platform/forms/index.ts';
+import { dateInputValues, readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
@@ -1019,13 +1019,40 @@ export interface AttendanceEntry {
   hours: number | null;
 }
 
-/** Why a register could not be saved. */
+/**
+ * Why the register cannot be taken yet, naming the day and time it can
+ * (issue 10 §1): no one can have come to an activity that has not started.
+ * Null when it can. `field` is the form's field the message belongs to.
+ */
+export function registerRefusal(
+  activity: { startsAt: Date; status: string },
+  language: Language,
+  field = 'register',
+): FieldProblem | null {
+  if (activity.status === 'cancelled') return { field, key: 'attendance.errors.cancelled' };
+  if (activity.startsAt.getTime() <= Date.now()) return null;
+  const startsAt = `${formatDate(activity.startsAt, language, false)}, ${clockTime(activity.startsAt)}`;
+  return { field, key: 'attendance.errors.notStarted', vars: { startsAt } };
+}
+
+/** Why a register could not be saved: `problem()` says it on the form. */
 export class RegisterRefused extends Error {
   constructor(
     readonly reason: 'not_started' | 'cancelled',
     readonly startsAt: Date,
   ) {
     super(`attendance refused: the activity is ${reason.replace('_', ' ')}`);
+  }
+
+  problem(language: Language, field = 'register'): FieldProblem {
+    const status = this.reason === 'cancelled' ? 'cancelled' : 'planned';
+    return (
+      registerRefusal({ startsAt: this.startsAt, status }, language, field) ?? {
+        field,
+        key: 'attendance.errors.notStarted',
+        vars: { startsAt: formatDate(this.startsAt, language, true) },
+      }
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { uuidArray } from '../../platform/db/types.ts';
+import { activityState, type ActivityState } from './activities.ts';
 
 /** An activity as other modules read it (groups' meetings hang on activities). */
 export interface ActivitySummary {
@@ -12,7 +13,12 @@ export interface ActivitySummary {
   endsAt: Date;
   location: string | null;
   onlineLink: string | null;
-  status: string;
+  /**
+   * What it is now (activities.ts activityState): planned, held (it has
+   * started and someone on its register attended), not_held, register_due
+   * or cancelled. Held follows from the date and the register, never a button.
+   */
+  status: ActivityState;
 }
 
 /** Activities by id, for modules that hang their own records on them: one query, however many. */
@@ -23,10 +29,11 @@ export async function activitiesByIds(
   if (ids.length === 0) return [];
   const rows = rowsOf<ActivitySummary>(
     await tx.execute(sql`
-      select id, initiative_id as "initiativeId", kind, title, starts_at as "startsAt",
-        ends_at as "endsAt", location, online_link as "onlineLink", status
-      from activities where id = any(${uuidArray(ids)})
-      order by starts_at, id`),
+      select a.id, a.initiative_id as "initiativeId", a.kind, a.title, a.starts_at as "startsAt",
+        a.ends_at as "endsAt", a.location, a.online_link as "onlineLink",
+        ${activityState(sql`a`)} as status
+      from activities a where a.id = any(${uuidArray(ids)})
+      order by a.starts_at, a.id`),
   );
   // Raw rows may carry timestamps as text on one driver and dates on another.
   return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));

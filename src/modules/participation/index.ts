@@ -22,6 +22,7 @@ export {
   londonDateTime,
   parseTime,
   saveAttendance,
+  RegisterRefused,
   updateActivity,
   whenText,
   whereText,

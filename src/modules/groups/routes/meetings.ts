@@ -7,6 +7,7 @@ import { idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import {
   ATTENDANCE_STATUSES,
+  RegisterRefused,
   whenText,
   whereText,
   type AttendanceStatus,
@@ -305,7 +306,19 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
             values: {},
           },
         });
-      await request.db((tx) => recordMeetingAttendance(tx, actorOf(request), meeting, entries));
+      try {
+        await request.db((tx) => recordMeetingAttendance(tx, actorOf(request), meeting, entries));
+      } catch (error) {
+        // No register before the meeting starts (participation refuses it, naming the day).
+        if (!(error instanceof RegisterRefused)) throw error;
+        return renderMeeting(request, reply.code(400), group, meeting.id, {
+          returned: {
+            form: 'attendance',
+            problems: [error.problem(request.language, 'attendance')],
+            values: {},
+          },
+        });
+      }
       return reply.redirect(back(group, meeting, 'attendance', '#attendance'), 303);
     },
   );

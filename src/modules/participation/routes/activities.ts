@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
-import { translator, type Language } from '../../../platform/i18n/index.ts';
-import { formatDate } from '../../../platform/views/index.ts';
+import { translator } from '../../../platform/i18n/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
 import {
   dateInputValues,
@@ -29,9 +28,9 @@ import {
   acceptedSignUps,
   activityById,
   activityRoster,
-  clockTime,
   createActivity,
   RegisterRefused,
+  registerRefusal,
   durationHours,
   initiativeChoices,
   inviteToActivity,
@@ -109,22 +108,6 @@ interface PageExtras {
   attendanceValues?: Record<string, string>;
   attendanceErrors?: Record<string, string> | FieldProblem[];
   flash?: Record<string, string>;
-}
-
-/**
- * Why the register cannot be taken yet, naming the day and time it can
- * (issue 10 §1): no one can have come to an activity that has not started.
- * Null when it can.
- */
-function registerRefusal(
-  activity: { startsAt: Date; status: string },
-  language: Language,
-): FieldProblem | null {
-  if (activity.status === 'cancelled')
-    return { field: 'register', key: 'attendance.errors.cancelled' };
-  if (activity.startsAt.getTime() <= Date.now()) return null;
-  const startsAt = `${formatDate(activity.startsAt, language, false)}, ${clockTime(activity.startsAt)}`;
-  return { field: 'register', key: 'attendance.errors.notStarted', vars: { startsAt } };
 }
 
 /** The activity page: details, needs summed, invitations, contact list and register. */
@@ -514,15 +497,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
           // The activity was moved or cancelled since the page was read.
           if (error instanceof RegisterRefused)
             return {
-              problems: [
-                registerRefusal(
-                  {
-                    startsAt: error.startsAt,
-                    status: error.reason === 'cancelled' ? 'cancelled' : activity.status,
-                  },
-                  request.language,
-                ) ?? { field: 'register', key: 'attendance.errors.notStarted' },
-              ],
+              problems: [error.problem(request.language)],
               values,
             };
           throw error;

@@ -10,6 +10,7 @@ import { settings } from './modules/settings/index.ts';
 import { feedbackModule } from './modules/feedback/index.ts';
 import { surveysModule } from './modules/surveys/index.ts';
 import { operationsModule } from './modules/operations/index.ts';
+import { tsmModule } from './modules/tsm/index.ts';
 
 /**
  * Every module, in navigation order: the one list the app, the worker and the
@@ -26,6 +27,7 @@ export const MODULES: readonly ModuleManifest[] = [
   peopleModule,
   surveysModule,
   operationsModule,
+  tsmModule,
   identity,
   settings,
 ];

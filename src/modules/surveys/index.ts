@@ -13,6 +13,7 @@ export {
   type Answers,
 } from './definition.ts';
 export { wilson } from './analysis.ts';
+export { tsmSurveyResponses, type TsmSurveyResponse } from './tsm-source.ts';
 export { RESPONSE_COMPLETED, TRIGGER_EVENTS } from './events.ts';
 /** Surveys' tables, for the demo seed and tests (never another module's SQL). */
 export * as surveyTables from './tables.ts';

@@ -60,6 +60,9 @@ describe('can()', () => {
       'operations:enter': ['admin', 'involvement_lead'],
       'operations:import': ['admin', 'involvement_lead'],
       'operations:configure': ['admin', 'involvement_lead'],
+      'tsm:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'tsm:import': ['admin', 'involvement_lead'],
+      'tsm:edit': ['admin', 'involvement_lead'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

@@ -11,6 +11,7 @@ import { feedbackModule } from './modules/feedback/index.ts';
 import { surveysModule } from './modules/surveys/index.ts';
 import { operationsModule } from './modules/operations/index.ts';
 import { tsmModule } from './modules/tsm/index.ts';
+import { kpisModule } from './modules/kpis/index.ts';
 
 /**
  * Every module, in navigation order: the one list the app, the worker and the
@@ -28,6 +29,7 @@ export const MODULES: readonly ModuleManifest[] = [
   surveysModule,
   operationsModule,
   tsmModule,
+  kpisModule,
   identity,
   settings,
 ];

@@ -145,5 +145,7 @@ describe('every route', () => {
     }
     assert.ok(checked.includes('GET /staff/services'));
     assert.ok(checked.includes('GET /admin/users'));
+    assert.ok(checked.includes('GET /api/v1/kpis'));
+    assert.ok(checked.includes('GET /staff/kpis/:code'));
   });
 });

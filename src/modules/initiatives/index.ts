@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { initiativeRoutes } from './routes.ts';
 import { INITIATIVE_ACTIONS, initiativeRules } from './permissions.ts';
+import { initiativeStatistics } from './statistics.ts';
 
 export { DEFAULT_RUNGS, RUNGS, countsAsInvolvement, isCoProduced, type Rung } from './ladder.ts';
 export { initiatives, ladderRungs, type InitiativeRow } from './tables.ts';
@@ -33,6 +34,7 @@ export {
 export const initiativesModule: ModuleManifest = {
   name: 'initiatives',
   routes: initiativeRoutes,
+  statistics: initiativeStatistics,
   links: {
     kinds: [
       {

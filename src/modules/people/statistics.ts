@@ -34,6 +34,56 @@ async function countPeople(tx: Queryable, where: SQL): Promise<{ value: number }
   return { value: Number(row?.value ?? 0) };
 }
 
+/**
+ * People holding any of the roles on the day, with every training module
+ * completed by then and not expired before it (issue 14 §3's headcount
+ * targets: "at least 16 Quality Checkers with Quality Checker training on
+ * 31 March 2019"). A role is held from its start day to its end day, both
+ * included. Without `on`, today (the database's day).
+ */
+function holdingRoleWhere(filter: StatisticFilter): SQL {
+  const day = filter.on ? sql`${filter.on}::date` : sql`current_date`;
+  const parts: SQL[] = [];
+  if (filter.roles?.length)
+    parts.push(sql`exists (select 1 from person_roles r where r.person_id = p.id
+      and r.role = any(${texts(filter.roles)}) and r.started_on <= ${day}
+      and (r.ended_on is null or r.ended_on >= ${day}))`);
+  for (const module of filter.training ?? [])
+    parts.push(sql`exists (select 1 from person_training t where t.person_id = p.id
+      and t.module = ${module} and t.completed_on <= ${day}
+      and (t.expires_on is null or t.expires_on >= ${day}))`);
+  return parts.length ? sql.join(parts, sql` and `) : sql`true`;
+}
+
+const holdingRole: StatisticDefinition = {
+  name: 'people.holding-role',
+  labelKey: 'register.statistics.holdingRole',
+  kind: 'count',
+  unit: 'people',
+  filters: ['date', 'role', 'training', 'service', 'specialism', 'area'],
+  compute: (tx, filter) => countPeople(tx, whereOf(filter, holdingRoleWhere(filter))),
+  async records(tx, filter, page) {
+    const where = whereOf(filter, holdingRoleWhere(filter));
+    const rows = rowsOf<{ id: string; reference: string; name: string; total: number }>(
+      await tx.execute(sql`
+        select p.id, p.reference, trim(coalesce(p.preferred_name, p.first_name) || ' ' || p.last_name) as name,
+          count(*) over ()::int as total
+        from people p where ${where}
+        order by p.last_name, p.first_name, p.reference
+        limit ${Math.max(0, Math.min(page.limit, 1000))} offset ${Math.max(0, page.offset)}`),
+    );
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      rows: rows.map((r) => ({
+        reference: r.reference,
+        label: r.name,
+        date: filter.on ?? null,
+        href: `/staff/people/${r.id}`,
+      })),
+    };
+  },
+};
+
 export const peopleStatistics: StatisticDefinition[] = [
   {
     name: 'people.on-register',
@@ -59,4 +109,5 @@ export const peopleStatistics: StatisticDefinition[] = [
         ),
       ),
   },
+  holdingRole,
 ];

@@ -63,6 +63,9 @@ describe('can()', () => {
       'tsm:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
       'tsm:import': ['admin', 'involvement_lead'],
       'tsm:edit': ['admin', 'involvement_lead'],
+      'kpis:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
+      'kpis:records': ['admin', 'involvement_lead', 'staff'],
+      'kpis:export': ['admin', 'involvement_lead', 'staff', 'board_member'],
     };
     for (const [action, allowed] of Object.entries(expected) as Array<[Action, Role[]]>) {
       for (const role of ROLES) {

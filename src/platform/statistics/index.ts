@@ -7,6 +7,13 @@ export * from './suppression.ts';
  * What a statistic may be narrowed by. A period is given as its first and
  * last day (platform/periods turns "2025-Q3" into those); the rest are
  * codes or ids of the register's services, specialisms and areas.
+ *
+ * A headcount on a day ("people holding the Quality Checker role with
+ * Quality Checker training on 31 March 2019") is asked with `on` (filter
+ * name `date`), `roles` (`role`, codes of the register's involvement_role
+ * list) and `training` (`training`, codes of its training_module list).
+ * Only statistics that list these filters take them; any other refuses
+ * them, as for every filter.
  */
 export interface StatisticFilter {
   from?: string;
@@ -14,9 +21,16 @@ export interface StatisticFilter {
   serviceIds?: readonly string[];
   specialisms?: readonly string[];
   areas?: readonly string[];
+  /** The day a headcount is taken on, YYYY-MM-DD. */
+  on?: string;
+  /** Involvement role codes: a person holding any of them on the day counts. */
+  roles?: readonly string[];
+  /** Training module codes: a person must have completed every one by the day. */
+  training?: readonly string[];
 }
 
-export type StatisticFilterName = 'period' | 'service' | 'specialism' | 'area';
+export type StatisticFilterName =
+  'period' | 'service' | 'specialism' | 'area' | 'date' | 'role' | 'training';
 
 /** A count, or a ratio with the two counts it comes from (null when the denominator is 0). */
 export interface StatisticValue {
@@ -41,6 +55,17 @@ export interface StatisticDefinition {
   filters: readonly StatisticFilterName[];
   /** One query, whatever the number of rows. */
   compute(tx: Queryable, filter: StatisticFilter): Promise<StatisticValue>;
+  /**
+   * Optional: the same figure for several periods in one query (a trend
+   * line, a year and its quarters), in the order given. The filter's own
+   * period is ignored; each period's `from` and `to` stand in for it.
+   * Without it `computeStatisticSeries` calls `compute` once a period.
+   */
+  computeSeries?(
+    tx: Queryable,
+    filter: StatisticFilter,
+    periods: ReadonlyArray<{ from: string; to: string }>,
+  ): Promise<StatisticValue[]>;
   /**
    * The records a count is made of, a page at a time, for a dashboard's
    * "show the records behind this figure" (a KPI's numerator or denominator).
@@ -81,7 +106,17 @@ function usedFilters(filter: StatisticFilter): StatisticFilterName[] {
   if (filter.serviceIds?.length) used.push('service');
   if (filter.specialisms?.length) used.push('specialism');
   if (filter.areas?.length) used.push('area');
+  if (filter.on !== undefined) used.push('date');
+  if (filter.roles?.length) used.push('role');
+  if (filter.training?.length) used.push('training');
   return used;
+}
+
+/** The filters a statistic does not take, of those given (empty: it takes them all). */
+export function filtersNotTaken(name: string, filter: StatisticFilter): StatisticFilterName[] {
+  const definition = statistics().find((s) => s.name === name);
+  if (!definition) throw new StatisticError(`No module declares the statistic "${name}"`);
+  return usedFilters(filter).filter((f) => !definition.filters.includes(f));
 }
 
 /** Computes one declared statistic, refusing filters it does not understand. */
@@ -96,6 +131,34 @@ export async function computeStatistic(
   if (unknown.length)
     throw new StatisticError(`The statistic "${name}" cannot be filtered by ${unknown.join(', ')}`);
   return definition.compute(tx, filter);
+}
+
+/**
+ * One declared statistic for several periods (a trend line, a year and its
+ * quarters), in the order given: one query when the statistic has
+ * `computeSeries`, else one `compute` a period. The filter's own period, if
+ * any, is replaced by each of the periods; its other filters are checked as
+ * `computeStatistic` checks them.
+ */
+export async function computeStatisticSeries(
+  tx: Queryable,
+  name: string,
+  filter: StatisticFilter,
+  periods: ReadonlyArray<{ from: string; to: string }>,
+): Promise<StatisticValue[]> {
+  const definition = statistics().find((s) => s.name === name);
+  if (!definition) throw new StatisticError(`No module declares the statistic "${name}"`);
+  const { from: _from, to: _to, ...rest } = filter;
+  const unknown = usedFilters({ ...rest, ...(periods.length ? periods[0] : {}) }).filter(
+    (f) => !definition.filters.includes(f),
+  );
+  if (unknown.length)
+    throw new StatisticError(`The statistic "${name}" cannot be filtered by ${unknown.join(', ')}`);
+  if (periods.length === 0) return [];
+  if (definition.computeSeries) return definition.computeSeries(tx, rest, periods);
+  const values: StatisticValue[] = [];
+  for (const period of periods) values.push(await definition.compute(tx, { ...rest, ...period }));
+  return values;
 }
 
 /** The records behind a declared statistic, refusing filters it does not understand. */

@@ -16,6 +16,8 @@ import { FILTER_OF, TENURES, TP_CODES, allowedAnswers, type TpCode } from './mea
 /** The methods a file may name (uk-standards.md §1.4's list, [C]). */
 export const IMPORT_METHODS = ['online', 'telephone', 'postal', 'face_to_face'] as const;
 
+const INSERT_BATCH = 500;
+
 const FILTER_COLUMNS = {
   repair12m: 'repair_12m',
   complaint12m: 'complaint_12m',
@@ -255,14 +257,22 @@ export const tsmResponsesImport = defineImportKind<TsmImportRow>({
             complaint_12m = ${r.complaint12m}, communal_areas = ${r.communalAreas},
             answers = ${JSON.stringify(r.answers)}::jsonb, weight = ${r.weight}, updated_at = now()
           where id = ${r.existingId}`);
-      } else if (record.status === 'created') {
-        await tx.execute(sql`
-          insert into tsm_responses (organisation_id, respondent_ref, year, tenure, collected_on,
-            method, repair_12m, complaint_12m, communal_areas, answers, weight)
-          values (app_organisation_id(), ${record.reference}, ${r.year}, ${r.tenure}, ${r.collectedOn},
-            ${r.method}, ${r.repair12m}, ${r.complaint12m}, ${r.communalAreas},
-            ${JSON.stringify(r.answers)}::jsonb, ${r.weight})`);
       }
+    }
+    // New responses in batches of 500: one statement each, not one a row.
+    const created = records.filter((r) => r.status === 'created');
+    for (let i = 0; i < created.length; i += INSERT_BATCH) {
+      const rows = created.slice(i, i + INSERT_BATCH).map(
+        (record) => sql`(app_organisation_id(), ${record.reference}, ${record.row.year},
+          ${record.row.tenure}, ${record.row.collectedOn}::date, ${record.row.method},
+          ${record.row.repair12m}::boolean, ${record.row.complaint12m}::boolean,
+          ${record.row.communalAreas}::boolean, ${JSON.stringify(record.row.answers)}::jsonb,
+          ${record.row.weight}::float8)`,
+      );
+      await tx.execute(sql`
+        insert into tsm_responses (organisation_id, respondent_ref, year, tenure, collected_on,
+          method, repair_12m, complaint_12m, communal_areas, answers, weight)
+        values ${sql.join(rows, sql`, `)}`);
     }
   },
 });

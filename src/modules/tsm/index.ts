@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/manifest.ts';
 import { tsmCommand } from './cli.ts';
+import { seedTsmDemo } from './demo.ts';
 import { tsmResponsesImport } from './import-kind.ts';
 import { TSM_ACTIONS, tsmRules } from './permissions.ts';
 import { tsmRoutes } from './routes.ts';
@@ -29,6 +30,7 @@ export const tsmModule: ModuleManifest = {
   contributes: {
     imports: [tsmResponsesImport],
     commands: { tsm: tsmCommand },
+    demo: (tx, demo) => seedTsmDemo(tx, demo),
   },
   navigation: [
     {

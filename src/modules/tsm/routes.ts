@@ -113,9 +113,9 @@ function tables(tr: Translator, results: TsmResults) {
 
 /** Everything the page and the approach form show for a year. */
 async function pageData(tx: Queryable, year: number) {
-  const [results, responses, approach] = await Promise.all([
-    tsmResults(tx, year),
-    responsesOf(tx, year),
+  const responses = await responsesOf(tx, year);
+  const [results, approach] = await Promise.all([
+    tsmResults(tx, year, responses),
     readApproach(tx, year),
   ]);
   const facts = collectionFacts(responses);

@@ -237,10 +237,15 @@ export interface TsmResults {
 /**
  * TP01–TP12 by tenure from both sources, then CH01, CH02, NM01 and RP02 from
  * operations, the sample check against operations' homes, and whether (and
- * by what) the figures are weighted.
+ * by what) the figures are weighted. A caller that has read the year's
+ * responses already passes them.
  */
-export async function tsmResults(tx: Queryable, year: number): Promise<TsmResults> {
-  const responses = await responsesOf(tx, year);
+export async function tsmResults(
+  tx: Queryable,
+  year: number,
+  read?: TsmResponse[],
+): Promise<TsmResults> {
+  const responses = read ?? (await responsesOf(tx, year));
   const [homes, management, approach] = await Promise.all([
     homesFor(tx, year),
     managementMeasures(tx, year),

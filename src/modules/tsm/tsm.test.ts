@@ -16,7 +16,10 @@ import { TestClient } from '../../platform/testing/client.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { findTemplate, surveyTables } from '../surveys/index.ts';
+import { seededRandom } from '../../demo/random.ts';
 import { tsmCommand } from './cli.ts';
+import { seedTsmDemo } from './demo.ts';
+import { tsmResults } from './service.ts';
 import {
   achievedMargin,
   requiredMargin,
@@ -171,7 +174,11 @@ const tpOf = (
 before(async () => {
   installModules(MODULES);
   testDb = await createTestDatabase();
-  org = await makeOrganisation(testDb.database, { slug: 'tsm', name: 'TSM Homes' });
+  org = await makeOrganisation(testDb.database, {
+    slug: 'tsm',
+    name: 'TSM Homes',
+    welshEnabled: true,
+  });
   other = await makeOrganisation(testDb.database, { slug: 'tsm-other' });
   app = await createTestApp(testDb.database, undefined, { defaultOrg: 'tsm' });
   lead = new TestClient(app, signedInAs(org, ['involvement_lead']));
@@ -629,6 +636,14 @@ describe('the staff pages', () => {
     assert.doesNotMatch(res.body, /Edit the summary of approach/);
     assert.equal((await board.get('/staff/tsm/approach?year=2025')).statusCode, 403);
     assert.match((await lead.get('/staff/tsm?year=2025')).body, /Edit the summary of approach/);
+    // In Welsh, the strings with no trusted translation say they are English.
+    const welsh = new TestClient(app, signedInAs(org, ['board_member']));
+    const cy = await welsh.get('/staff/tsm?year=2025&lang=cy');
+    assert.match(
+      cy.body,
+      /<h1 class="govuk-heading-l"><span lang="en">Tenant Satisfaction Measures<\/span><\/h1>/,
+    );
+    assert.match(cy.body, /<div class="app-summary-of-approach" lang="en">/);
   });
 
   it('drafts the summary again from the answers without saving, refuses a bad number, then saves and audits it', async () => {
@@ -691,5 +706,39 @@ describe('the staff pages', () => {
       ),
     );
     assert.ok(audited.some((a) => a.action === 'create'));
+  });
+});
+
+describe('the tsm demo', () => {
+  it("surveys last year: enough LCRA responses for operations' demo homes, LCHO short", async () => {
+    const demoOrg = await makeOrganisation(testDb.database, { slug: 'tsm-demo' });
+    const random = seededRandom(12);
+    await testDb.database.withOrganisation(demoOrg.id, (tx) =>
+      seedTsmDemo(tx, {
+        organisationId: demoOrg.id,
+        today: '2026-12-02',
+        random: random.next,
+        userIds: {},
+      }),
+    );
+    // The homes operations' demo gives 2025: LCRA 2,380 (±5%: 331 needed), LCHO 290 (165).
+    const homes = await importFile(
+      'homes',
+      'year,tenure,homes\n2025,LCRA,2380\n2025,LCHO,290',
+      demoOrg,
+    );
+    assert.equal(homes.code, 0, homes.output);
+    const results = await testDb.database.withOrganisation(demoOrg.id, (tx) =>
+      tsmResults(tx, 2025),
+    );
+    assert.deepEqual(
+      results.sample.map((s) => [s.tenure, s.required, s.achieved, s.met]),
+      [
+        ['LCRA', 331, 340, true],
+        ['LCHO', 165, 150, false],
+      ],
+    );
+    const tp01 = results.measures.find((m) => m.code === 'TP01' && m.part === 'LCRA')!;
+    assert.ok(tp01.value! > 55 && tp01.value! < 85, `TP01 ${tp01.value}`);
   });
 });

@@ -85,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Platform
   await app.register(assets);
-  configureMail({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  configureMail({ smtpUrl: config.smtpUrl, from: config.mailFrom, baseUrl: config.baseUrl });
   configureSignUpLimits({
     perAddress: config.signUpLimitPerAddress,
     perOpportunityPerHour: config.signUpLimitPerOpportunity,

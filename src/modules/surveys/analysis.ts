@@ -132,7 +132,7 @@ export async function analyseSurvey(
   );
   const [inv] = rowsOf<{ sent: number; answered: number; notSent: number }>(
     await tx.execute(sql`
-      select count(*) filter (where status in ('sent', 'answered'))::int as sent,
+      select count(*) filter (where status in ('queued', 'sent', 'answered'))::int as sent,
         count(*) filter (where status = 'answered')::int as answered,
         count(*) filter (where status = 'not_sent')::int as "notSent"
       from survey_invitations where survey_id = ${surveyId}`),

@@ -2,7 +2,15 @@ import type { ModuleManifest } from '../../platform/manifest.ts';
 import { surveyRoutes } from './routes/index.ts';
 import { SURVEY_ACTIONS, surveyRules } from './permissions.ts';
 import { surveysPersonData, surveysTimeline } from './person-data.ts';
-import { RESPONSE_COMPLETED } from './events.ts';
+import { RESPONSE_COMPLETED, TRIGGER_EVENTS } from './events.ts';
+import { todayInLondon } from '../../platform/calendar/index.ts';
+import {
+  REMINDERS_JOB,
+  SEND_JOB,
+  inviteOnEvents,
+  remindersJob,
+  sendInvitationsJob,
+} from './invitations.ts';
 
 export { TEMPLATES, findTemplate } from './templates.ts';
 export {
@@ -68,6 +76,21 @@ export const surveysModule: ModuleManifest = {
           'A survey or poll response was completed (record surveys.response; data: surveyId, template, method, collectedOn, answers by question code, freeText, anonymous, mayQuote, hearBack).',
       },
     ],
+    // The trigger: a survey set to go out on one of these is sent to the
+    // person the record names (issue 12 §3).
+    listens: Object.fromEntries(
+      TRIGGER_EVENTS.map((name) => [
+        name,
+        async (tx, events) => {
+          await inviteOnEvents(tx, events, todayInLondon());
+        },
+      ]),
+    ),
+  },
+  jobs: { [SEND_JOB]: sendInvitationsJob, [REMINDERS_JOB]: remindersJob },
+  mail: {
+    'survey-invitation': { paragraphs: ['intro', 'why', 'once'], action: 'action' },
+    'survey-reminder': { paragraphs: ['intro', 'once'], action: 'action' },
   },
   contributes: {
     personData: [surveysPersonData],

@@ -64,6 +64,7 @@ export const ShowQuery = form({ saved: text(), kiosk: text() });
 export const OpenForm = form({ open: text() });
 export const WaveForm = form({ wave: text() });
 export const KioskForm = form({ label: text(), serviceId: text() });
+export const InviteForm = form({ who: text(), serviceId: text(), references: text() });
 export const EntryForm = form({
   method: text(),
   serviceId: text(),

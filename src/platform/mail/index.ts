@@ -50,14 +50,27 @@ export interface MailMessage {
 
 let transporter: Transporter | null = null;
 let from = 'Coproduce <no-reply@localhost>';
+let linkBase = 'http://localhost:3000';
 
 /** Sends through SMTP when SMTP_URL is set; otherwise messages stay in the outbox. */
 export function configureMail(options: {
   smtpUrl?: string | undefined;
   from?: string | undefined;
+  /** The address links in mail start with when no request is there to say (BASE_URL). */
+  baseUrl?: string | undefined;
 }): void {
   transporter = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
   if (options.from) from = options.from;
+  if (options.baseUrl) linkBase = options.baseUrl.replace(/\/+$/, '');
+}
+
+/**
+ * Where links in a message sent outside a request start (a job, or an event
+ * raised by an import): the server's BASE_URL. A request's own address
+ * (request.publicBaseUrl) is better when there is one.
+ */
+export function mailBaseUrl(): string {
+  return linkBase;
 }
 
 export function usesSmtp(): boolean {

@@ -49,6 +49,12 @@ import {
   type SurveyRow,
 } from '../service.ts';
 import { createKiosk, listKiosks, stopKiosk } from '../reach.ts';
+import {
+  audienceOf,
+  invitationCounts,
+  inviteToSurvey,
+  peopleByReferences,
+} from '../invitations.ts';
 import { METHODS, startResponse } from '../respond.ts';
 import { currentVersion } from '../service.ts';
 import { TRIGGER_EVENTS } from '../events.ts';
@@ -58,6 +64,7 @@ import {
   DetailsForm,
   EntryForm,
   KioskForm,
+  InviteForm,
   MoveForm,
   NewQuestionQuery,
   NewSurveyForm,
@@ -501,10 +508,25 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
     const data = await request.db(async (tx) => ({
       kiosks: await listKiosks(tx, survey.id),
       services: await listServices(tx),
+      invitations: await invitationCounts(tx, survey.id),
     }));
     const query = request.query as Record<string, string | undefined>;
+    const count = (name: string) => Math.max(0, Number(query[name] ?? 0) || 0);
+    const invited =
+      query.invited === undefined
+        ? null
+        : [
+            ['sent', count('invited')],
+            ['already', count('already')],
+            ['noEmail', count('noEmail')],
+            ['noConsent', count('noConsent')],
+            ['doNotContact', count('doNotContact')],
+          ].filter(([key, n]) => key === 'sent' || Number(n) > 0);
     return reply.page('surveys/views/staff/share.njk', {
       survey,
+      invited,
+      inviteValues: {},
+      triggerLabel: survey.triggerEvent ? `surveys.events.${survey.triggerEvent}` : null,
       link: `${request.publicBaseUrl}/${survey.kind === 'poll' ? 'p' : 's'}/${survey.id}`,
       ...data,
       flash: query.saved ?? null,
@@ -554,6 +576,72 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
       return renderShare(request, reply, survey, {
         newKiosk: { label, url: `${request.publicBaseUrl}/kiosk/${kiosk.token}` },
       });
+    },
+  );
+
+  // Email invitations, each with its own single-use link (issue 12 §3).
+  app.post(
+    '/staff/surveys/:id/invitations',
+    { ...manage, schema: { body: InviteForm } },
+    async (request, reply) => {
+      const survey = await loadSurvey(request);
+      const who = tidy(request.body.who);
+      const serviceId = tidy(request.body.serviceId);
+      const references = tidy(request.body.references)
+        .split(/[\r\n,;]+/)
+        .map((r) => r.trim())
+        .filter(Boolean)
+        .slice(0, 5000);
+      const problems: FieldProblem[] = [];
+      const values = { who, serviceId, references: tidy(request.body.references) };
+      const outcome = await request.db(async (tx) => {
+        if (survey.currentVersion === null || survey.status !== 'published') {
+          problems.push({ field: 'who', key: 'surveys.errors.notPublished' });
+          return null;
+        }
+        let ids: string[];
+        if (references.length > 0) {
+          const found = await peopleByReferences(tx, references);
+          if (found.missing.length > 0) {
+            problems.push({
+              field: 'references',
+              key: 'surveys.errors.inviteReference',
+              vars: { refs: found.missing.slice(0, 10).join(', ') },
+            });
+            return null;
+          }
+          ids = found.ids;
+        } else if (who === 'service') {
+          const services = await listServices(tx);
+          if (!services.some((s) => s.id === serviceId)) {
+            problems.push({ field: 'inviteServiceId', key: 'surveys.errors.inviteService' });
+            return null;
+          }
+          ids = await audienceOf(tx, { serviceId });
+        } else if (who === 'everyone') {
+          ids = await audienceOf(tx, { serviceId: null });
+        } else {
+          problems.push({ field: 'who', key: 'surveys.errors.inviteWho' });
+          return null;
+        }
+        return inviteToSurvey(tx, actorOf(request), survey, ids);
+      });
+      if (!outcome) {
+        const errors = formErrors(translator(request.language), problems);
+        return renderShare(request, reply.code(400), survey, {
+          errorList: errors?.errorList,
+          errors: errors?.errors ?? {},
+          inviteValues: values,
+        });
+      }
+      const q = new URLSearchParams({
+        invited: String(outcome.invited),
+        already: String(outcome.already),
+        noEmail: String(outcome.notSent.no_email),
+        noConsent: String(outcome.notSent.no_consent),
+        doNotContact: String(outcome.notSent.do_not_contact),
+      });
+      return reply.redirect(`/staff/surveys/${survey.id}/share?${q}#invitations`, 303);
     },
   );
 

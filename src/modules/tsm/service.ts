@@ -37,7 +37,11 @@ const tenureOf = (value: unknown): Tenure | null =>
 const yesNo = (value: unknown): boolean | null =>
   value === 'yes' ? true : value === 'no' ? false : null;
 
-/** Every response of a financial year: the tsm-perception surveys' and the imported ones. */
+/**
+ * Every response of a financial year: the tsm-perception surveys' and the
+ * imported ones. The reporting year runs 1 April to 31 March (§1.1 [C]); a
+ * response counts in the year of the day it was collected.
+ */
 export async function responsesOf(tx: Queryable, year: number): Promise<TsmResponse[]> {
   const { from, to } = financialYear(year);
   const surveyed = await tsmSurveyResponses(tx, from, to);

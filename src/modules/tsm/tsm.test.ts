@@ -336,6 +336,16 @@ describe('tsm-responses import', () => {
     assert.match(bad.output, /line 1, column tp12: The header row has no column/);
   });
 
+  it('offers a template whose example row imports cleanly', async () => {
+    const template = await lead.get('/staff/imports/template/tsm-responses.csv');
+    assert.equal(template.statusCode, 200);
+    assert.match(template.body, /^\uFEFF?respondent_ref,tenure,collected_on,method,repair_12m,/);
+    const scratch = await makeOrganisation(testDb.database, { slug: 'tsm-template' });
+    const dry = await importFile('tsm-responses', template.body, scratch);
+    assert.equal(dry.code, 0, dry.output);
+    assert.match(dry.output, /To add 1 tsm-responses/);
+  });
+
   it('imports the fixture, and is idempotent on respondent_ref and year', async () => {
     const csv = [HEADER, ...FIXTURE].join('\n');
     const first = await importFile('tsm-responses', csv);

@@ -144,7 +144,44 @@ export const isWeighted = (responses: readonly TsmResponse[]) =>
  * respondents stay as numerator and denominator.
  */
 export function tpMeasures(responses: readonly TsmResponse[]): TpMeasure[] {
-  const weighted = isWeighted(responses);
+  return tpFromTallies(talliesOf(responses), isWeighted(responses));
+}
+
+/**
+ * Respondents who gave one answer to one question, alike in tenure and the
+ * three filters: how many, and the sum of their weights (no weight counts 1).
+ * The database counts imported responses this way; a survey's are tallied
+ * here, so one calculation serves both.
+ */
+export interface Tally {
+  tenure: Tenure | null;
+  repair12m: boolean | null;
+  complaint12m: boolean | null;
+  communalAreas: boolean | null;
+  code: string;
+  answer: string;
+  count: number;
+  weight: number;
+}
+
+/** Responses as tallies, one per response and answer. */
+export function talliesOf(responses: readonly TsmResponse[]): Tally[] {
+  return responses.flatMap((r) =>
+    Object.entries(r.answers).map(([code, answer]) => ({
+      tenure: r.tenure,
+      repair12m: r.repair12m,
+      complaint12m: r.complaint12m,
+      communalAreas: r.communalAreas,
+      code,
+      answer,
+      count: 1,
+      weight: r.weight ?? 1,
+    })),
+  );
+}
+
+/** TP01–TP12 from tallies (the rules are tpMeasures'). */
+export function tpFromTallies(tallies: readonly Tally[], weighted: boolean): TpMeasure[] {
   const measures: TpMeasure[] = [];
   for (const code of TP_CODES) {
     const scale = scaleOf(code);
@@ -154,17 +191,15 @@ export function tpMeasures(responses: readonly TsmResponse[]): TpMeasure[] {
       let denominator = 0;
       let wNumerator = 0;
       let wDenominator = 0;
-      for (const r of responses) {
-        if (r.tenure !== part) continue;
-        if (filter && r[filter] !== true) continue;
-        const answer = r.answers[code];
-        if (!answer || !SUBSTANTIVE[scale].has(answer)) continue;
-        const weight = r.weight ?? 1;
-        denominator++;
-        wDenominator += weight;
-        if (POSITIVE[scale].has(answer)) {
-          numerator++;
-          wNumerator += weight;
+      for (const t of tallies) {
+        if (t.code !== code || t.tenure !== part) continue;
+        if (filter && t[filter] !== true) continue;
+        if (!SUBSTANTIVE[scale].has(t.answer)) continue;
+        denominator += t.count;
+        wDenominator += t.weight;
+        if (POSITIVE[scale].has(t.answer)) {
+          numerator += t.count;
+          wNumerator += t.weight;
         }
       }
       measures.push({
@@ -246,11 +281,11 @@ export interface SampleEntry {
 
 /** The sample check for each tenure (§1.4: LCRA and LCHO are separate populations). */
 export function sampleCheck(
-  responses: readonly TsmResponse[],
+  achievedBy: Record<Tenure, number>,
   homes: Record<Tenure, number | null>,
 ): SampleEntry[] {
   return TENURES.map((tenure) => {
-    const achieved = responses.filter((r) => r.tenure === tenure).length;
+    const achieved = achievedBy[tenure];
     const count = homes[tenure];
     if (count === null || count <= 0)
       return {

@@ -12,9 +12,8 @@ import { formatDate } from '../../platform/views/index.ts';
 import { TP_CODES, tenuresOf, type TpMeasure } from './measures.ts';
 import { ApproachForm, YearQuery } from './schemas.ts';
 import {
-  collectionFacts,
   readApproach,
-  responsesOf,
+  readYear,
   saveApproach,
   tsmResults,
   type Approach,
@@ -113,12 +112,12 @@ function tables(tr: Translator, results: TsmResults) {
 
 /** Everything the page and the approach form show for a year. */
 async function pageData(tx: Queryable, year: number) {
-  const responses = await responsesOf(tx, year);
+  const read = await readYear(tx, year);
   const [results, approach] = await Promise.all([
-    tsmResults(tx, year, responses),
+    tsmResults(tx, year, read),
     readApproach(tx, year),
   ]);
-  const facts = collectionFacts(responses);
+  const facts = read.facts;
   const draft = draftSummary({ year, facts, sample: results.sample, approach });
   return { results, facts, approach, draft };
 }
@@ -281,9 +280,7 @@ export const tsmRoutes: FastifyPluginAsync = async (plugin) => {
       if (!form.approach.body && !form.problems.some((p) => p.field === 'body'))
         form.problems.push({ field: 'body', key: 'tsm.approach.errors.body' });
       if (form.problems.length > 0) {
-        const weighted = await request.db(
-          async (tx) => collectionFacts(await responsesOf(tx, year)).weighted,
-        );
+        const weighted = await request.db(async (tx) => (await readYear(tx, year)).facts.weighted);
         return renderApproachForm(request, reply.code(400), {
           year,
           values: form.values,

@@ -8,8 +8,10 @@ import {
   TENURES,
   isWeighted,
   sampleCheck,
-  tpMeasures,
+  talliesOf,
+  tpFromTallies,
   type SampleEntry,
+  type Tally,
   type Tenure,
   type TpMeasure,
   type TsmResponse,
@@ -37,53 +39,99 @@ const tenureOf = (value: unknown): Tenure | null =>
 const yesNo = (value: unknown): boolean | null =>
   value === 'yes' ? true : value === 'no' ? false : null;
 
+/** The responses to Coproduce's own tsm-perception surveys in a financial year. */
+async function surveyedResponses(tx: Queryable, year: number): Promise<TsmResponse[]> {
+  const { from, to } = financialYear(year);
+  const surveyed = await tsmSurveyResponses(tx, from, to);
+  return surveyed.map((r): TsmResponse => ({
+    tenure: tenureOf(r.tenure ?? r.answers.tenure),
+    repair12m: yesNo(r.answers.repair_12m),
+    complaint12m: yesNo(r.answers.complaint_12m),
+    communalAreas: yesNo(r.answers.communal_areas),
+    answers: r.answers,
+    weight: null,
+    collectedOn: r.collectedOn,
+    method: SURVEY_METHOD[r.method] ?? r.method,
+    source: 'survey',
+  }));
+}
+
+/** A financial year's answers as tallies, and the facts of its collection. */
+export interface YearData {
+  tallies: Tally[];
+  facts: CollectionFacts;
+}
+
 /**
  * Every response of a financial year: the tsm-perception surveys' and the
  * imported ones. The reporting year runs 1 April to 31 March (§1.1 [C]); a
- * response counts in the year of the day it was collected.
+ * response counts in the year of the day it was collected. The imported
+ * responses are counted by the database (grouped by tenure, filters,
+ * question and answer), so a large year costs a few hundred groups, not a
+ * row a response.
  */
-export async function responsesOf(tx: Queryable, year: number): Promise<TsmResponse[]> {
-  const { from, to } = financialYear(year);
-  const surveyed = await tsmSurveyResponses(tx, from, to);
-  const imported = rowsOf<{
-    tenure: string;
-    collected_on: string;
-    method: string;
-    repair_12m: boolean | null;
-    complaint_12m: boolean | null;
-    communal_areas: boolean | null;
-    answers: Record<string, string>;
-    weight: number | null;
-  }>(
-    await tx.execute(sql`
-      select tenure, collected_on::text as collected_on, method, repair_12m, complaint_12m,
-        communal_areas, answers, weight
-      from tsm_responses where year = ${year}`),
-  );
-  return [
-    ...surveyed.map((r): TsmResponse => ({
-      tenure: tenureOf(r.tenure ?? r.answers.tenure),
-      repair12m: yesNo(r.answers.repair_12m),
-      complaint12m: yesNo(r.answers.complaint_12m),
-      communalAreas: yesNo(r.answers.communal_areas),
-      answers: r.answers,
-      weight: null,
-      collectedOn: r.collectedOn,
-      method: SURVEY_METHOD[r.method] ?? r.method,
-      source: 'survey',
-    })),
-    ...imported.map((r): TsmResponse => ({
-      tenure: tenureOf(r.tenure),
-      repair12m: r.repair_12m,
-      complaint12m: r.complaint_12m,
-      communalAreas: r.communal_areas,
-      answers: r.answers ?? {},
-      weight: r.weight === null ? null : Number(r.weight),
-      collectedOn: r.collected_on,
-      method: r.method,
-      source: 'import',
+export async function readYear(tx: Queryable, year: number): Promise<YearData> {
+  const surveyed = await surveyedResponses(tx, year);
+  const tallies = [
+    ...talliesOf(surveyed),
+    ...rowsOf<{
+      tenure: string;
+      repair_12m: boolean | null;
+      complaint_12m: boolean | null;
+      communal_areas: boolean | null;
+      code: string;
+      answer: string;
+      n: number;
+      w: number;
+    }>(
+      await tx.execute(sql`
+        select r.tenure, r.repair_12m, r.complaint_12m, r.communal_areas,
+          a.key as code, a.value as answer, count(*)::int as n,
+          sum(coalesce(r.weight, 1))::float8 as w
+        from tsm_responses r cross join lateral jsonb_each_text(r.answers) a
+        where r.year = ${year}
+        group by 1, 2, 3, 4, 5, 6`),
+    ).map((t): Tally => ({
+      tenure: tenureOf(t.tenure),
+      repair12m: t.repair_12m,
+      complaint12m: t.complaint_12m,
+      communalAreas: t.communal_areas,
+      code: t.code,
+      answer: t.answer,
+      count: Number(t.n),
+      weight: Number(t.w),
     })),
   ];
+  const imported = rowsOf<{
+    tenure: string;
+    method: string;
+    n: number;
+    first_on: string;
+    last_on: string;
+    weighted: boolean;
+  }>(
+    await tx.execute(sql`
+      select tenure, method, count(*)::int as n, min(collected_on)::text as first_on,
+        max(collected_on)::text as last_on, bool_or(weight is not null) as weighted
+      from tsm_responses where year = ${year}
+      group by tenure, method`),
+  );
+  const facts = collectionFacts(surveyed);
+  const methods = new Map(facts.methods.map((m) => [m.method, m.count]));
+  for (const g of imported) {
+    const n = Number(g.n);
+    facts.total += n;
+    facts.imported += n;
+    const tenure = tenureOf(g.tenure);
+    if (tenure) facts.byTenure[tenure] += n;
+    else facts.noTenure += n;
+    methods.set(g.method, (methods.get(g.method) ?? 0) + n);
+    if (!facts.firstOn || g.first_on < facts.firstOn) facts.firstOn = g.first_on;
+    if (!facts.lastOn || g.last_on > facts.lastOn) facts.lastOn = g.last_on;
+    if (g.weighted) facts.weighted = true;
+  }
+  facts.methods = sortedMethods(methods);
+  return { tallies, facts };
 }
 
 /** The staff-supplied facts of a year's summary of approach, and its text. */
@@ -203,6 +251,12 @@ export interface CollectionFacts {
   weighted: boolean;
 }
 
+const sortedMethods = (methods: Map<string, number>) =>
+  [...methods]
+    .map(([method, count]) => ({ method, count }))
+    .sort((a, b) => b.count - a.count || a.method.localeCompare(b.method));
+
+/** The facts of responses read one by one. */
 export function collectionFacts(responses: readonly TsmResponse[]): CollectionFacts {
   const methods = new Map<string, number>();
   let firstOn: string | null = null;
@@ -219,9 +273,7 @@ export function collectionFacts(responses: readonly TsmResponse[]): CollectionFa
       LCHO: responses.filter((r) => r.tenure === 'LCHO').length,
     },
     noTenure: responses.filter((r) => r.tenure === null).length,
-    methods: [...methods]
-      .map(([method, count]) => ({ method, count }))
-      .sort((a, b) => b.count - a.count || a.method.localeCompare(b.method)),
+    methods: sortedMethods(methods),
     firstOn,
     lastOn,
     fromSurveys: responses.filter((r) => r.source === 'survey').length,
@@ -247,19 +299,19 @@ export interface TsmResults {
 export async function tsmResults(
   tx: Queryable,
   year: number,
-  read?: TsmResponse[],
+  read?: YearData,
 ): Promise<TsmResults> {
-  const responses = read ?? (await responsesOf(tx, year));
+  const data = read ?? (await readYear(tx, year));
   const [homes, management, approach] = await Promise.all([
     homesFor(tx, year),
     managementMeasures(tx, year),
     readApproach(tx, year),
   ]);
-  const weighted = isWeighted(responses);
+  const weighted = data.facts.weighted;
   return {
     year,
-    measures: [...tpMeasures(responses), ...management],
-    sample: sampleCheck(responses, homes),
+    measures: [...tpFromTallies(data.tallies, weighted), ...management],
+    sample: sampleCheck(data.facts.byTenure, homes),
     weighting: {
       applied: weighted,
       characteristics: weighted ? approach.weightingCharacteristics.trim() || null : null,

@@ -89,7 +89,11 @@ if (wants('postgres')) {
 
 if (wants('e2e')) {
   if (existsSync(chromium)) {
-    await run('browser tests', e2e, { CHROMIUM_PATH: chromium }, 1);
+    // Two browser files at once: each is one Node process (server, database
+    // and test) beside its Chromium, and mostly waits on one core, so two
+    // keep a two-core machine busy (E2E_CONCURRENCY=1 to run them in turn).
+    const concurrency = Number(process.env.E2E_CONCURRENCY ?? 2) || 1;
+    await run('browser tests', e2e, { CHROMIUM_PATH: chromium }, concurrency);
   } else {
     skip(
       'browser tests',

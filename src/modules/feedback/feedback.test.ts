@@ -7,7 +7,7 @@ import { rowsOf } from '../../platform/db/index.ts';
 import { Worker } from '../../platform/jobs/index.ts';
 import { linksOf } from '../../platform/links/index.ts';
 import { computeStatistic } from '../../platform/statistics/index.ts';
-import { currentPeriod } from '../../platform/periods/index.ts';
+import { currentPeriod, parsePeriod, previousPeriod } from '../../platform/periods/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
 import { TestClient } from '../../platform/testing/client.ts';
@@ -16,7 +16,15 @@ import { addPeople } from '../people/index.ts';
 import { feedbackPersonData } from './person-data.ts';
 import { fileSurveyFreeText } from './intake.ts';
 import { recordItems, type ItemInput } from './items.ts';
-import { createAction, completeAction, closeLoop, findAction } from './actions.ts';
+import {
+  createAction,
+  completeAction,
+  closeLoop,
+  findAction,
+  type ActionFields,
+} from './actions.ts';
+import { editionContent } from './editions.ts';
+import { quarterReport } from './report.ts';
 import { feedbackStatistics, loopDays } from './statistics.ts';
 
 let testDb: TestDatabase;
@@ -596,6 +604,356 @@ describe('actions, closing the loop and publication', () => {
       ),
     );
     assert.equal(left[0]!.n, 0);
+  });
+});
+
+/** An action's fields, done or not, for fixtures. */
+const actionFields = (over: Partial<ActionFields> = {}): ActionFields => ({
+  kind: 'did',
+  youSaid: 'You told us about the bins.',
+  weDid: 'We changed the day.',
+  reason: '',
+  youSaidEasy: '',
+  weDidEasy: '',
+  owner: '',
+  dueOn: null,
+  status: 'open',
+  publish: true,
+  specialisms: [],
+  quoteItemId: null,
+  ...over,
+});
+
+/** Makes an action answering items and marks it done on a day (the loop not yet closed). */
+async function doneAction(
+  fields: Partial<ActionFields>,
+  itemIds: string[],
+  today: string,
+): Promise<string> {
+  return inOrg<string>(async (tx) => {
+    const id = await createAction(tx, SYSTEM_ACTOR, actionFields(fields), itemIds);
+    await completeAction(tx, SYSTEM_ACTOR, (await findAction(tx, id))!, 'Done', {
+      today,
+      baseUrl: '',
+    });
+    return id;
+  });
+}
+
+describe('themes per quarter, segmented editions and the plain-English check', () => {
+  // Financial quarters: 2025-Q1 is April to June 2025, the one before January to March.
+  const quarter = parsePeriod('quarter', '2025-Q1')!;
+  const before = previousPeriod(quarter);
+
+  it('lets staff confirm or recode the suggested themes, and refuses a theme not on the list', async () => {
+    const [id] = await inOrg<string[]>((tx) =>
+      recordItems(tx, SYSTEM_ACTOR, [
+        { ...base, channel: 'email', receivedOn: before.from, text: 'Black mould in the kitchen' },
+      ]),
+    );
+    const themes = await inOrg<Array<{ id: string; code: string }>>(async (tx) =>
+      rowsOf(await tx.execute(sql`select id, code from feedback_themes`)),
+    );
+    const code = (c: string) => themes.find((t) => t.code === c)!.id;
+    const page = await lead.get(`/staff/feedback/items/${id}`);
+    assert.match(page.body, /suggested by the keywords/);
+    const current = async () =>
+      inOrg<Array<{ theme_id: string; origin: string }>>(async (tx) =>
+        rowsOf(
+          await tx.execute(
+            sql`select theme_id, origin from feedback_item_themes where item_id = ${id}`,
+          ),
+        ),
+      );
+    assert.deepEqual(
+      (await current()).map((r) => [r.theme_id, r.origin]),
+      [[code('damp-mould'), 'suggested']],
+    );
+
+    const wrong = await lead.post(`/staff/feedback/items/${id}/themes`, {
+      themes: ['00000000-0000-4000-8000-00000000dead'],
+    });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /Select themes from the list/);
+
+    const recoded = await lead.post(`/staff/feedback/items/${id}/themes`, {
+      themes: [code('damp-mould'), code('repairs')],
+    });
+    assert.equal(recoded.statusCode, 303);
+    assert.deepEqual(
+      (await current()).map((r) => r.origin),
+      ['staff', 'staff'],
+    );
+    const after = await lead.get(`/staff/feedback/items/${id}`);
+    assert.match(after.body, /Staff have checked these themes/);
+  });
+
+  it('counts themes by channel each quarter, shows what is rising, and quotes only those who agreed', async () => {
+    const day = (p: typeof quarter, n: number) =>
+      `${p.from.slice(0, 8)}${String(n + 1).padStart(2, '0')}`;
+    await inOrg((tx) =>
+      recordItems(tx, SYSTEM_ACTOR, [
+        // Damp and mould: once the quarter before (plus the recoded one above), eight times now across channels.
+        { ...base, channel: 'phone', receivedOn: day(before, 3), text: 'Mould on my wall' },
+        ...(
+          [
+            'meeting',
+            'drop_in',
+            'survey',
+            'phone',
+            'email',
+            'meeting',
+            'drop_in',
+            'survey',
+          ] as const
+        ).map((channel, i) => ({
+          ...base,
+          channel,
+          receivedOn: day(quarter, i),
+          text: `Damp in flat ${i} again`,
+          personId: people.bob,
+          mayQuote: i === 0,
+        })),
+        // Rent: six the quarter before, one now, so it is falling.
+        ...Array.from({ length: 6 }, (_, i) => ({
+          ...base,
+          channel: 'email' as const,
+          receivedOn: day(before, i),
+          text: `My rent statement ${i} is wrong`,
+        })),
+        { ...base, channel: 'email', receivedOn: day(quarter, 9), text: 'Rent went up a lot' },
+      ]),
+    );
+    const report = await inOrg<Awaited<ReturnType<typeof quarterReport>>>((tx) =>
+      quarterReport(tx, quarter),
+    );
+    assert.equal(report.previous.name, before.name);
+    const damp = report.rows.find((r) => r.theme.code === 'damp-mould')!;
+    assert.equal(damp.change, 'up');
+    assert.deepEqual(
+      report.rising.map((r) => [r.theme.code, r.now, r.before]),
+      [['damp-mould', 8, 2]],
+      'rising: at least five now and more than before; rent fell',
+    );
+    assert.equal(report.rows.find((r) => r.theme.code === 'rent-money')!.change, 'down');
+    // Small counts are hidden: two of eight by meeting is below five.
+    const meeting = damp.cells[report.channels.indexOf('meeting')]!;
+    assert.equal(meeting.suppressed, 'primary');
+    const dampQuotes = report.quotes.find((q) => q.theme.code === 'damp-mould')!;
+    assert.deepEqual(
+      dampQuotes.quotes.map((q) => q.text),
+      ['Damp in flat 0 again'],
+      'only the item whose person agreed is quoted',
+    );
+
+    const page = await lead.get(`/staff/feedback/report?period=${quarter.name}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Damp and mould: 8, up from 2/);
+    assert.match(page.body, /Damp in flat 0 again/);
+    assert.doesNotMatch(page.body, /Damp in flat 1 again/);
+  });
+
+  it('publishes an edition per specialism with its own actions and those for everyone', async () => {
+    const inQuarter = `${quarter.from.slice(0, 8)}20`;
+    await doneAction(
+      { youSaid: 'The garden needs benches.', weDid: 'We put in two benches.' },
+      [],
+      inQuarter,
+    );
+    await doneAction(
+      {
+        youSaid: 'Our support plans are hard to read.',
+        weDid: 'We wrote them again with you.',
+        specialisms: ['mental_health'],
+      },
+      [],
+      inQuarter,
+    );
+    await doneAction(
+      {
+        youSaid: 'We want more trips out.',
+        weDid: 'We plan a trip each month.',
+        specialisms: ['learning_disabilities'],
+      },
+      [],
+      inQuarter,
+    );
+    await doneAction(
+      { youSaid: 'Not for publishing.', weDid: 'Kept inside.', publish: false },
+      [],
+      inQuarter,
+    );
+    const says = async (segment: string) =>
+      (
+        await inOrg<Awaited<ReturnType<typeof editionContent>>>((tx) =>
+          editionContent(tx, quarter, segment),
+        )
+      ).entries
+        .map((e) => e.weDid)
+        .sort();
+    assert.deepEqual(await says(''), [
+      'We plan a trip each month.',
+      'We put in two benches.',
+      'We wrote them again with you.',
+    ]);
+    assert.deepEqual(await says('mental_health'), [
+      'We put in two benches.',
+      'We wrote them again with you.',
+    ]);
+
+    const published = await lead.post(`/staff/feedback/editions/${quarter.name}`, {
+      segment: 'mental_health',
+      intro: 'What people who use our mental health services told us.',
+      confirmFindings: 'yes',
+    });
+    assert.equal(published.statusCode, 303);
+    assert.match(published.headers.location as string, /segment=mental_health/);
+    const visitor = new TestClient(app, {});
+    const web = await visitor.get(`/you-said-we-did/${quarter.name}/mental_health`);
+    assert.equal(web.statusCode, 200);
+    assert.match(web.body, /Mental health/);
+    assert.match(web.body, /We wrote them again with you\./);
+    assert.match(web.body, /We put in two benches\./);
+    assert.doesNotMatch(web.body, /We plan a trip each month/);
+    assert.doesNotMatch(web.body, /Kept inside/);
+    const easy = await visitor.get(`/you-said-we-did/${quarter.name}/mental_health/easy-read`);
+    assert.match(easy.body, /This is for people who use Mental health services/);
+    const poster = await visitor.get(`/you-said-we-did/${quarter.name}/mental_health/poster`);
+    assert.equal(poster.statusCode, 200);
+    assert.match(poster.body, new RegExp(`/you-said-we-did/${quarter.name}/mental_health`));
+    // Only the segment was published; an unknown specialism is refused.
+    assert.equal((await visitor.get(`/you-said-we-did/${quarter.name}`)).statusCode, 404);
+    assert.equal(
+      (
+        await lead.post(`/staff/feedback/editions/${quarter.name}`, {
+          segment: 'astronauts',
+          confirmFindings: 'yes',
+        })
+      ).statusCode,
+      404,
+    );
+    const list = await visitor.get('/you-said-we-did');
+    assert.match(list.body, new RegExp(`href="/you-said-we-did/${quarter.name}/mental_health"`));
+  });
+
+  it('runs the plain-English check on every text before publishing, and asks the publisher to confirm', async () => {
+    const period = parsePeriod('quarter', '2024-Q2')!;
+    await doneAction(
+      {
+        youSaid: 'You said the ASB on the estate was bad.',
+        weDid:
+          'We will leverage our multi-agency stakeholder partnerships going forward in order to facilitate the remediation of antisocial behaviour across the neighbourhood portfolio, notwithstanding the resource constraints that are currently impacting upon operational delivery.',
+      },
+      [],
+      `${period.from.slice(0, 8)}15`,
+    );
+    const preview = await lead.get(`/staff/feedback/editions?period=${period.name}`);
+    assert.match(preview.body, /Plain English check/);
+    assert.match(preview.body, /The check found \d+ things to look at/);
+    const refused = await lead.post(`/staff/feedback/editions/${period.name}`, { intro: '' });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /Read what the plain English check found, then confirm it/);
+    assert.match(refused.body, /href="#confirmFindings"/);
+    const visitor = new TestClient(app, {});
+    assert.equal(
+      (await visitor.get(`/you-said-we-did/${period.name}`)).statusCode,
+      404,
+      'nothing is published without the check read',
+    );
+    const confirmed = await lead.post(`/staff/feedback/editions/${period.name}`, {
+      intro: '',
+      confirmFindings: 'yes',
+    });
+    assert.equal(confirmed.statusCode, 303);
+    assert.equal((await visitor.get(`/you-said-we-did/${period.name}`)).statusCode, 200);
+  });
+
+  it('measures the closing-the-loop share and the days it took on a fixture of its own', async () => {
+    // October to December 2024: four ask to hear back; three are told 30, 20 and 10 days on; a call is not yet made.
+    const period = parsePeriod('quarter', '2024-Q3')!;
+    const ids = await inOrg<string[]>((tx) =>
+      recordItems(tx, SYSTEM_ACTOR, [
+        {
+          ...base,
+          channel: 'email',
+          receivedOn: '2024-10-01',
+          text: 'Lift broken',
+          personId: people.bob,
+          hearBack: true,
+          hearBackChannel: 'email',
+        },
+        {
+          ...base,
+          channel: 'phone',
+          receivedOn: '2024-10-11',
+          text: 'Lift still broken',
+          personId: people.cat,
+          hearBack: true,
+          hearBackChannel: 'email',
+        },
+        {
+          ...base,
+          channel: 'meeting',
+          receivedOn: '2024-10-21',
+          text: 'Lift again',
+          personId: people.bob,
+          hearBack: true,
+          hearBackChannel: 'email',
+        },
+        {
+          ...base,
+          channel: 'drop_in',
+          receivedOn: '2024-10-21',
+          text: 'The lift',
+          personId: people.dan,
+          hearBack: true,
+          hearBackChannel: 'phone',
+        },
+        {
+          ...base,
+          channel: 'drop_in',
+          receivedOn: '2024-10-22',
+          text: 'Lift, no reply wanted',
+          personId: people.dan,
+        },
+        {
+          ...base,
+          channel: 'suggestion_box',
+          receivedOn: '2024-10-23',
+          text: 'Lift!',
+          anonymous: true,
+        },
+      ]),
+    );
+    const actionId = await doneAction(
+      { youSaid: 'The lift', weDid: 'We mended the lift.' },
+      ids,
+      '2024-10-31',
+    );
+    await inOrg((tx) => closeLoop(tx, actionId, { baseUrl: '', today: '2024-10-31' }));
+    const measure = await inOrg<Awaited<ReturnType<typeof loopDays>>>((tx) =>
+      loopDays(tx, { from: period.from, to: period.to }),
+    );
+    assert.deepEqual(measure, { eligible: 4, closed: 3, medianDays: 20, averageDays: 20 });
+    const messages = await inOrg<Array<{ item_id: string }>>(async (tx) =>
+      rowsOf(
+        await tx.execute(
+          sql`select item_id from feedback_loop_messages where action_id = ${actionId}`,
+        ),
+      ),
+    );
+    assert.equal(
+      messages.length,
+      4,
+      'no message for the one who did not ask, nor the anonymous one',
+    );
+    assert.ok(!messages.some((m) => m.item_id === ids[4] || m.item_id === ids[5]));
+    const page = await lead.get(`/staff/feedback/report?period=${period.name}`);
+    assert.match(
+      page.body,
+      /Of 4 pieces of feedback whose person asked to hear back and whose action is done, 3 people have been told/,
+    );
+    assert.match(page.body, /It took 20 days \(median\) and 20 days on average/);
   });
 });
 

@@ -128,30 +128,44 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
     },
   );
 
+  /** An item's page; with problems, the themes as chosen and what is wrong with them. */
+  const renderItem = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: {
+      saved?: string | null;
+      chosen?: string[];
+      problems?: Parameters<typeof shown>[1];
+    } = {},
+  ) => {
+    const data = await request.db(async (tx) => {
+      const item = await findItem(tx, id);
+      if (!item) return null;
+      const choices = await itemChoices(tx);
+      nameServices([item], choices.services);
+      return {
+        item,
+        themes: await listThemes(tx, { includeRetired: true }),
+        actions: (await actionsAnswering(tx, [id])).get(id) ?? [],
+      };
+    });
+    if (!data) throw notFound();
+    const { errorList, errors } = shown(request.language, extra.problems ?? []);
+    return reply.code(errorList.length ? 400 : 200).page('feedback/views/items/show.njk', {
+      ...data,
+      chosen: extra.chosen ?? data.item.themes.map((t) => t.id),
+      saved: extra.saved ?? null,
+      errorList,
+      errors,
+    });
+  };
+
   app.get(
     '/staff/feedback/items/:id',
     { ...guard('feedback:log'), schema: { querystring: SavedQuery } },
-    async (request, reply) => {
-      const id = idParam(request);
-      const data = await request.db(async (tx) => {
-        const item = await findItem(tx, id);
-        if (!item) return null;
-        const choices = await itemChoices(tx);
-        nameServices([item], choices.services);
-        return {
-          item,
-          themes: await listThemes(tx, { includeRetired: true }),
-          actions: (await actionsAnswering(tx, [id])).get(id) ?? [],
-        };
-      });
-      if (!data) throw notFound();
-      return reply.page('feedback/views/items/show.njk', {
-        ...data,
-        chosen: data.item.themes.map((t) => t.id),
-        saved: request.query.saved ?? null,
-        errors: {},
-      });
-    },
+    async (request, reply) =>
+      renderItem(request, reply, idParam(request), { saved: request.query.saved ?? null }),
   );
 
   app.post(
@@ -165,7 +179,8 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
         return setItemThemes(tx, actorOf(request), id, request.body.themes);
       });
       if (done === null) throw notFound();
-      if (done.length) return reply.redirect(`/staff/feedback/items/${id}`, 303);
+      if (done.length)
+        return renderItem(request, reply, id, { chosen: request.body.themes, problems: done });
       return reply.redirect(`/staff/feedback/items/${id}?saved=themes`, 303);
     },
   );

@@ -114,14 +114,17 @@ export async function recordItems(
     .returning({ id: feedbackItems.id, reference: feedbackItems.reference });
   if (made.length === 0) return [];
   const byReference = new Map(values.map((v, i) => [v.reference, i]));
-  const themeRows = made.flatMap((m) =>
-    (suggested[byReference.get(m.reference)!] ?? []).map((themeId) => ({
+  const themeRows = made.flatMap((m) => {
+    const index = byReference.get(m.reference)!;
+    return (suggested[index] ?? []).map((themeId) => ({
       organisationId: sql`app_organisation_id()`,
       itemId: m.id,
       themeId,
       origin: 'suggested',
-    })),
-  );
+      receivedOn: values[index]!.receivedOn,
+      channel: values[index]!.channel,
+    }));
+  });
   if (themeRows.length) await tx.insert(feedbackItemThemes).values(themeRows);
   // One audit record for the batch: the items themselves hold what was said.
   await audit(tx, actor, {
@@ -625,6 +628,11 @@ export async function setItemThemes(
     .select({ themeId: feedbackItemThemes.themeId })
     .from(feedbackItemThemes)
     .where(eq(feedbackItemThemes.itemId, itemId));
+  const [item] = await tx
+    .select({ receivedOn: feedbackItems.receivedOn, channel: feedbackItems.channel })
+    .from(feedbackItems)
+    .where(eq(feedbackItems.id, itemId));
+  if (!item) return [];
   await tx.delete(feedbackItemThemes).where(eq(feedbackItemThemes.itemId, itemId));
   if (chosen.length)
     await tx.insert(feedbackItemThemes).values(
@@ -633,6 +641,8 @@ export async function setItemThemes(
         itemId,
         themeId,
         origin: 'staff',
+        receivedOn: item.receivedOn,
+        channel: item.channel,
       })),
     );
   await tx

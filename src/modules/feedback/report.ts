@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
 import { previousPeriod, type ReportingPeriod } from '../../platform/periods/index.ts';
 import { suppressTable, type Cell } from '../../platform/statistics/index.ts';
 import { CHANNELS, type FeedbackChannel } from './items.ts';
@@ -18,19 +19,41 @@ export interface ThemeCount {
 
 /**
  * How many items carry each theme, by channel, between two days: one
- * grouped query over the items and their themes (the benchmark's query).
- * An item with two themes counts once under each.
+ * grouped query over the themes' own index, which holds each item's date
+ * and channel (the benchmark's query). An item with two themes counts once
+ * under each.
  */
 export async function themeCounts(tx: Queryable, from: string, to: string): Promise<ThemeCount[]> {
   const rows = rowsOf<{ theme_id: string; channel: FeedbackChannel; n: number }>(
     await tx.execute(sql`
-      select it.theme_id, i.channel, count(*)::int as n
-      from feedback_items i
-      join feedback_item_themes it on it.organisation_id = i.organisation_id and it.item_id = i.id
-      where i.received_on between ${from}::date and ${to}::date
-      group by it.theme_id, i.channel`),
+      select theme_id, channel, count(*)::int as n
+      from feedback_item_themes
+      where organisation_id = app_organisation_id()
+        and received_on between ${from}::date and ${to}::date
+      group by theme_id, channel`),
   );
   return rows.map((r) => ({ themeId: r.theme_id, channel: r.channel, count: Number(r.n) }));
+}
+
+/** The counts of a quarter and of the quarter before, in one pass over the index. */
+async function twoQuarters(
+  tx: Queryable,
+  period: ReportingPeriod,
+  previous: ReportingPeriod,
+): Promise<{ now: ThemeCount[]; before: ThemeCount[] }> {
+  const rows = rowsOf<{ theme_id: string; channel: FeedbackChannel; now: boolean; n: number }>(
+    await tx.execute(sql`
+      select theme_id, channel, received_on >= ${period.from}::date as now, count(*)::int as n
+      from feedback_item_themes
+      where organisation_id = app_organisation_id()
+        and received_on between ${previous.from}::date and ${period.to}::date
+      group by 1, 2, 3`),
+  );
+  const counts = (now: boolean) =>
+    rows
+      .filter((r) => r.now === now)
+      .map((r) => ({ themeId: r.theme_id, channel: r.channel, count: Number(r.n) }));
+  return { now: counts(true), before: counts(false) };
 }
 
 /** Items and how they felt, between two days (one query). */
@@ -101,8 +124,7 @@ export async function quarterReport(
 ): Promise<QuarterReport> {
   const previous = previousPeriod(period);
   const themes = await listThemes(tx, { includeRetired: true });
-  const now = await themeCounts(tx, period.from, period.to);
-  const before = await themeCounts(tx, previous.from, previous.to);
+  const { now, before } = await twoQuarters(tx, period, previous);
   const totals = await itemTotals(tx, period.from, period.to);
 
   const used = new Set(now.map((c) => c.themeId));
@@ -139,20 +161,24 @@ export async function quarterReport(
     .sort((a, b) => b.now - b.before - (a.now - a.before))
     .slice(0, 5);
 
-  const quoteRows = rowsOf<{
-    theme_id: string;
-    text: string;
-    channel: FeedbackChannel;
-    received_on: string;
-  }>(
-    await tx.execute(sql`
-      select theme_id, text, channel, received_on from (
-        select it.theme_id, i.text, i.channel, i.received_on::text as received_on,
-          row_number() over (partition by it.theme_id order by i.received_on desc, i.id) as n
-        from feedback_items i join feedback_item_themes it on it.item_id = i.id
-        where i.may_quote and i.text <> '' and i.received_on between ${period.from}::date and ${period.to}::date
-      ) q where n <= 3`),
-  );
+  // For each theme, its newest three items in the quarter whose person agreed
+  // to being quoted: read newest first from the theme's index, stopping at three.
+  const quoteRows = shownThemes.length
+    ? rowsOf<{ theme_id: string; text: string; channel: FeedbackChannel; received_on: string }>(
+        await tx.execute(sql`
+          select t.id as theme_id, q.text, q.channel, q.received_on::text as received_on
+          from unnest(${uuidArray(shownThemes.map((t) => t.id))}) as t(id)
+          cross join lateral (
+            select i.text, i.channel, i.received_on
+            from feedback_item_themes it
+            join feedback_items i on i.organisation_id = it.organisation_id and i.id = it.item_id
+            where it.organisation_id = app_organisation_id() and it.theme_id = t.id
+              and it.received_on between ${period.from}::date and ${period.to}::date
+              and i.may_quote and i.text <> ''
+            order by it.received_on desc, it.item_id desc
+            limit 3) q`),
+      )
+    : [];
   const quotes = shownThemes
     .map((theme) => ({
       theme,

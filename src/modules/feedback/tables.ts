@@ -117,7 +117,13 @@ export const feedbackItems = pgTable(
       [initiatives.organisationId, initiatives.id],
       'set null',
     ),
-    index('feedback_items_received_idx').on(t.organisationId, t.receivedOn),
+    // With the feeling and the review, the quarter's totals read the index alone.
+    index('feedback_items_received_idx').on(
+      t.organisationId,
+      t.receivedOn,
+      t.sentiment,
+      t.themesReviewedAt,
+    ),
     index('feedback_items_person_idx').on(t.personId),
     tenantIsolation('feedback_items'),
   ],
@@ -132,6 +138,13 @@ export const feedbackItemThemes = pgTable(
     themeId: uuid('theme_id').notNull(),
     /** suggested or staff */
     origin: text('origin').notNull().default('suggested'),
+    /**
+     * The item's date and channel, copied (they never change once an item is
+     * in): the quarter's counts by theme and channel read this table's index
+     * alone, without joining 200,000 items (bench/feedback.ts).
+     */
+    receivedOn: date('received_on', { mode: 'string' }).notNull(),
+    channel: text('channel').notNull(),
   },
   (t) => [
     primaryKey({
@@ -150,7 +163,14 @@ export const feedbackItemThemes = pgTable(
       [feedbackThemes.organisationId, feedbackThemes.id],
       'cascade',
     ),
-    index('feedback_item_themes_theme_idx').on(t.organisationId, t.themeId),
+    // A theme's items newest first: the report's quotes stop at three a theme.
+    index('feedback_item_themes_theme_idx').on(t.organisationId, t.themeId, t.receivedOn, t.itemId),
+    index('feedback_item_themes_received_idx').on(
+      t.organisationId,
+      t.receivedOn,
+      t.themeId,
+      t.channel,
+    ),
     tenantIsolation('feedback_item_themes'),
   ],
 ).enableRLS();

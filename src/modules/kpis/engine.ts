@@ -7,7 +7,7 @@ import {
 } from '../../platform/periods/index.ts';
 import {
   computeStatistic,
-  computeStatisticSeries,
+  computeStatisticsSeries,
   filtersNotTaken,
   type StatisticFilter,
   type StatisticFilterName,
@@ -124,27 +124,28 @@ function clean(filter: StatisticFilter): StatisticFilter {
 }
 
 /**
- * Reads statistics for several periods, each (statistic, filter) once: a
- * denominator two KPIs share is counted once.
+ * Reads every (statistic, filter) the figures need for the periods, each
+ * once (a denominator two KPIs share is counted once), through
+ * `computeStatisticsSeries`: an owner that batches (operations) counts a
+ * KPI's numerator and denominator in one scan.
  */
-class SeriesReader {
-  private readonly cache = new Map<string, StatisticValue[]>();
-  constructor(
-    private readonly tx: Queryable,
-    private readonly periods: ReadonlyArray<{ from: string; to: string }>,
-  ) {}
-
-  /** Called one at a time: a transaction has one connection. */
-  async read(query: StatisticQuery, place: PlaceFilter): Promise<StatisticValue[]> {
+async function readAll(
+  tx: Queryable,
+  wanted: ReadonlyArray<{ query: StatisticQuery; place: PlaceFilter }>,
+  periods: ReadonlyArray<{ from: string; to: string }>,
+): Promise<(query: StatisticQuery, place: PlaceFilter) => StatisticValue[]> {
+  const keyOf = (query: StatisticQuery, place: PlaceFilter) => {
     const filter = clean({ ...place, ...query.filter });
-    const key = `${query.statistic} ${JSON.stringify(filter)}`;
-    let values = this.cache.get(key);
-    if (!values) {
-      values = await computeStatisticSeries(this.tx, query.statistic, filter, this.periods);
-      this.cache.set(key, values);
-    }
-    return values;
+    return { key: `${query.statistic} ${JSON.stringify(filter)}`, filter };
+  };
+  const requests = new Map<string, { name: string; filter: StatisticFilter }>();
+  for (const { query, place } of wanted) {
+    const { key, filter } = keyOf(query, place);
+    if (!requests.has(key)) requests.set(key, { name: query.statistic, filter });
   }
+  const values = await computeStatisticsSeries(tx, [...requests.values()], periods);
+  const byKey = new Map([...requests.keys()].map((key, i) => [key, values[i]!]));
+  return (query, place) => byKey.get(keyOf(query, place).key)!;
 }
 
 /** Every KPI for a period, narrowed by place where its statistics allow, with its trend. */
@@ -156,14 +157,23 @@ export async function computeKpis(
 ): Promise<KpiResult[]> {
   const trend = options.trend === 0 ? [] : trendQuarters(period, options.trend ?? 8);
   const periods = [period, ...trend];
-  const reader = new SeriesReader(tx, periods);
   const definitions = options.codes ? KPIS.filter((k) => options.codes!.includes(k.code)) : KPIS;
-  const results: KpiResult[] = [];
-  for (const definition of definitions) {
+  const plans = definitions.map((definition) => {
     const dropped = notTaken([definition.numerator, definition.denominator], place);
-    const narrowed = without(place, dropped);
-    const numerators = await reader.read(definition.numerator, narrowed);
-    const denominators = await reader.read(definition.denominator, narrowed);
+    return { definition, dropped, narrowed: without(place, dropped) };
+  });
+  const read = await readAll(
+    tx,
+    plans.flatMap(({ definition, narrowed }) => [
+      { query: definition.numerator, place: narrowed },
+      { query: definition.denominator, place: narrowed },
+    ]),
+    periods,
+  );
+  const results: KpiResult[] = [];
+  for (const { definition, dropped, narrowed } of plans) {
+    const numerators = read(definition.numerator, narrowed);
+    const denominators = read(definition.denominator, narrowed);
     const points: KpiPoint[] = periods.map((p, i) => {
       const numerator = Number(numerators[i]?.value ?? 0);
       const denominator = Number(denominators[i]?.value ?? 0);
@@ -250,19 +260,23 @@ export async function computeMeasures(
   place: PlaceFilter = {},
 ): Promise<MeasureResult[]> {
   const periods = period.kind === 'quarter' ? [period] : [period, ...quartersOf(period.year)];
-  const reader = new SeriesReader(tx, periods);
-  const results: MeasureResult[] = [];
-  for (const definition of MEASURES) {
+  const plans = MEASURES.map((definition) => {
     const sides = [
       definition.numerator,
       ...(definition.denominator ? [definition.denominator] : []),
     ];
     const dropped = notTaken(sides, place);
-    const narrowed = without(place, dropped);
-    const numerators = await reader.read(definition.numerator, narrowed);
-    const denominators = definition.denominator
-      ? await reader.read(definition.denominator, narrowed)
-      : null;
+    return { definition, sides, dropped, narrowed: without(place, dropped) };
+  });
+  const read = await readAll(
+    tx,
+    plans.flatMap(({ sides, narrowed }) => sides.map((query) => ({ query, place: narrowed }))),
+    periods,
+  );
+  const results: MeasureResult[] = [];
+  for (const { definition, dropped, narrowed } of plans) {
+    const numerators = read(definition.numerator, narrowed);
+    const denominators = definition.denominator ? read(definition.denominator, narrowed) : null;
     results.push({
       code: definition.code,
       definition,

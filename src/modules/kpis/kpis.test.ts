@@ -539,3 +539,40 @@ describe('the dashboard', () => {
     assert.equal((await customer.get('/staff/kpis/export.xlsx?period=2019')).statusCode, 403);
   });
 });
+
+describe('statistics for several periods', () => {
+  it('give what each period alone gives, batched or not', async () => {
+    const { computeStatisticsSeries, computeStatisticSeries } =
+      await import('../../platform/statistics/index.ts');
+    const { KPIS, MEASURES } = await import('./definitions.ts');
+    const names = [
+      ...new Set(
+        [...KPIS, ...MEASURES].flatMap((k) => [
+          k.numerator.statistic,
+          ...(k.denominator ? [k.denominator.statistic] : []),
+        ]),
+      ),
+    ];
+    const periods = [financialYear(2019), financialQuarter(2019, 1), financialQuarter(2018, 4)];
+    await inOrg(async (tx) => {
+      const batched = await computeStatisticsSeries(
+        tx,
+        names.map((name) => ({ name, filter: {} })),
+        periods,
+      );
+      for (const [i, name] of names.entries()) {
+        const alone = await Promise.all(periods.map((p) => computeStatistic(tx, name, p)));
+        assert.deepEqual(
+          batched[i]!.map((v) => v.value),
+          alone.map((v) => v.value),
+          name,
+        );
+        assert.deepEqual(
+          (await computeStatisticSeries(tx, name, {}, periods)).map((v) => v.value),
+          alone.map((v) => v.value),
+          name,
+        );
+      }
+    });
+  });
+});

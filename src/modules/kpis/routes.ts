@@ -142,6 +142,20 @@ function pairs<T>(items: T[]): T[][] {
   return rows;
 }
 
+/**
+ * The translator the KPI pages are written with: the reader's language
+ * where the KPI strings are translated, else English, and the pages then
+ * mark their content lang="en" (no Welsh is claimed that is not there).
+ */
+function readerTranslator(language: FastifyRequest['language']): {
+  tr: Translator;
+  contentLang: 'en' | null;
+} {
+  const own = translator(language);
+  if (own.has('kpis.title')) return { tr: own, contentLang: null };
+  return { tr: translator('en'), contentLang: 'en' };
+}
+
 function pageOf(value: string | undefined): number {
   return /^\d{1,6}$/.test(value ?? '') ? Math.max(1, Number(value)) : 1;
 }
@@ -172,7 +186,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis',
     { ...guard('kpis:view'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const tr = translator(request.language);
+      const { tr, contentLang } = readerTranslator(request.language);
       const { period, unknown } = periodFrom(request.query.period);
       const today = todayInLondon();
       const data = await request.db(async (tx) => {
@@ -184,6 +198,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
       });
       const query = queryOf(period, data.place.place);
       return reply.page('kpis/views/dashboard.njk', {
+        contentLang,
         period,
         periodName: periodLabel(period, tr),
         unknownPeriod: unknown ? request.query.period : null,
@@ -233,7 +248,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis/export.xlsx',
     { ...guard('kpis:export'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const tr = translator(request.language);
+      const { tr } = readerTranslator(request.language);
       const data = await exportData(request, 'xlsx');
       reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -253,7 +268,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis/board-pack.pdf',
     { ...guard('kpis:export'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const tr = translator(request.language);
+      const { tr } = readerTranslator(request.language);
       const data = await exportData(request, 'pdf');
       return sendPdf(
         reply,
@@ -269,7 +284,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const definition = KPIS.find((k) => k.code === request.params.code);
       if (!definition) throw notFound();
-      const tr = translator(request.language);
+      const { tr, contentLang } = readerTranslator(request.language);
       const { period } = periodFrom(request.query.period);
       const mayList = can(request.user, 'kpis:records');
       const pages = {
@@ -337,6 +352,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
         };
       });
       return reply.page('kpis/views/kpi.njk', {
+        contentLang,
         code: definition.code,
         name: tr.t(definition.nameKey),
         nameText: tr.text(definition.nameKey),

@@ -65,7 +65,48 @@ async function whereOf(tx: Queryable, spec: CountSpec, filter: StatisticFilter):
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * Counts of rows meeting each condition, by day, summed into each period: one
+ * scan of the periods' whole span (with the index on the date, an index-only
+ * one), whatever the number of periods and conditions.
+ */
+async function countsByPeriod(
+  tx: Queryable,
+  spec: CountSpec,
+  conditions: readonly SQL[],
+  filter: StatisticFilter,
+  periods: ReadonlyArray<{ from: string; to: string }>,
+): Promise<number[][]> {
+  if (periods.length === 0) return conditions.map(() => []);
+  const from = periods.reduce((a, p) => (p.from < a ? p.from : a), periods[0]!.from);
+  const to = periods.reduce((a, p) => (p.to > a ? p.to : a), periods[0]!.to);
+  const where = await whereOf(tx, { ...spec, where: sql`true` }, { ...filter, from, to });
+  const date = sql.raw(`r.${spec.date}`);
+  const counts = sql.join(
+    conditions.map((c, i) => sql`count(*) filter (where ${c})::int as ${sql.raw(`c${i}`)}`),
+    sql`, `,
+  );
+  const rows = rowsOf<Record<string, number | string>>(
+    await tx.execute(
+      sql`select ${date}::text as day, ${counts} from ${sql.raw(spec.table)} r where ${where} group by ${date}`,
+    ),
+  );
+  return conditions.map((_, i) =>
+    periods.map((p) =>
+      rows.reduce(
+        (sum, row) =>
+          String(row.day) >= p.from && String(row.day) <= p.to ? sum + Number(row[`c${i}`]) : sum,
+        0,
+      ),
+    ),
+  );
+}
+
+/** Each statistic's count, by name, for the batches. */
+const SPECS_BY_NAME = new Map<string, CountSpec>();
+
 function countStatistic(spec: CountSpec): OperationsStatistic {
+  SPECS_BY_NAME.set(spec.name, spec);
   return {
     name: spec.name,
     labelKey: spec.labelKey,
@@ -80,42 +121,48 @@ function countStatistic(spec: CountSpec): OperationsStatistic {
       );
       return { value: Number(row?.value ?? 0) };
     },
-    // One scan of the periods' whole span, a FILTER clause a period (KPI trend lines).
+    // KPI trend lines: one scan for every period.
     async computeSeries(tx, filter, periods): Promise<StatisticValue[]> {
-      if (periods.length === 0) return [];
-      const date = sql.raw(`r.${spec.date}`);
-      const from = periods.reduce((a, p) => (p.from < a ? p.from : a), periods[0]!.from);
-      const to = periods.reduce((a, p) => (p.to > a ? p.to : a), periods[0]!.to);
-      const where = await whereOf(tx, spec, { ...filter, from, to });
-      const counts = sql.join(
-        periods.map(
-          (p, i) =>
-            sql`count(*) filter (where ${date} between ${p.from}::date and ${p.to}::date)::int as ${sql.raw(`c${i}`)}`,
-        ),
-        sql`, `,
-      );
-      const [row] = rowsOf<Record<string, number>>(
-        await tx.execute(sql`select ${counts} from ${sql.raw(spec.table)} r where ${where}`),
-      );
-      return periods.map((_, i) => ({ value: Number(row?.[`c${i}`] ?? 0) }));
+      const [values] = await countsByPeriod(tx, spec, [spec.where], filter, periods);
+      return (values ?? []).map((value) => ({ value }));
+    },
+    // A KPI's numerator and denominator over the same table and date: one scan for both.
+    batch: {
+      key: `operations:${spec.table}:${spec.date}`,
+      async computeSeries(tx, names, filter, periods) {
+        const specs = names.map((n) => SPECS_BY_NAME.get(n)!);
+        const values = await countsByPeriod(
+          tx,
+          spec,
+          specs.map((s) => s.where),
+          filter,
+          periods,
+        );
+        return values.map((series) => series.map((value) => ({ value })));
+      },
     },
     async records(tx, filter, page) {
+      const where = await whereOf(tx, spec, filter);
+      // The count apart from the page: a window count would sort every row for 25.
+      const [count] = rowsOf<{ total: number }>(
+        await tx.execute(
+          sql`select count(*)::int as total from ${sql.raw(spec.table)} r where ${where}`,
+        ),
+      );
       const rows = rowsOf<{
         id: string;
         reference: string;
         label: string;
         date: string | null;
-        total: number;
       }>(
         await tx.execute(sql`
-          select r.id, r.reference, ${sql.raw(spec.label)} as label, r.${sql.raw(spec.date)}::text as date,
-            count(*) over ()::int as total
-          from ${sql.raw(spec.table)} r where ${await whereOf(tx, spec, filter)}
+          select r.id, r.reference, ${sql.raw(spec.label)} as label, r.${sql.raw(spec.date)}::text as date
+          from ${sql.raw(spec.table)} r where ${where}
           order by r.${sql.raw(spec.date)}, r.reference
           limit ${Math.max(0, Math.min(page.limit, 1000))} offset ${Math.max(0, page.offset)}`),
       );
       return {
-        total: Number(rows[0]?.total ?? 0),
+        total: Number(count?.total ?? 0),
         rows: rows.map((r) => ({
           reference: r.reference,
           label: r.label,

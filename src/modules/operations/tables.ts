@@ -173,7 +173,14 @@ export const repairs = pgTable(
       'set null',
     ),
     uniqueIndex('repairs_reference_idx').on(t.organisationId, t.reference),
-    index('repairs_completed_idx').on(t.organisationId, t.completedOn),
+    // The KPIs count repairs completed in a period, with feedback asked or not, by service:
+    // every column they read is in this index, so the counts are index-only scans.
+    index('repairs_completed_idx').on(
+      t.organisationId,
+      t.completedOn,
+      t.serviceId,
+      t.feedbackRequestedOn,
+    ),
     index('repairs_person_idx').on(t.personId),
     tenantIsolation('repairs'),
   ],

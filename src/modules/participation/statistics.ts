@@ -21,6 +21,42 @@ function heldIn(filter: StatisticFilter): SQL {
     ${filter.to ? sql`and ${day} <= ${filter.to}::date` : sql``}`;
 }
 
+type Periods = ReadonlyArray<{ from: string; to: string }>;
+
+/** The whole span of several periods, as a filter. */
+function spanOf(periods: Periods): StatisticFilter {
+  return {
+    from: periods.reduce((a, p) => (p.from < a ? p.from : a), periods[0]!.from),
+    to: periods.reduce((a, p) => (p.to > a ? p.to : a), periods[0]!.to),
+  };
+}
+
+/** One aggregate a period, each narrowed by a FILTER on the day the activity started: one query. */
+async function series(
+  tx: Queryable,
+  periods: Periods,
+  aggregate: SQL,
+  from: (filter: StatisticFilter) => SQL,
+): Promise<StatisticValue[]> {
+  if (periods.length === 0) return [];
+  const day = sql`(a.starts_at at time zone 'Europe/London')::date`;
+  const columns = sql.join(
+    periods.map(
+      (p, i) =>
+        sql`${aggregate} filter (where ${day} between ${p.from}::date and ${p.to}::date) as ${sql.raw(`v${i}`)}`,
+    ),
+    sql`, `,
+  );
+  const [row] = rowsOf<Record<string, number | string | null>>(
+    await tx.execute(sql`select ${columns} ${from(spanOf(periods))}`),
+  );
+  return periods.map((_, i) => ({ value: Number(row?.[`v${i}`] ?? 0) }));
+}
+
+const attended = (filter: StatisticFilter) =>
+  sql`from attendance t join activities a on a.id = t.activity_id
+    where t.status = 'attended' and ${heldIn(filter)}`;
+
 async function one(tx: Queryable, query: SQL): Promise<StatisticValue> {
   const [row] = rowsOf<{ value: number | string | null }>(await tx.execute(query));
   return { value: Number(row?.value ?? 0) };
@@ -49,6 +85,8 @@ export const participationStatistics: StatisticDefinition[] = [
           from attendance t join activities a on a.id = t.activity_id
           where t.status = 'attended' and ${heldIn(filter)}`,
       ),
+    computeSeries: (tx, _filter, periods) =>
+      series(tx, periods, sql`count(distinct t.person_id)`, attended),
   },
   {
     name: 'participation.hours',
@@ -63,6 +101,7 @@ export const participationStatistics: StatisticDefinition[] = [
           from attendance t join activities a on a.id = t.activity_id
           where t.status = 'attended' and ${heldIn(filter)}`,
       ),
+    computeSeries: (tx, _filter, periods) => series(tx, periods, sql`sum(t.hours)`, attended),
   },
   {
     name: 'participation.rewards-paid',

@@ -8,7 +8,7 @@
 // `npm run bench`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
@@ -123,6 +123,7 @@ try {
   if (check.status !== 200) throw new Error(`the dashboard answered ${check.status}`);
 
   // One reader at a time: the latency a person waits for the page.
+  const loadBefore = loadavg()[0]!;
   const one = { connections: 1, seconds: SECONDS, warmup: 2 };
   const rows: Array<[string, string, Figures]> = [];
   const ceiling = await measure(`http://127.0.0.1:${bare.port}/`, one);
@@ -162,13 +163,14 @@ try {
     await measure(`${base}/api/v1/kpis?period=${YEAR}`, { ...one, headers: { cookie } }),
   ]);
 
+  const loadAfter = loadavg()[0]!;
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}`;
   const section = [
     '<!-- bench:kpis:start -->',
     '## KPIs: the dashboard of a large landlord (target: a year under 300 ms)',
     '',
-    `\`npm run bench:kpis\` (its own script: seeding takes minutes). Measured ${date} on ${machine}. The synthetic landlord of bench/landlord.ts with ${REPAIRS.toLocaleString('en-GB')} repairs inserted directly (seeded in ${seedSeconds.toFixed(0)} s), financial years 2019 and 2020; \`coproduce serve\` on PostgreSQL, autocannon with one connection for ${SECONDS} s after a 2 s warm-up (the wait of one reader), the bare Fastify route measured the same way in the same run (with one connection a request's time is its latency, so the ratio of requests per second is the ratio of latencies). The machine is shared with other work: read the ratio and the p50 together.`,
+    `\`npm run bench:kpis\` (its own script: seeding takes minutes). Measured ${date} on ${machine}. The synthetic landlord of bench/landlord.ts with ${REPAIRS.toLocaleString('en-GB')} repairs inserted directly (seeded in ${seedSeconds.toFixed(0)} s), financial years 2019 and 2020; \`coproduce serve\` on PostgreSQL, autocannon with one connection for ${SECONDS} s after a 2 s warm-up (the wait of one reader), the bare Fastify route measured the same way in the same run (with one connection a request's time is its latency, so the ratio of requests per second is the ratio of latencies). The machine is shared with other work (load average ${loadBefore.toFixed(1)} before the measured runs and ${loadAfter.toFixed(1)} after, on 2 cores): read the ratio and the p50 together.`,
     '',
     '| what | how | p50 ms | p99 ms | requests/s | ratio to the bare route (requests/s) | errors |',
     '|---|---|---:|---:|---:|---:|---:|',

@@ -28,6 +28,8 @@ interface ContextOptions {
   as?: Role[];
   /** With `as`: the account's person on the register (a customer's own pages need one). */
   personId?: string;
+  /** With `as`: the account's id, when the test gave it a right (e.g. a survey's co-author). */
+  userId?: string;
 }
 
 /** How each context was made, so that axe can check a script-free page in a twin. */
@@ -70,6 +72,7 @@ export async function startHarness(
           ? {
               extraHTTPHeaders: signedInAs(demo, options.as, [], {
                 personId: options.personId ?? null,
+                ...(options.userId ? { id: options.userId } : {}),
               }),
             }
           : {}),

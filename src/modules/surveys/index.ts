@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../platform/manifest.ts';
 import { surveyRoutes } from './routes/index.ts';
 import { SURVEY_ACTIONS, surveyRules } from './permissions.ts';
 import { surveysPersonData, surveysTimeline } from './person-data.ts';
+import { coauthorSection } from './coauthor.ts';
 import { RESPONSE_COMPLETED, TRIGGER_EVENTS } from './events.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
 import {
@@ -95,6 +96,7 @@ export const surveysModule: ModuleManifest = {
   contributes: {
     personData: [surveysPersonData],
     timeline: { surveys: surveysTimeline },
+    portalSections: { coauthor: coauthorSection },
   },
   navigation: [
     {

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { publicRoutes } from './public.ts';
 import { staffRoutes } from './staff.ts';
+import { coauthorRoutes } from './coauthor.ts';
 
-/** Every page of surveys: answering (public), and building and analysing (staff). */
+/** Every page of surveys: answering (public), building and analysing (staff), and co-authoring a draft (customers). */
 export const surveyRoutes: FastifyPluginAsync = async (app) => {
   await app.register(publicRoutes);
   await app.register(staffRoutes);
+  await app.register(coauthorRoutes);
 };

@@ -75,6 +75,7 @@ import {
   WaveForm,
 } from '../schemas.ts';
 import { analysisRoutes } from './analysis.ts';
+import { coauthorChanges } from '../coauthor.ts';
 
 const tidy = (v: string | undefined) => (v ?? '').trim();
 
@@ -243,6 +244,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
         versions: await listVersions(tx, survey.id),
         comments: await listComments(tx, survey.id),
         coauthors: await listCollaborators(tx, survey.id),
+        coauthorChanges: await coauthorChanges(tx, survey.id),
       }));
       const codes = allQuestions(survey.draft);
       return reply.page('surveys/views/staff/show.njk', {

@@ -229,6 +229,51 @@ describe('co-authoring a draft, the customer side', () => {
     assert.deepEqual((await draftOf(surveyId)).draft, before.draft);
   });
 
+  it('stops a save over a change made since the form was shown, keeping what was typed', async () => {
+    const before = await draftOf(surveyId);
+    const section = before.draft.sections[0]!;
+    const question = section.questions[0]!;
+    const form = await editor.get(`/my/surveys/${surveyId}/questions/${question.code}`);
+    const seen = /name="seen" value="([^"]+)"/.exec(form.body)![1]!;
+    // Someone else adds a question meanwhile.
+    const other = await editor.post(`/my/surveys/${surveyId}/questions`, {
+      section: section.id,
+      type: 'yesno',
+      text: 'Did someone visit?',
+      required: 'no',
+    });
+    assert.equal(other.statusCode, 303);
+    const late = await editor.post(`/my/surveys/${surveyId}/questions/${question.code}`, {
+      seen,
+      section: section.id,
+      type: question.type,
+      text: 'A late change',
+      easy: question.easy?.en ?? '',
+      required: 'yes',
+    });
+    assert.equal(late.statusCode, 409);
+    assert.match(late.body, /Someone else changed this survey/);
+    assert.match(late.body, /A late change/);
+    const now = await draftOf(surveyId);
+    assert.equal(findQuestion(now.draft, question.code)!.text.en, question.text.en);
+    assert.ok(findQuestion(now.draft, 'did_someone_visit'));
+    // Saved again from the form as it came back, it goes through.
+    const again = /name="seen" value="([^"]+)"/.exec(late.body)![1]!;
+    const saved = await editor.post(`/my/surveys/${surveyId}/questions/${question.code}`, {
+      seen: again,
+      section: section.id,
+      type: question.type,
+      text: 'A late change',
+      easy: question.easy?.en ?? '',
+      required: 'yes',
+    });
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 1000));
+    assert.equal(
+      findQuestion((await draftOf(surveyId)).draft, question.code)!.text.en,
+      'A late change',
+    );
+  });
+
   it('answers 404 to a customer who is not a co-author, or of another organisation', async () => {
     assert.equal((await stranger.get(`/my/surveys/${surveyId}`)).statusCode, 404);
     const post = await stranger.post(`/my/surveys/${surveyId}/comments`, { body: 'Hello' });

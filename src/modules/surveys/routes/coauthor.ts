@@ -132,6 +132,7 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
     values: QuestionFormValues,
     existingCode: string | null,
     problems: FieldProblem[],
+    conflict = false,
   ) {
     const errors = formErrors(translator(request.language), problems);
     const numbers = new Map(allQuestions(survey.draft).map((q, i) => [q.code, i + 1]));
@@ -154,8 +155,19 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
       back: existingCode ? `${base}#question-${existingCode}` : base,
       action: existingCode ? `${base}/questions/${existingCode}` : `${base}/questions`,
       base,
+      // The draft as the form was shown: a save over someone else's change is stopped.
+      seen: survey.updatedAt.toISOString(),
+      conflict,
     });
   }
+
+  /**
+   * Whether the draft changed since the form was shown (its `seen` stamp):
+   * then the form comes back with what they typed, to check and save again,
+   * rather than one person's change silently undoing another's.
+   */
+  const changedSince = (body: Record<string, unknown>, survey: SurveyRow) =>
+    typeof body.seen === 'string' && body.seen !== survey.updatedAt.toISOString();
 
   app.get(
     '/my/surveys/:id',
@@ -222,6 +234,8 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
         survey.draft,
         null,
       );
+      if (changedSince(request.body, survey))
+        return renderQuestion(request, reply.code(409), survey, values, null, [], true);
       if (!question)
         return renderQuestion(request, reply.code(400), survey, values, null, problems);
       await request.db((tx) => addQuestion(tx, actorOf(request), survey, values.section, question));
@@ -252,6 +266,8 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
         survey.draft,
         code,
       );
+      if (changedSince(request.body, survey))
+        return renderQuestion(request, reply.code(409), survey, values, code, [], true);
       if (!question)
         return renderQuestion(request, reply.code(400), survey, values, code, problems);
       await request.db((tx) =>

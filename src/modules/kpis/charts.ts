@@ -53,7 +53,8 @@ export function trendChart(
   if (target !== null) {
     parts.push(
       `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="6 4"></line>`,
-      `<text x="${WIDTH - RIGHT}" y="${(y(target) - 4).toFixed(1)}" text-anchor="end" ${FONT} fill="#0b0c0c">${escapeXml(targetLabel)}</text>`,
+      // Above the line, or below it when the line runs along the top.
+      `<text x="${WIDTH - RIGHT}" y="${(target > 90 ? y(target) + 14 : y(target) - 4).toFixed(1)}" text-anchor="end" ${FONT} fill="#0b0c0c">${escapeXml(targetLabel)}</text>`,
     );
   }
   // Runs of consecutive points with data, each drawn as one line.

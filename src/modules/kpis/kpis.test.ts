@@ -576,3 +576,25 @@ describe('statistics for several periods', () => {
     });
   });
 });
+
+describe('the trend chart', () => {
+  it('leaves a gap for a quarter with no data, never a fall to 0, and draws the target', async () => {
+    const { trendChart } = await import('./charts.ts');
+    const svg = trendChart(
+      [
+        { label: 'Q1', value: 50 },
+        { label: 'Q2', value: 60 },
+        { label: 'Q3', value: null },
+        { label: 'Q4', value: 70 },
+      ],
+      80,
+      'A trend <with> text',
+      'Target 80%',
+    );
+    assert.equal((svg.match(/<polyline /g) ?? []).length, 1, 'only Q1 to Q2 is joined');
+    assert.equal((svg.match(/<circle /g) ?? []).length, 3);
+    assert.match(svg, /stroke-dasharray="6 4"/);
+    assert.match(svg, /role="img"/);
+    assert.match(svg, /aria-label="A trend &lt;with&gt; text"/);
+  });
+});

@@ -598,3 +598,20 @@ describe('the trend chart', () => {
     assert.match(svg, /aria-label="A trend &lt;with&gt; text"/);
   });
 });
+
+describe('in Welsh', () => {
+  it('marks the pages English where the KPI strings have no trusted Welsh', async () => {
+    const welsh = await makeOrganisation(testDb.database, {
+      slug: 'kpi-cymraeg',
+      welshEnabled: true,
+      hostNames: ['cy.example'],
+    });
+    const res = await app.inject({
+      url: '/staff/kpis?period=2019&lang=cy',
+      headers: { ...signedInAs(welsh, ['staff']), host: 'cy.example' },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<html lang="cy"/);
+    assert.match(res.body, /<div lang="en">\s*<h1 class="govuk-heading-l">/);
+  });
+});

@@ -554,6 +554,51 @@ describe('statistics for several periods', () => {
       ),
     ];
     const periods = [financialYear(2019), financialQuarter(2019, 1), financialQuarter(2018, 4)];
+    // Initiatives: co-design or above all year, consultation in Q2 only, a draft (never counted).
+    // Activities: 1 May 2019 (PM2 2 h, PM3 3 h), 1 August 2019 (PM2 1.5 h).
+    await inOrg(async (tx) => {
+      const initiative = async (
+        title: string,
+        rung: number,
+        status: string,
+        starts: string,
+        ends: string | null,
+      ) =>
+        (
+          await one<{ id: string }>(
+            tx,
+            sql`insert into initiatives (organisation_id, title, kind, rung, status, starts_on, ends_on)
+              values (app_organisation_id(), ${title}, 'panel', ${rung}, ${status}, ${starts}, ${ends}) returning id`,
+          )
+        ).id;
+      const panel = await initiative('Panel', 6, 'active', '2019-01-01', null);
+      await initiative('Consultation', 3, 'closed', '2019-07-01', '2019-09-30');
+      await initiative('Draft', 7, 'draft', '2019-01-01', null);
+      for (const [starts, attended] of [
+        [
+          '2019-05-01 10:00+01',
+          [
+            ['PM2', 2],
+            ['PM3', 3],
+          ],
+        ],
+        ['2019-08-01 10:00+01', [['PM2', 1.5]]],
+      ] as const) {
+        const activity = await one<{ id: string }>(
+          tx,
+          sql`insert into activities (organisation_id, initiative_id, kind, title, starts_at, ends_at)
+            values (app_organisation_id(), ${panel}, 'meeting', 'Meeting', ${starts}::timestamptz, ${starts}::timestamptz + interval '2 hours') returning id`,
+        );
+        for (const [reference, hours] of attended)
+          await tx.execute(sql`insert into attendance (organisation_id, activity_id, person_id, status, hours)
+            select app_organisation_id(), ${activity.id}, p.id, 'attended', ${hours} from people p where p.reference = ${reference}`);
+      }
+    });
+    const measures = byCode(await inOrg((tx) => computeMeasures(tx, financialYear(2019))));
+    const values = (code: string) => measures.get(code)!.points.map((p) => p.value);
+    assert.deepEqual(values('people_involved'), [2, 2, 1, 0, 0]);
+    assert.deepEqual(values('hours'), [6.5, 5, 1.5, 0, 0]);
+    assert.deepEqual(values('initiatives_co_produced'), [50, 100, 50, 100, 100]);
     await inOrg(async (tx) => {
       const batched = await computeStatisticsSeries(
         tx,

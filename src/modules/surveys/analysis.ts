@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { uuidArray } from '../../platform/db/types.ts';
 import { suppressTable, type Cell } from '../../platform/statistics/index.ts';
 import {
   AGREEMENT,
@@ -66,7 +68,12 @@ export interface QuestionSummary {
     min: number | null;
     max: number | null;
   } | null;
-  text: { count: number; sentiment: Record<string, number> } | null;
+  /** Free text: how it felt, and how many answers carry each theme (theme ids of feedback's list). */
+  text: {
+    count: number;
+    sentiment: Record<string, number>;
+    themes: Array<{ themeId: string; count: number }>;
+  } | null;
 }
 
 export interface SurveyAnalysis {
@@ -118,6 +125,12 @@ export async function analyseSurvey(
         count(*) filter (where sentiment = 'negative')::int as negative,
         count(*) filter (where sentiment = 'neutral')::int as neutral
       from survey_answers where survey_id = ${surveyId} group by 1`),
+  );
+  const themeRows = rowsOf<{ code: string; theme: string; n: number }>(
+    await tx.execute(sql`
+      select question_code as code, t as theme, count(*)::int as n
+      from survey_answers, unnest(themes) t
+      where survey_id = ${surveyId} and body is not null group by 1, 2 order by 3 desc, 2`),
   );
   const [counts] = rowsOf<{ completed: number; partial: number }>(
     await tx.execute(sql`
@@ -190,6 +203,9 @@ export async function analyseSurvey(
                 neutral: stat?.neutral ?? 0,
                 negative: stat?.negative ?? 0,
               },
+              themes: themeRows
+                .filter((r) => r.code === question.code)
+                .map((r) => ({ themeId: r.theme, count: Number(r.n) })),
             }
           : null,
     };
@@ -207,6 +223,93 @@ export async function analyseSurvey(
     },
     questions,
   };
+}
+
+// ----------------------------------------------------------- free text
+
+/** The free-text answers to one question a page holds. */
+export const TEXT_PAGE_SIZE = 50;
+
+export interface TextAnswer {
+  responseId: string;
+  body: string;
+  sentiment: string | null;
+  themes: string[];
+  recodedBy: string | null;
+}
+
+/** A page of one question's free-text answers, newest first, with the count. */
+export async function textAnswers(
+  tx: Queryable,
+  surveyId: string,
+  code: string,
+  page: number,
+): Promise<{ rows: TextAnswer[]; total: number }> {
+  const rows = rowsOf<{
+    response_id: string;
+    body: string;
+    sentiment: string | null;
+    themes: string[] | null;
+    recoded_by: string | null;
+  }>(
+    await tx.execute(sql`
+      select a.response_id, a.body, a.sentiment, a.themes, a.recoded_by
+      from survey_answers a join survey_responses r on r.id = a.response_id
+      where a.survey_id = ${surveyId} and a.question_code = ${code} and a.body is not null
+      order by r.completed_at desc nulls last, a.response_id
+      limit ${TEXT_PAGE_SIZE} offset ${(page - 1) * TEXT_PAGE_SIZE}`),
+  );
+  const [count] = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      select count(*)::int as n from survey_answers
+      where survey_id = ${surveyId} and question_code = ${code} and body is not null`),
+  );
+  return {
+    rows: rows.map((r) => ({
+      responseId: r.response_id,
+      body: r.body,
+      sentiment: r.sentiment,
+      themes: r.themes ?? [],
+      recodedBy: r.recoded_by,
+    })),
+    total: Number(count?.n ?? 0),
+  };
+}
+
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+
+/**
+ * Staff recode one free-text answer: its themes (ids from feedback's theme
+ * list, checked by the caller) and its sentiment. False when there is no
+ * such answer in the organisation.
+ */
+export async function recodeAnswer(
+  tx: Queryable,
+  actor: Actor,
+  surveyId: string,
+  code: string,
+  responseId: string,
+  coded: { themes: string[]; sentiment: (typeof SENTIMENTS)[number] },
+): Promise<boolean> {
+  const where = sql`survey_id = ${surveyId} and question_code = ${code}
+    and response_id = ${responseId} and body is not null`;
+  const [before] = rowsOf<{ themes: string[] | null; sentiment: string | null }>(
+    await tx.execute(sql`select themes, sentiment from survey_answers where ${where}`),
+  );
+  if (!before) return false;
+  // Theme ids are checked against the theme list by the caller: UUIDs only.
+  await tx.execute(sql`
+    update survey_answers set themes = ${uuidArray(coded.themes)}::text[],
+      sentiment = ${coded.sentiment}, recoded_by = ${actor.label}
+    where ${where}`);
+  await audit(tx, actor, {
+    action: 'update',
+    entity: 'survey_answer',
+    entityId: responseId,
+    before: { question: code, themes: before.themes ?? [], sentiment: before.sentiment },
+    after: { question: code, themes: coded.themes, sentiment: coded.sentiment },
+  });
+  return true;
 }
 
 // --------------------------------------------------------------------- cuts

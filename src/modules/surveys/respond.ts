@@ -14,6 +14,7 @@ import {
   type SurveyDefinition,
   type Words,
 } from './definition.ts';
+import { sentimentOf, suggestThemes } from '../feedback/index.ts';
 import {
   surveyAnswers,
   surveyInvitations,
@@ -397,6 +398,21 @@ export async function completeResponse(
   if (updated.length === 0) return { outcome: 'already' };
 
   const questions = allQuestions(definition);
+  // Free text is read as feedback is: its feeling, and the themes the
+  // organisation's keyword rules suggest (staff recode them on the analysis).
+  const texts = questions.filter(
+    (q) => q.type === 'text' && typeof answers[q.code] === 'string' && answers[q.code] !== '',
+  );
+  const suggested = await suggestThemes(
+    tx,
+    texts.map((q) => String(answers[q.code])),
+  );
+  const coded = new Map(
+    texts.map((q, i) => [
+      q.code,
+      { sentiment: sentimentOf(String(answers[q.code])), themes: suggested[i] ?? [] },
+    ]),
+  );
   const rows = questions
     .filter((q) => answers[q.code] !== undefined)
     .map((q) => {
@@ -418,6 +434,8 @@ export async function completeResponse(
         choices: q.type === 'multiple' && Array.isArray(a) ? a : [],
         number: q.type === 'scale10' || q.type === 'number' ? Number(a) : null,
         body: q.type === 'text' || q.type === 'date' ? String(a) : null,
+        sentiment: coded.get(q.code)?.sentiment ?? null,
+        themes: coded.get(q.code)?.themes ?? [],
       };
     });
   if (rows.length > 0) await tx.insert(surveyAnswers).values(rows);

@@ -75,6 +75,14 @@ export const EntryForm = form({
 export const CommentForm = form({ questionCode: text(), body: text() });
 export const CoauthorForm = form({ email: text(), right: text() });
 export const AnalysisQuery = form({ cut: text() });
+/** A page of a question's free-text answers, and recoding one of them. */
+export const TextAnswersQuery = form({ page: text(), saved: text() });
+export const RecodeForm = form({
+  responseId: text(),
+  themes: list(),
+  sentiment: text(),
+  page: text(),
+});
 export const FinishForm = form({ mayQuote: text(), hearBack: text(), website: text() });
 export const StartForm = form({ website: text() });
 export const VoteForm = form({ choice: text() });

@@ -399,3 +399,110 @@ describe('surveys: polls', () => {
     assert.match(results.body, /Saturday<\/th>\s*<td[^>]*>1</);
   });
 });
+
+describe('surveys: free text with sentiment and themes', () => {
+  let id: string;
+  const themeId = async (code: string) =>
+    (await q<{ id: string }>(sql`select id from feedback_themes where code = ${code}`))[0]!.id;
+  const comment = async (text: string) =>
+    (
+      await q<{
+        response_id: string;
+        sentiment: string;
+        themes: string[];
+        recoded_by: string | null;
+      }>(
+        sql`select response_id, sentiment, themes, recoded_by from survey_answers
+          where survey_id = ${id} and question_code = 'comments' and body = ${text}`,
+      )
+    )[0]!;
+
+  before(async () => {
+    id = await buildConditionalSurvey();
+    await answerByLink(id, [
+      { q_had_repair: 'yes' },
+      { q_repair_sat: 'very_dissatisfied', q_comments: 'The black mould in my bathroom is awful' },
+    ]);
+    await answerByLink(id, [
+      { q_had_repair: 'yes' },
+      { q_repair_sat: 'very_satisfied', q_comments: 'Great staff, thank you so much' },
+    ]);
+    await answerByLink(id, [{ q_had_repair: 'no' }, {}]);
+  });
+
+  it('reads each answer with the feedback theme rules and sentiment, and counts them on the analysis', async () => {
+    const mould = await comment('The black mould in my bathroom is awful');
+    assert.equal(mould.sentiment, 'negative');
+    assert.deepEqual(mould.themes, [await themeId('damp-mould')]);
+    assert.equal(mould.recoded_by, null);
+    assert.equal((await comment('Great staff, thank you so much')).sentiment, 'positive');
+
+    const page = await board.get(`/staff/surveys/${id}/analysis`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Positive 1, neutral 0, negative 1\./);
+    assert.match(page.body, /Themes: [^<]*Damp and mould 1/);
+    assert.match(page.body, new RegExp(`href="/staff/surveys/${id}/analysis/text/comments"`));
+  });
+
+  it('lets staff recode an answer against the theme list, saying what is wrong', async () => {
+    const mould = await comment('The black mould in my bathroom is awful');
+    const base = `/staff/surveys/${id}/analysis/text/comments`;
+    const list = await lead.get(base);
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /2 answers/);
+    assert.match(list.body, /The black mould in my bathroom is awful/);
+
+    const wrong = await lead.post(base, {
+      responseId: mould.response_id,
+      themes: ['00000000-0000-4000-8000-00000000dead'],
+      sentiment: 'negative',
+    });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /Choose themes from the list/);
+    assert.match(wrong.body, new RegExp(`href="#themes-${mould.response_id}"`));
+    const noFeeling = await lead.post(base, { responseId: mould.response_id, themes: [] });
+    assert.equal(noFeeling.statusCode, 400);
+    assert.match(noFeeling.body, /Choose positive, neutral or negative/);
+
+    const repairs = await themeId('repairs');
+    const damp = await themeId('damp-mould');
+    const saved = await lead.post(base, {
+      responseId: mould.response_id,
+      themes: [damp, repairs],
+      sentiment: 'neutral',
+    });
+    assert.equal(saved.statusCode, 303);
+    assert.match(location(saved), /saved=recoded/);
+    assert.match((await lead.get(location(saved))).body, /Themes and sentiment saved\./);
+    const after = await comment('The black mould in my bathroom is awful');
+    assert.deepEqual([...after.themes].sort(), [damp, repairs].sort());
+    assert.equal(after.sentiment, 'neutral');
+    assert.ok(after.recoded_by, 'who recoded it is kept');
+    const analysis = await lead.get(`/staff/surveys/${id}/analysis`);
+    assert.match(analysis.body, /Positive 1, neutral 1, negative 0\./);
+    assert.match(analysis.body, /Repairs 1/);
+
+    // Only an answer of this survey and question, in this organisation.
+    assert.equal(
+      (await lead.post(base, { responseId: 'nope', themes: [], sentiment: 'neutral' })).statusCode,
+      404,
+    );
+    assert.equal(
+      (
+        await lead.post(`/staff/surveys/${id}/analysis/text/had_repair`, {
+          responseId: mould.response_id,
+          themes: [],
+          sentiment: 'neutral',
+        })
+      ).statusCode,
+      404,
+      'only free-text questions are coded',
+    );
+    const stranger = new TestClient(app, signedInAs(other, ['involvement_lead']));
+    assert.ok([403, 404].includes((await stranger.get(base)).statusCode));
+    assert.equal(
+      (await new TestClient(app, signedInAs(org, ['customer'])).get(base)).statusCode,
+      403,
+    );
+  });
+});

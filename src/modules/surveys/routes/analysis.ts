@@ -1,15 +1,29 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { type Cell } from '../../../platform/statistics/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
-import { idParam, notFound } from '../../../platform/http/params.ts';
+import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { translator, type Language } from '../../../platform/i18n/index.ts';
 import { listServices } from '../../people/index.ts';
+import { listThemes } from '../../feedback/index.ts';
+import { actorOf } from '../../../platform/http/actor.ts';
+import { params } from '../../../platform/forms/schema.ts';
 import { allQuestions, wordsIn, type SurveyDefinition } from '../definition.ts';
-import { CUTS, STAFF_THRESHOLD, analyseSurvey, cutSurvey, trendOf, type Cut } from '../analysis.ts';
+import {
+  CUTS,
+  SENTIMENTS,
+  STAFF_THRESHOLD,
+  TEXT_PAGE_SIZE,
+  analyseSurvey,
+  cutSurvey,
+  recodeAnswer,
+  textAnswers,
+  trendOf,
+  type Cut,
+} from '../analysis.ts';
 import { barChart } from '../charts.ts';
 import { findSurvey, currentVersion } from '../service.ts';
-import { AnalysisQuery } from '../schemas.ts';
+import { AnalysisQuery, RecodeForm, TextAnswersQuery } from '../schemas.ts';
 import { optionLabel } from './staff.ts';
 
 /** A count as a staff page shows it: the number, or "fewer than 5" / "hidden". */
@@ -60,6 +74,7 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
           allowed,
           cut,
           analysis: await analyseSurvey(tx, id, found.definition),
+          themes: await listThemes(tx, { includeRetired: true }),
           cuts: cut ? await cutSurvey(tx, id, found.definition, cut) : [],
           trend: await trendOf(tx, found.survey.seriesId ?? id, found.definition),
           services: cut === 'service' ? await listServices(tx) : [],
@@ -67,6 +82,7 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
       });
       if (!data) throw notFound();
       const serviceNames = new Map(data.services.map((s) => [s.id, s.name]));
+      const themeNames = new Map(data.themes.map((t) => [t.id, t.name]));
       const questions = data.analysis.questions
         // Equality answers are for those allowed to see equality figures.
         .filter((s) => !s.question.equality || mayEquality)
@@ -76,6 +92,10 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
             ...s,
             title: wordsIn(s.question.text, language),
             rows: s.options.map((o) => ({ ...o, label: label(o.code) })),
+            themes: (s.text?.themes ?? []).map((t) => ({
+              name: themeNames.get(t.themeId) ?? t.themeId,
+              count: t.count,
+            })),
             chart:
               s.options.length > 0 && s.answered > 0
                 ? barChart(
@@ -134,6 +154,115 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
         threshold: STAFF_THRESHOLD,
         mayManage: can(request.user, 'surveys:manage'),
       });
+    },
+  );
+
+  // One free-text question's answers, with the sentiment and themes each
+  // carries; staff recode them against the organisation's theme list.
+  const TextParams = params('id', 'code');
+  const textPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    surveyId: string,
+    code: string,
+    page: number,
+    extra: { saved?: boolean; problem?: { responseId: string; field: string } } = {},
+  ) => {
+    const language = request.language;
+    const data = await request.db(async (tx) => {
+      const found = await definitionFor(tx, surveyId);
+      const question = found
+        ? allQuestions(found.definition).find((q) => q.code === code && q.type === 'text')
+        : undefined;
+      if (!found || !question || question.equality) return null;
+      return {
+        survey: found.survey,
+        question,
+        answers: await textAnswers(tx, surveyId, code, page),
+        themes: await listThemes(tx, { includeRetired: true }),
+      };
+    });
+    if (!data) throw notFound();
+    const names = new Map(data.themes.map((t) => [t.id, t.name]));
+    const pages = Math.max(1, Math.ceil(data.answers.total / TEXT_PAGE_SIZE));
+    const base = `/staff/surveys/${surveyId}/analysis/text/${encodeURIComponent(code)}`;
+    return reply.code(extra.problem ? 400 : 200).page('surveys/views/staff/text.njk', {
+      survey: data.survey,
+      code,
+      title: wordsIn(data.question.text, language),
+      total: data.answers.total,
+      page,
+      previous: page > 1 ? `${base}?page=${page - 1}` : null,
+      next: page < pages ? `${base}?page=${page + 1}` : null,
+      action: base,
+      saved: extra.saved ?? false,
+      problem: extra.problem ?? null,
+      sentiments: SENTIMENTS,
+      answers: data.answers.rows.map((a, i) => ({
+        ...a,
+        n: (page - 1) * TEXT_PAGE_SIZE + i + 1,
+        themeNames: a.themes.map((t) => names.get(t) ?? t),
+        themeItems: data.themes
+          .filter((t) => !t.retired || a.themes.includes(t.id))
+          .map((t) => ({ value: t.id, text: t.name, checked: a.themes.includes(t.id) })),
+      })),
+    });
+  };
+  const pageOf = (value: string | undefined) =>
+    Math.max(1, Math.min(100_000, Number.parseInt(value ?? '1', 10) || 1));
+
+  app.get(
+    '/staff/surveys/:id/analysis/text/:code',
+    { ...analyse, schema: { params: TextParams, querystring: TextAnswersQuery } },
+    async (request, reply) =>
+      textPage(
+        request,
+        reply,
+        idParam(request),
+        request.params.code ?? '',
+        pageOf(request.query.page),
+        {
+          saved: request.query.saved === 'recoded',
+        },
+      ),
+  );
+
+  app.post(
+    '/staff/surveys/:id/analysis/text/:code',
+    { ...analyse, schema: { params: TextParams, body: RecodeForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const code = request.params.code ?? '';
+      const body = request.body;
+      const page = pageOf(body.page);
+      const responseId = body.responseId ?? '';
+      const chosen = [...new Set(body.themes)];
+      const sentiment = SENTIMENTS.find((s) => s === body.sentiment);
+      const outcome = await request.db(async (tx) => {
+        const found = await definitionFor(tx, id);
+        const question = found
+          ? allQuestions(found.definition).find((q) => q.code === code && q.type === 'text')
+          : undefined;
+        if (!found || !question || question.equality || !UUID.test(responseId))
+          return 'missing' as const;
+        const known = new Set((await listThemes(tx, { includeRetired: true })).map((t) => t.id));
+        if (chosen.some((t) => !known.has(t))) return 'themes' as const;
+        if (!sentiment) return 'sentiment' as const;
+        const done = await recodeAnswer(tx, actorOf(request), id, code, responseId, {
+          themes: chosen,
+          sentiment,
+        });
+        return done ? ('done' as const) : ('missing' as const);
+      });
+      if (outcome === 'missing') throw notFound();
+      if (outcome !== 'done')
+        return textPage(request, reply, id, code, page, {
+          problem: { responseId, field: outcome },
+        });
+      return reply.redirect(
+        `/staff/surveys/${id}/analysis/text/${encodeURIComponent(code)}?page=${page}&saved=recoded#answer-${responseId}`,
+        303,
+      );
     },
   );
 };

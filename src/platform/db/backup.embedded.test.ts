@@ -37,11 +37,23 @@ function dataLines(dump: string): string[] {
     .sort();
 }
 
+/**
+ * One demo folder for both tests, seeded once: the demo is two years of
+ * every module's records, and neither test changes the folder it backs up.
+ */
+let seededFolder: string | null = null;
+function demoFolder(): string {
+  if (seededFolder) return seededFolder;
+  const source = temp();
+  const seeded = coproduce(['seed-demo'], { DATA_DIR: source });
+  assert.equal(seeded.code, 0, seeded.stderr);
+  seededFolder = source;
+  return source;
+}
+
 describe('backup and restore', () => {
   it('round-trips the embedded database through a plain SQL file into a fresh folder', () => {
-    const source = temp();
-    const seeded = coproduce(['seed-demo'], { DATA_DIR: source });
-    assert.equal(seeded.code, 0, seeded.stderr);
+    const source = demoFolder();
 
     const file = path.join(temp(), 'backup.sql');
     const backup = coproduce(['backup', file], { DATA_DIR: source });
@@ -75,8 +87,7 @@ describe('backup and restore', () => {
       t.skip('no PostgreSQL server: set TEST_DATABASE_URL');
       return;
     }
-    const source = temp();
-    assert.equal(coproduce(['seed-demo'], { DATA_DIR: source }).code, 0);
+    const source = demoFolder();
     const file = path.join(temp(), 'up.sql');
     assert.equal(coproduce(['backup', file], { DATA_DIR: source }).code, 0);
     const dump = readFileSync(file, 'utf8');

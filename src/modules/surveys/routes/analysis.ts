@@ -153,6 +153,8 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
         trend: data.trend.waves.length > 1 ? data.trend : null,
         threshold: STAFF_THRESHOLD,
         mayManage: can(request.user, 'surveys:manage'),
+        // Names beside references: a survey that is not anonymous, staff who may see people.
+        mayExportNames: !data.survey.anonymous && can(request.user, 'people:view'),
       });
     },
   );

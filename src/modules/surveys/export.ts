@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { csvLine } from '../../platform/spreadsheets/index.ts';
 import { allQuestions, type Question, type SurveyDefinition } from './definition.ts';
 
 /** Responses read per query (each batch its own short transaction): memory stays flat. */
@@ -28,13 +29,10 @@ export interface ExportResponse {
   personId: string | null;
 }
 
-interface AnswerRow {
-  responseId: string;
-  code: string;
-  choice: string | null;
-  choices: string[];
-  number: number | null;
-  body: string | null;
+interface ExportRow extends ExportResponse {
+  completedAt: string;
+  /** Question code → the answer's cell (null when there are none). */
+  answers: Record<string, string | number | null> | null;
 }
 
 /** The question columns of an export: every question, equality ones only when allowed. */
@@ -42,7 +40,7 @@ export function exportQuestions(definition: SurveyDefinition, scope: ExportScope
   return allQuestions(definition).filter((q) => scope.equality || !q.equality);
 }
 
-type ExportBatch = Array<{ response: ExportResponse; answers: Map<string, AnswerRow> }>;
+type ExportBatch = ExportRow[];
 
 /** The header row: fixed columns, then one column a question, named by its code. */
 export function exportHeader(questions: Question[], scope: ExportScope): string[] {
@@ -70,55 +68,49 @@ export async function hasTenure(tx: Queryable, surveyId: string): Promise<boolea
   return row?.found === true;
 }
 
+/** Where a batch ends: the last response's completion time (as text, to the microsecond) and id. */
+export interface ExportCursor {
+  completedAt: string;
+  id: string;
+}
+
 /**
- * The next completed responses after `after` (by id: the primary key's
- * order, so each batch is an index range, whatever the survey's size), with
- * their answers keyed by question code.
+ * The next completed responses after `after`, in the order they were
+ * completed (the partial index survey_responses_completed_idx), each with its
+ * answers as one JSON object by question code: the answers of responses
+ * completed together were written together, so a batch reads neighbouring
+ * pages, and the reader gets one row a response, not one an answer.
  */
 export async function exportBatch(
   tx: Queryable,
   surveyId: string,
-  after: string | null,
+  after: ExportCursor | null,
   size = EXPORT_BATCH,
 ): Promise<ExportBatch> {
-  const responses = rowsOf<ExportResponse>(
+  return rowsOf<ExportRow>(
     await tx.execute(sql`
-      select r.id, coalesce(r.collected_on,
-          (r.completed_at at time zone 'Europe/London')::date)::text as "collectedOn",
+      select r.id, r.completed_at::text as "completedAt",
+        coalesce(r.collected_on, (r.completed_at at time zone 'Europe/London')::date)::text
+          as "collectedOn",
         r.method, r.service_id as "serviceId", r.specialism, r.area, r.tenure,
-        r.person_id as "personId"
+        r.person_id as "personId",
+        (select json_object_agg(a.question_code,
+            case when a.number is not null then to_json(a.number)
+              else to_json(coalesce(a.choice, nullif(array_to_string(a.choices, ';'), ''), a.body))
+            end)
+          from survey_answers a where a.response_id = r.id) as answers
       from survey_responses r
-      where r.survey_id = ${surveyId} and r.status = 'complete'
-        ${after ? sql`and r.id > ${after}::uuid` : sql``}
-      order by r.id
+      where r.survey_id = ${surveyId} and r.status = 'complete' and r.completed_at is not null
+        ${after ? sql`and (r.completed_at, r.id) > (${after.completedAt}::timestamptz, ${after.id}::uuid)` : sql``}
+      order by r.completed_at, r.id
       limit ${size}`),
   );
-  if (responses.length === 0) return [];
-  const answers = rowsOf<AnswerRow>(
-    await tx.execute(sql`
-      select response_id as "responseId", question_code as code, choice, choices, number, body
-      from survey_answers
-      where response_id = any(${`{${responses.map((r) => r.id).join(',')}}`}::uuid[])`),
-  );
-  const byResponse = new Map<string, Map<string, AnswerRow>>();
-  for (const answer of answers) {
-    let map = byResponse.get(answer.responseId);
-    if (!map) byResponse.set(answer.responseId, (map = new Map()));
-    map.set(answer.code, answer);
-  }
-  return responses.map((response) => ({
-    response,
-    answers: byResponse.get(response.id) ?? new Map(),
-  }));
 }
 
 /** An answer as one cell: the choice, several choices joined by ";", the number or the text. */
-export function answerCell(answer: AnswerRow | undefined): string | number | null {
-  if (!answer) return null;
-  if (answer.choice !== null) return answer.choice;
-  if (answer.choices.length > 0) return answer.choices.join(';');
-  if (answer.number !== null) return Number(answer.number);
-  return answer.body;
+export function answerCell(value: unknown): string | number | null {
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  return null;
 }
 
 export interface ExportLookups {
@@ -128,30 +120,31 @@ export interface ExportLookups {
 }
 
 /**
- * The export's rows, pulled batch by batch as the reader takes them: each
+ * The export's rows a batch at a time, pulled as the reader takes them: each
  * batch is read in its own transaction (`withTx`), so an export of any size
  * holds one batch in memory and no transaction open while the client reads.
  */
-export async function* exportRows(
+export async function* exportBatches(
   withTx: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>,
   surveyId: string,
   questions: Question[],
   scope: ExportScope,
   lookups: ExportLookups,
-): AsyncGenerator<unknown[]> {
-  let after: string | null = null;
+): AsyncGenerator<unknown[][]> {
+  let after: ExportCursor | null = null;
   for (;;) {
-    const id: string | null = after;
-    const batch: ExportBatch = await withTx((tx) => exportBatch(tx, surveyId, id));
+    const cursor: ExportCursor | null = after;
+    const batch: ExportBatch = await withTx((tx) => exportBatch(tx, surveyId, cursor));
     const people =
       scope.personReference || scope.personName
         ? await lookups.people([
-            ...new Set(batch.map((b) => b.response.personId).filter((p): p is string => !!p)),
+            ...new Set(batch.map((r) => r.personId).filter((p): p is string => !!p)),
           ])
         : new Map<string, { reference: string | null; name: string }>();
-    for (const { response: r, answers } of batch) {
+    yield batch.map((r) => {
+      const answers = r.answers ?? {};
       const person = r.personId ? people.get(r.personId) : undefined;
-      yield [
+      return [
         r.id,
         r.collectedOn,
         r.method,
@@ -161,10 +154,36 @@ export async function* exportRows(
         ...(scope.tenure ? [r.tenure] : []),
         ...(scope.personReference ? [person?.reference ?? null] : []),
         ...(scope.personName ? [person?.name ?? null] : []),
-        ...questions.map((q) => answerCell(answers.get(q.code))),
+        ...questions.map((q) => answerCell(answers[q.code])),
       ];
-    }
+    });
     if (batch.length < EXPORT_BATCH) return;
-    after = batch.at(-1)!.response.id;
+    const last = batch.at(-1)!;
+    after = { completedAt: last.completedAt, id: last.id };
+  }
+}
+
+/** The rows one by one (the XLSX writer adds them a row at a time). */
+export async function* eachRow(batches: AsyncIterable<unknown[][]>): AsyncGenerator<unknown[]> {
+  for await (const batch of batches) yield* batch;
+}
+
+/**
+ * The CSV as text, one piece a batch (the platform's csvLine: RFC 4180,
+ * formulas neutralised). A batch's rows become one string as soon as they are
+ * read, so the row objects die young: held while a slow reader drains the
+ * previous piece, they were kept long enough for V8 to move them, and the
+ * objects made where they are made, to the old generation, and the process
+ * grew by the whole export before a full collection.
+ */
+export async function* csvPieces(
+  header: string[],
+  batches: AsyncIterable<unknown[][]>,
+): AsyncGenerator<string> {
+  yield `\uFEFF${csvLine(header)}`;
+  for await (const batch of batches) {
+    let text = '';
+    for (const row of batch) text += csvLine(row);
+    yield text;
   }
 }

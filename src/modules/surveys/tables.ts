@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   date,
@@ -299,6 +300,11 @@ export const surveyResponses = pgTable(
     // An invitation's token answers once: a second completed response cannot exist.
     uniqueIndex('survey_responses_invitation_idx').on(t.organisationId, t.invitationId),
     index('survey_responses_survey_idx').on(t.organisationId, t.surveyId, t.status),
+    // The export's keyset: completed responses in the order they came, whose
+    // answers were written together, so each batch reads neighbouring pages.
+    index('survey_responses_completed_idx')
+      .on(t.organisationId, t.surveyId, t.completedAt, t.id)
+      .where(sql`status = 'complete'`),
     index('survey_responses_person_idx').on(t.organisationId, t.personId),
     tenantIsolation('survey_responses'),
   ],

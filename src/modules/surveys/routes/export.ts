@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { audit } from '../../../platform/audit/index.ts';
 import { can, guard } from '../../../platform/auth/index.ts';
@@ -5,13 +6,15 @@ import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { form, text, withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
+import { xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { listServices, peopleByIds } from '../../people/index.ts';
 import type { SurveyDefinition } from '../definition.ts';
 import {
+  csvPieces,
+  eachRow,
+  exportBatches,
   exportHeader,
   exportQuestions,
-  exportRows,
   hasTenure,
   type ExportScope,
 } from '../export.ts';
@@ -74,7 +77,7 @@ export const exportRoutes: FastifyPluginAsync = async (plugin) => {
         const serviceNames = new Map(prepared.services.map((s) => [s.id, s.name]));
         const questions = exportQuestions(definition, scope);
         const header = exportHeader(questions, scope);
-        const rows = exportRows(request.db, id, questions, scope, {
+        const batches = exportBatches(request.db, id, questions, scope, {
           serviceName: (serviceId) => (serviceId ? (serviceNames.get(serviceId) ?? null) : null),
           people: async (ids) => {
             if (ids.length === 0) return new Map();
@@ -98,7 +101,9 @@ export const exportRoutes: FastifyPluginAsync = async (plugin) => {
           )
           .header('cache-control', 'no-store');
         return reply.send(
-          format === 'csv' ? csvStream(header, rows) : xlsxStream('Responses', header, rows),
+          format === 'csv'
+            ? Readable.from(csvPieces(header, batches), { objectMode: false })
+            : xlsxStream('Responses', header, eachRow(batches)),
         );
       },
     );

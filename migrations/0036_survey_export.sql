@@ -1,0 +1,1 @@
+CREATE INDEX "survey_responses_completed_idx" ON "survey_responses" USING btree ("organisation_id","survey_id","completed_at","id") WHERE status = 'complete';

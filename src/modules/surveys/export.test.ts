@@ -10,6 +10,7 @@ import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople, addServices } from '../people/index.ts';
 import type { SurveyDefinition } from './definition.ts';
+import { analyseSurvey } from './analysis.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -253,6 +254,21 @@ describe('survey export', () => {
     // Another organisation's survey is not found, whatever its id.
     const elsewhere = await makeSurvey(other, false);
     assert.equal((await lead.get(`/staff/surveys/${elsewhere}/export.csv`)).statusCode, 404);
+  });
+
+  it('gives the analysis its median from the numbers alone', async () => {
+    await respond(org, surveyId, {}, { overall: 'neither', score: 4 });
+    await respond(org, surveyId, {}, { overall: 'neither', score: 6 });
+    const analysis = await testDb.database.withOrganisation(org.id, (tx) =>
+      analyseSurvey(tx, surveyId, DEFINITION),
+    );
+    const score = analysis.questions.find((q) => q.question.code === 'score')!;
+    assert.deepEqual(
+      { count: score.numbers?.count, median: score.numbers?.median },
+      { count: 3, median: 6 },
+    );
+    const overall = analysis.questions.find((q) => q.question.code === 'overall')!;
+    assert.equal(overall.numbers?.median ?? null, null);
   });
 
   it('offers the downloads on the analysis page, with names only where they may be had', async () => {

@@ -34,6 +34,10 @@ function run(
   files: string[],
   env: NodeJS.ProcessEnv,
   concurrency: number,
+  // The runner applies it to each file as a whole too: a browser file with
+  // two passes and the sign-in's 30-second codes outlasts five minutes when
+  // it shares the machine with another file.
+  timeoutMs = 600_000,
 ): Promise<number> {
   process.stderr.write(`\n== ${label}: ${files.length} files\n`);
   return new Promise((resolve) => {
@@ -44,7 +48,7 @@ function run(
         'tsx',
         '--test',
         `--test-concurrency=${concurrency}`,
-        '--test-timeout=300000',
+        `--test-timeout=${timeoutMs}`,
         '--test-reporter=spec',
         ...files,
       ],
@@ -93,7 +97,7 @@ if (wants('e2e')) {
     // and test) beside its Chromium, and mostly waits on one core, so two
     // keep a two-core machine busy (E2E_CONCURRENCY=1 to run them in turn).
     const concurrency = Number(process.env.E2E_CONCURRENCY ?? 2) || 1;
-    await run('browser tests', e2e, { CHROMIUM_PATH: chromium }, concurrency);
+    await run('browser tests', e2e, { CHROMIUM_PATH: chromium }, concurrency, 900_000);
   } else {
     skip(
       'browser tests',

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { uuidArray } from '../../platform/db/types.ts';
+import { arrayParam, uuidArray } from '../../platform/db/types.ts';
 import { readModuleSettings } from '../../platform/tenancy/module-settings.ts';
 import { listServices, personByReference } from '../people/index.ts';
 import {
@@ -21,16 +21,6 @@ import { operationsSettings } from './settings.ts';
  * one statement a batch of thousands of rows (arrays unnested), so a file of
  * a million repairs goes in as a few hundred statements.
  */
-
-/** One parameter holding a whole column of a batch, as a PostgreSQL array literal. */
-function arrayOf(values: ReadonlyArray<string | number | boolean | null>, type: string): SQL {
-  const literal = `{${values
-    .map((v) =>
-      v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
-    )
-    .join(',')}}`;
-  return sql`${literal}::${sql.raw(type)}[]`;
-}
 
 /** The SQL type a field is stored as, and how a batch carries it (code lists as `a;b`). */
 function sqlType(field: FieldSpec): string {
@@ -87,7 +77,7 @@ export async function storedByReference(
   if (references.length === 0) return found;
   const rows = rowsOf<Record<string, unknown>>(
     await tx.execute(
-      sql`select ${columnList(spec)} from ${sql.raw(spec.table)} where reference = any(${arrayOf(references, 'text')})`,
+      sql`select ${columnList(spec)} from ${sql.raw(spec.table)} where reference = any(${arrayParam(references, 'text')})`,
     ),
   );
   for (const row of rows) {
@@ -113,12 +103,12 @@ export async function insertRecords(
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     const columns = [
-      arrayOf(
+      arrayParam(
         batch.map((r) => r.reference),
         'text',
       ),
       ...fields.map((f) =>
-        arrayOf(
+        arrayParam(
           batch.map((r) => carried(f, r.values[f.column] ?? null)),
           sqlType(f),
         ),
@@ -155,7 +145,7 @@ export async function updateRecords(
     const columns = [
       uuidArray(batch.map((r) => r.id)),
       ...fields.map((f) =>
-        arrayOf(
+        arrayParam(
           batch.map((r) => carried(f, r.values[f.column] ?? null)),
           sqlType(f),
         ),

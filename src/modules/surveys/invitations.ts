@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { audit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { uuidArray } from '../../platform/db/types.ts';
+import { arrayParam, uuidArray } from '../../platform/db/types.ts';
 import type { PlatformEvent } from '../../platform/events/index.ts';
 import { newToken } from '../../platform/http/link-tokens.ts';
 import { isLanguage, type Language } from '../../platform/i18n/index.ts';
@@ -259,10 +259,19 @@ export async function inviteOnEvents(
       select app_organisation_id(), s.id, p.id,
         case when ${REASON} is null then 'queued' else 'not_sent' end, ${REASON},
         e.name, e.kind, e.record_id
-      from unnest(${`{${recent.map((e) => JSON.stringify(e.name)).join(',')}}`}::text[],
+      from unnest(${arrayParam(
+        recent.map((e) => e.name),
+        'text',
+      )},
                   ${uuidArray(recent.map((e) => e.personId!))},
-                  ${`{${recent.map((e) => JSON.stringify(e.record.kind)).join(',')}}`}::text[],
-                  ${`{${recent.map((e) => JSON.stringify(e.record.id)).join(',')}}`}::text[])
+                  ${arrayParam(
+                    recent.map((e) => e.record.kind),
+                    'text',
+                  )},
+                  ${arrayParam(
+                    recent.map((e) => e.record.id),
+                    'text',
+                  )})
         as e(name, person_id, kind, record_id)
       join surveys s on s.trigger_event = e.name and s.status = 'published'
         and s.current_version is not null
@@ -296,7 +305,7 @@ export async function peopleByReferences(
   const rows = rowsOf<{ ref: string; id: string | null }>(
     await tx.execute(sql`
       select r.ref, coalesce(p.id, a.person_id) as id
-      from unnest(${`{${references.map((r) => JSON.stringify(r)).join(',')}}`}::text[]) as r(ref)
+      from unnest(${arrayParam(references, 'text')}) as r(ref)
       left join register_people p on lower(p.reference) = lower(r.ref) and p.erased_at is null
       left join register_person_aliases a on lower(a.reference) = lower(r.ref)`),
   );

@@ -4,6 +4,7 @@
  * over responses already read, so the rules are tested on fixtures worked out
  * by hand (tsm.test.ts) with no database in the way.
  */
+import { AGREEMENT, SATISFACTION } from '../surveys/index.ts';
 
 export const TENURES = ['LCRA', 'LCHO'] as const;
 export type Tenure = (typeof TENURES)[number];
@@ -24,22 +25,11 @@ export const TP_CODES = [
 ] as const;
 export type TpCode = (typeof TP_CODES)[number];
 
-/** The five substantive answers of the satisfaction scale: the denominator. */
-export const SATISFACTION = [
-  'very_satisfied',
-  'fairly_satisfied',
-  'neither',
-  'fairly_dissatisfied',
-  'very_dissatisfied',
-] as const;
-/** TP08's agreement scale: strongly agree … strongly disagree. */
-export const AGREEMENT = [
-  'strongly_agree',
-  'agree',
-  'neither',
-  'disagree',
-  'strongly_disagree',
-] as const;
+// The five substantive answers of each scale are the denominator: the
+// surveys module's scales (the tsm-perception template answers in them), so
+// the codes cannot drift apart.
+export { SATISFACTION, AGREEMENT };
+
 /** The numerator: very plus fairly satisfied; for TP08 strongly agree plus agree (§1.3 [V]). */
 const POSITIVE: Record<'satisfaction' | 'agreement', ReadonlySet<string>> = {
   satisfaction: new Set(['very_satisfied', 'fairly_satisfied']),

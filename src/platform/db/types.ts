@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { customType, text } from 'drizzle-orm/pg-core';
 
 /** PostgreSQL bytea as a Node Buffer, on both drivers. */
@@ -25,3 +25,20 @@ export const textArray = (name: string) =>
  * error from the database, never an injection.
  */
 export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/**
+ * Any list as one array parameter of the given SQL type (text, date, int,
+ * uuid…): one statement for a batch of rows, whatever its length. Each value
+ * is quoted and escaped for a PostgreSQL array literal; null stays NULL.
+ */
+export function arrayParam(
+  values: ReadonlyArray<string | number | boolean | null>,
+  type: string,
+): SQL {
+  const literal = `{${values
+    .map((v) =>
+      v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+    )
+    .join(',')}}`;
+  return sql`${literal}::${sql.raw(type)}[]`;
+}

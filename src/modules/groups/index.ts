@@ -16,6 +16,7 @@ export {
   type GroupListRow,
   type MemberView,
 } from './groups.ts';
+export { publishedElections, type PublishedElection } from './elections.ts';
 
 /** Panels and forums: terms of reference, seats, members and who has a voice. */
 export const groupsModule: ModuleManifest = {
@@ -31,6 +32,7 @@ export const groupsModule: ModuleManifest = {
     'group-term-ending-member': { paragraphs: ['intro', 'next'], action: 'action' },
     'group-papers': { paragraphs: ['intro', 'easy'], action: 'action' },
     'group-papers-late': { paragraphs: ['intro', 'next'], action: 'action' },
+    'group-election-vote': { paragraphs: ['intro', 'secret', 'paper'], action: 'action' },
   },
   links: {
     kinds: [

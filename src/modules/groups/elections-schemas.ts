@@ -1,0 +1,36 @@
+/**
+ * The shapes of the requests of elections, interviews and draws. Lenient by
+ * design (see platform/forms/schema.ts): the services check meaning.
+ */
+import { form, list, text } from '../../platform/forms/schema.ts';
+
+/** A new election: the seat, title, places, closing day and who may vote. */
+export const ElectionForm = form({
+  seatId: text(),
+  title: text(),
+  places: text(),
+  'closesOn-day': text(),
+  'closesOn-month': text(),
+  'closesOn-year': text(),
+  eligibleServiceIds: list(),
+  eligibleServiceTypes: list(),
+  eligibleSpecialisms: list(),
+});
+
+/** A candidate: who (reference or name), the statement and its easy-read version. */
+export const CandidateForm = form({ who: text(), statement: text(), statementEasyRead: text() });
+
+/** A vote: the candidates chosen. */
+export const VoteForm = form({ choice: list() });
+
+/** A paper vote: the elector (reference or name), the choices, or a spoilt paper. */
+export const PaperVoteForm = form({ who: text(), choice: list(), spoilt: text() });
+
+/** The chair's casting vote: the candidates chosen from the tied. */
+export const CastingForm = form({ choice: list() });
+
+/** A form with nothing but its token. */
+export const EmptyForm = form({});
+
+/** The banner a redirect carries back. */
+export const DoneQuery = form({ done: text() });

@@ -455,6 +455,10 @@ describe('meetings: papers, minutes, decisions and actions', () => {
     assert.match(page, /Came to 3 of 3/);
     assert.match(page, /Came to 0 of 3/);
     assert.equal((page.match(/Missed the last two: check in/g) ?? []).length, 1);
+    // The meeting's own page flags them too, so whoever runs it checks in.
+    const meetingPage = (await lead.get(`/staff/groups/${id}/meetings/${ids[2]}`)).body;
+    assert.match(meetingPage, /id="check-in"/);
+    assert.equal((meetingPage.match(/Missed the last two: check in/g) ?? []).length, 1);
     // Hours follow attendance through participation.
     const [hours] = await q<{ hours: number }>(
       sql`select sum(hours)::float8 as hours from attendance where person_id = ${keen.id}`,

@@ -3,6 +3,8 @@ import { staffRoutes } from './staff.ts';
 import { meetingRoutes } from './meetings.ts';
 import { myRoutes } from './my.ts';
 import { electionRoutes } from './elections.ts';
+import { publicRoutes } from './public.ts';
+import { reportRoutes } from './report.ts';
 
 /** Every page of groups. */
 export const groupRoutes: FastifyPluginAsync = async (app) => {
@@ -10,4 +12,6 @@ export const groupRoutes: FastifyPluginAsync = async (app) => {
   await app.register(meetingRoutes);
   await app.register(myRoutes);
   await app.register(electionRoutes);
+  await app.register(publicRoutes);
+  await app.register(reportRoutes);
 };

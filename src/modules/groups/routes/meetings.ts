@@ -20,6 +20,7 @@ import {
   decideItem,
   inviteMembers,
   loadMeetingPage,
+  memberAttendance,
   meetingOf,
   meetingsOf,
   proposeItem,
@@ -147,7 +148,11 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
     meetingId: string,
     extras: { returned?: Returned; done?: string | null } = {},
   ) {
-    const data = await request.db((tx) => loadMeetingPage(tx, group.id, meetingId));
+    const data = await request.db(async (tx) => {
+      const page = await loadMeetingPage(tx, group.id, meetingId);
+      // Members who missed the last two meetings, flagged so someone checks in (§7).
+      return page && { ...page, attendance: await memberAttendance(tx, group.id) };
+    });
     if (!data) throw notFound();
     const returned = extras.returned;
     const errors = formErrors(translator(request.language), returned?.problems ?? []);

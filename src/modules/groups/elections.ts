@@ -444,6 +444,44 @@ export async function electorateSize(tx: Queryable, election: ElectionRow): Prom
   return (await electorateOf(tx, election)).length;
 }
 
+export interface RollEntry {
+  reference: string;
+  name: string;
+  voted: boolean;
+  votedBy: string | null;
+  /** A voting link was emailed and is not yet spent. */
+  hasLink: boolean;
+}
+
+/** Most of the roll a page lists; the rest is counted. */
+export const ROLL_SHOWN = 500;
+
+/**
+ * The roll as staff see it, by name: who may vote and whether they have (and
+ * how: online or on paper), never what they chose. A draft's roll is the one
+ * opening it would make today.
+ */
+export async function rollOf(tx: Queryable, election: ElectionRow): Promise<RollEntry[]> {
+  if (election.status === 'draft') {
+    const ids = await electorateOf(tx, election);
+    if (ids.length === 0) return [];
+    return rowsOf<RollEntry>(
+      await tx.execute(sql`
+        select p.reference, ${NAME} as name, false as voted, null as "votedBy", false as "hasLink"
+        from register_people p where p.id = any(${uuidArray(ids)})
+        order by lower(p.last_name), lower(p.first_name), p.reference limit ${ROLL_SHOWN}`),
+    );
+  }
+  return rowsOf<RollEntry>(
+    await tx.execute(sql`
+      select p.reference, ${NAME} as name, x.voted, x.voted_by as "votedBy",
+        x.token_hash is not null as "hasLink"
+      from election_electors x join register_people p on p.id = x.person_id
+      where x.election_id = ${election.id}
+      order by lower(p.last_name), lower(p.first_name), p.reference limit ${ROLL_SHOWN}`),
+  );
+}
+
 export const VOTE_PATH = '/vote';
 
 /**

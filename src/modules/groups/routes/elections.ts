@@ -32,6 +32,8 @@ import {
   publishElection,
   readCandidateForm,
   readElectionForm,
+  rollOf,
+  ROLL_SHOWN,
   removeCandidate,
   settleCastingVote,
   votingPaper,
@@ -167,6 +169,7 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
     const data = await request.db(async (tx) => ({
       candidates: await candidatesOf(tx, election.id),
       rollSize: election.status === 'draft' ? await electorateSize(tx, election) : null,
+      roll: await rollOf(tx, election),
       services: await listServices(tx),
       options: await loadOptions(tx),
     }));
@@ -178,6 +181,8 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
       election,
       candidates: data.candidates,
       rollSize: data.rollSize,
+      roll: data.roll,
+      rollShown: ROLL_SHOWN,
       serviceNames: Object.fromEntries(data.services.map((s) => [s.id, s.name])),
       labels: codeLabels(data.options, request.language),
       result,

@@ -6,6 +6,7 @@ import { termRemindersJob } from './reminders.ts';
 import { PAPERS_JOB, papersCheckJob } from './meetings.ts';
 import { groupsPersonData, groupsTimeline } from './person-data.ts';
 import { groupsSection } from './portal.ts';
+import { groupsDemo } from './demo.ts';
 
 export {
   groupById,
@@ -63,6 +64,7 @@ export const groupsModule: ModuleManifest = {
     personData: [groupsPersonData],
     timeline: { groups: groupsTimeline },
     portalSections: { groups: groupsSection },
+    demo: groupsDemo,
   },
   navigation: [
     {

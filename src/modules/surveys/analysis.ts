@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { uuidArray } from '../../platform/db/types.ts';
+import { arrayParam, uuidArray } from '../../platform/db/types.ts';
 import { suppressTable, type Cell } from '../../platform/statistics/index.ts';
 import {
   AGREEMENT,
@@ -86,73 +86,113 @@ export interface SurveyAnalysis {
 
 const pct = (count: number, of: number) => (of > 0 ? Math.round((count / of) * 1000) / 10 : null);
 
+/** One survey's kept counts (survey_answer_counts) of one cut ('' for none): question, group, kind, value. */
+async function keptCounts(tx: Queryable, surveyIds: string[], cut: string, kinds: string[]) {
+  return rowsOf<{
+    surveyId: string;
+    code: string;
+    grp: string;
+    kind: string;
+    value: string;
+    n: number;
+  }>(
+    await tx.execute(sql`
+      select survey_id as "surveyId", question_code as code, grp, kind, value, n
+      from survey_answer_counts
+      where survey_id = any(${uuidArray(surveyIds)}) and cut = ${cut}
+        and kind = any(${arrayParam(kinds, 'text')}) and n <> 0`),
+  );
+}
+
+/**
+ * The median (as percentile_cont(0.5): the middle value, or the mean of the
+ * two middle ones), the mean, least and most of numbers counted by value.
+ */
+export function numbersOf(histogram: Array<{ value: number; n: number }>) {
+  const sorted = [...histogram].sort((a, b) => a.value - b.value);
+  const count = sorted.reduce((s, h) => s + h.n, 0);
+  if (count === 0) return { count, mean: null, median: null, min: null, max: null };
+  const at = (index: number) => {
+    let seen = 0;
+    for (const h of sorted) {
+      seen += h.n;
+      if (index < seen) return h.value;
+    }
+    return sorted[sorted.length - 1]!.value;
+  };
+  const lower = at(Math.floor((count - 1) / 2));
+  const upper = at(Math.ceil((count - 1) / 2));
+  return {
+    count,
+    mean: sorted.reduce((s, h) => s + h.value * h.n, 0) / count,
+    median: lower + (upper - lower) * 0.5,
+    min: sorted[0]!.value,
+    max: sorted[sorted.length - 1]!.value,
+  };
+}
+
 /**
  * Every question's counts for one survey (all its versions, by question
- * code), its response counts by method and its response rate. A fixed number
- * of queries, whatever the number of responses.
+ * code), its response counts by method and its response rate. The answers
+ * are read as counted when they were written (survey_answer_counts, kept by
+ * triggers), so a fixed number of small queries whatever the number of
+ * responses.
  */
 export async function analyseSurvey(
   tx: Queryable,
   surveyId: string,
   definition: SurveyDefinition,
 ): Promise<SurveyAnalysis> {
-  const choiceRows = rowsOf<{ code: string; choice: string; n: number }>(
+  const kept = await keptCounts(tx, [surveyId], '', [
+    'answered',
+    'choice',
+    'number',
+    'sentiment',
+    'theme',
+  ]);
+  const choiceRows = kept
+    .filter((r) => r.kind === 'choice')
+    .map((r) => ({ ...r, choice: r.value }));
+  const histograms = new Map<string, Array<{ value: number; n: number }>>();
+  for (const r of kept.filter((k) => k.kind === 'number')) {
+    if (!histograms.has(r.code)) histograms.set(r.code, []);
+    histograms.get(r.code)!.push({ value: Number(r.value), n: r.n });
+  }
+  const statRows = [...new Set(kept.map((r) => r.code))].map((code) => {
+    const of = (kind: string, value: string) =>
+      kept.find((r) => r.code === code && r.kind === kind && r.value === value)?.n ?? 0;
+    const numbers = numbersOf(histograms.get(code) ?? []);
+    return {
+      code,
+      answered: of('answered', ''),
+      numbers: numbers.count,
+      mean: numbers.mean,
+      median: numbers.median,
+      min: numbers.min,
+      max: numbers.max,
+      positive: of('sentiment', 'positive'),
+      negative: of('sentiment', 'negative'),
+      neutral: of('sentiment', 'neutral'),
+    };
+  });
+  const themeRows = kept
+    .filter((r) => r.kind === 'theme')
+    .map((r) => ({ code: r.code, theme: r.value, n: r.n }))
+    .sort((a, b) => b.n - a.n || (a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : 0));
+  // Status and method are in survey_responses_survey_idx: read from the index.
+  const byStatus = rowsOf<{ status: string; method: string; count: number }>(
     await tx.execute(sql`
-      select question_code as code, choice, count(*)::int as n from survey_answers
-      where survey_id = ${surveyId} and choice is not null group by 1, 2
-      union all
-      select question_code, c, count(*)::int from survey_answers, unnest(choices) c
-      where survey_id = ${surveyId} and cardinality(choices) > 0 group by 1, 2`),
+      select status, method, count(*)::int as count from survey_responses
+      where survey_id = ${surveyId} group by 1, 2`),
   );
-  const statRows = rowsOf<{
-    code: string;
-    answered: number;
-    numbers: number;
-    mean: number | null;
-    median: number | null;
-    min: number | null;
-    max: number | null;
-    positive: number;
-    negative: number;
-    neutral: number;
-  }>(
-    await tx.execute(sql`
-      select question_code as code, count(*)::int as answered, count(number)::int as numbers,
-        avg(number)::float8 as mean, null::float8 as median,
-        min(number)::float8 as min, max(number)::float8 as max,
-        count(*) filter (where sentiment = 'positive')::int as positive,
-        count(*) filter (where sentiment = 'negative')::int as negative,
-        count(*) filter (where sentiment = 'neutral')::int as neutral
-      from survey_answers where survey_id = ${surveyId} group by 1`),
-  );
-  // The median apart, over the numbers alone: in the query above it made
-  // PostgreSQL sort every answer (1,000,000 at 200,000 responses) to group them.
-  const medians = new Map(
-    rowsOf<{ code: string; median: number | null }>(
-      await tx.execute(sql`
-        select question_code as code,
-          percentile_cont(0.5) within group (order by number)::float8 as median
-        from survey_answers where survey_id = ${surveyId} and number is not null group by 1`),
-    ).map((r) => [r.code, r.median]),
-  );
-  for (const row of statRows) row.median = medians.get(row.code) ?? null;
-  const themeRows = rowsOf<{ code: string; theme: string; n: number }>(
-    await tx.execute(sql`
-      select question_code as code, t as theme, count(*)::int as n
-      from survey_answers, unnest(themes) t
-      where survey_id = ${surveyId} and body is not null group by 1, 2 order by 3 desc, 2`),
-  );
-  const [counts] = rowsOf<{ completed: number; partial: number }>(
-    await tx.execute(sql`
-      select count(*) filter (where status = 'complete')::int as completed,
-        count(*) filter (where status = 'partial')::int as partial
-      from survey_responses where survey_id = ${surveyId}`),
-  );
-  const byMethod = rowsOf<{ method: string; count: number }>(
-    await tx.execute(sql`
-      select method, count(*)::int as count from survey_responses
-      where survey_id = ${surveyId} and status = 'complete' group by 1 order by 2 desc, 1`),
-  );
+  const counts = {
+    completed: byStatus.filter((r) => r.status === 'complete').reduce((s, r) => s + r.count, 0),
+    partial: byStatus.filter((r) => r.status === 'partial').reduce((s, r) => s + r.count, 0),
+  };
+  const byMethod = byStatus
+    .filter((r) => r.status === 'complete')
+    .map((r) => ({ method: r.method, count: r.count }))
+    .sort((a, b) => b.count - a.count || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
   const [inv] = rowsOf<{ sent: number; answered: number; notSent: number }>(
     await tx.execute(sql`
       select count(*) filter (where status in ('queued', 'sent', 'answered'))::int as sent,
@@ -222,8 +262,8 @@ export async function analyseSurvey(
   });
   const sent = inv?.sent ?? 0;
   return {
-    completed: counts?.completed ?? 0,
-    partial: counts?.partial ?? 0,
+    completed: counts.completed,
+    partial: counts.partial,
     byMethod,
     invitations: {
       sent,
@@ -357,27 +397,24 @@ export async function cutSurvey(
   definition: SurveyDefinition,
   cut: Cut,
 ): Promise<CutTable[]> {
-  const group = cut.startsWith('equality:')
-    ? sql`e.choice`
-    : cut === 'service'
-      ? sql`r.service_id::text`
-      : cut === 'specialism'
-        ? sql`r.specialism`
-        : cut === 'tenure'
-          ? sql`r.tenure`
-          : sql`r.area`;
-  const equalityJoin = cut.startsWith('equality:')
-    ? sql`join survey_answers e on e.response_id = a.response_id and e.question_code = ${cut.slice('equality:'.length)}`
-    : sql``;
-  const rows = rowsOf<{ code: string; grp: string | null; choice: string; n: number }>(
-    await tx.execute(sql`
-      select a.question_code as code, ${group} as grp, a.choice, count(*)::int as n
-      from survey_answers a
-      join survey_responses r on r.id = a.response_id
-      ${equalityJoin}
-      where a.survey_id = ${surveyId} and a.choice is not null
-      group by 1, 2, 3`),
-  );
+  // The four dimensions of the response are counted as answers are written;
+  // a cut by another answer (an equality question) pairs the answers here.
+  const rows = cut.startsWith('equality:')
+    ? rowsOf<{ code: string; grp: string | null; choice: string; n: number }>(
+        await tx.execute(sql`
+          select a.question_code as code, e.choice as grp, a.choice, count(*)::int as n
+          from survey_answers a
+          join survey_answers e on e.response_id = a.response_id
+            and e.question_code = ${cut.slice('equality:'.length)}
+          where a.survey_id = ${surveyId} and a.choice is not null
+          group by 1, 2, 3`),
+      )
+    : (await keptCounts(tx, [surveyId], cut, ['choice'])).map((r) => ({
+        code: r.code,
+        grp: r.grp,
+        choice: r.value,
+        n: r.n,
+      }));
   const byQuestion = new Map<string, Map<string, Map<string, number>>>();
   for (const r of rows) {
     const g = r.grp ?? '';
@@ -440,7 +477,7 @@ export interface TrendRow {
 /**
  * The share satisfied (agreeing, saying yes) for each scale and yes/no
  * question, wave by wave across the survey's series, matched by question
- * code. One query.
+ * code. One query, of the kept counts.
  */
 export async function trendOf(
   tx: Queryable,
@@ -460,14 +497,15 @@ export async function trendOf(
   }>(
     await tx.execute(sql`
       select s.id as "surveyId", coalesce(s.wave, to_char(s.created_at, 'YYYY-MM-DD')) as label,
-        a.question_code as code,
-        count(*) filter (where a.choice in ('very_satisfied','fairly_satisfied','strongly_agree','agree'))::int as good,
-        count(*) filter (where a.choice in ('very_satisfied','fairly_satisfied','neither','fairly_dissatisfied','very_dissatisfied','strongly_agree','agree','disagree','strongly_disagree'))::int as base,
-        count(*) filter (where a.choice = 'yes')::int as yes,
-        count(*)::int as answered
-      from surveys s join survey_answers a on a.survey_id = s.id
-      where s.series_id = ${seriesId} and a.choice is not null
-      group by s.id, s.wave, s.created_at, a.question_code
+        c.question_code as code,
+        coalesce(sum(c.n) filter (where c.value in ('very_satisfied','fairly_satisfied','strongly_agree','agree')), 0)::int as good,
+        coalesce(sum(c.n) filter (where c.value in ('very_satisfied','fairly_satisfied','neither','fairly_dissatisfied','very_dissatisfied','strongly_agree','agree','disagree','strongly_disagree')), 0)::int as base,
+        coalesce(sum(c.n) filter (where c.value = 'yes'), 0)::int as yes,
+        sum(c.n)::int as answered
+      from surveys s
+      join survey_answer_counts c on c.organisation_id = s.organisation_id and c.survey_id = s.id
+      where s.series_id = ${seriesId} and c.cut = '' and c.kind = 'choice' and c.n <> 0
+      group by s.id, s.wave, s.created_at, c.question_code
       order by min(s.created_at)`),
   );
   const waves: Array<{ surveyId: string; label: string }> = [];

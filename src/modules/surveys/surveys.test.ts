@@ -505,4 +505,48 @@ describe('surveys: free text with sentiment and themes', () => {
       403,
     );
   });
+
+  it('keeps the counts the analysis reads equal to the answers counted afresh', async () => {
+    type Answer = {
+      survey_id: string;
+      question_code: string;
+      choice: string | null;
+      choices: string[] | null;
+      number: number | null;
+      body: string | null;
+      sentiment: string | null;
+      themes: string[] | null;
+      service: string | null;
+      specialism: string | null;
+      tenure: string | null;
+      area: string | null;
+    };
+    const answers = await q<Answer>(sql`
+      select a.survey_id, a.question_code, a.choice, a.choices, a.number, a.body, a.sentiment,
+        a.themes, r.service_id::text as service, r.specialism, r.tenure, r.area
+      from survey_answers a join survey_responses r on r.id = a.response_id`);
+    assert.ok(answers.length > 10, 'the tests above have answered');
+    const expected = new Map<string, number>();
+    for (const a of answers) {
+      const count = (cut: string, grp: string, kind: string, value: string) => {
+        const key = [a.survey_id, a.question_code, cut, grp, kind, value].join('|');
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      };
+      count('', '', 'answered', '');
+      if (a.choice !== null) {
+        count('', '', 'choice', a.choice);
+        for (const cut of ['service', 'specialism', 'tenure', 'area'] as const)
+          count(cut, a[cut] ?? '', 'choice', a.choice);
+      }
+      for (const c of a.choices ?? []) count('', '', 'choice', c);
+      if (a.number !== null) count('', '', 'number', String(a.number));
+      if (a.sentiment !== null) count('', '', 'sentiment', a.sentiment);
+      if (a.body !== null) for (const t of a.themes ?? []) count('', '', 'theme', t);
+    }
+    const kept = await q<{ key: string; n: number }>(sql`
+      select concat_ws('|', survey_id, question_code, cut, grp, kind, value) as key, n
+      from survey_answer_counts where n <> 0`);
+    const sorted = (m: Iterable<[string, number]>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+    assert.deepEqual(sorted(kept.map((k) => [k.key, k.n])), sorted(expected));
+  });
 });

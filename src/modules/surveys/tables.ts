@@ -299,7 +299,8 @@ export const surveyResponses = pgTable(
     uniqueIndex('survey_responses_token_idx').on(t.organisationId, t.tokenHash),
     // An invitation's token answers once: a second completed response cannot exist.
     uniqueIndex('survey_responses_invitation_idx').on(t.organisationId, t.invitationId),
-    index('survey_responses_survey_idx').on(t.organisationId, t.surveyId, t.status),
+    // With the method, so the analysis counts responses by status and method from the index alone.
+    index('survey_responses_survey_idx').on(t.organisationId, t.surveyId, t.status, t.method),
     // The export's keyset: completed responses in the order they came, whose
     // answers were written together, so each batch reads neighbouring pages.
     index('survey_responses_completed_idx')
@@ -344,5 +345,43 @@ export const surveyAnswers = pgTable(
     ),
     index('survey_answers_question_idx').on(t.organisationId, t.surveyId, t.questionCode, t.choice),
     tenantIsolation('survey_answers'),
+  ],
+).enableRLS();
+
+/**
+ * Every survey's answers counted, kept by triggers on survey_answers
+ * (migration survey_counts) in the transaction that writes the answers, so
+ * the analysis reads a few hundred rows however many answered (issue 12's
+ * benchmark: 200,000 responses). A row counts, for one question, the answers
+ * (`kind` answered), each choice (a single choice, and each of several), each
+ * number, each sentiment and each theme of answers with text; with `cut` set
+ * (service, specialism, tenure, area), a choice within the group `grp` of
+ * the response's cut dimension ('' when it has none). Counts go down as well
+ * as up (recoding, erasure), so a row may hold 0.
+ */
+export const surveyAnswerCounts = pgTable(
+  'survey_answer_counts',
+  {
+    organisationId: organisationIdColumn(),
+    surveyId: uuid('survey_id').notNull(),
+    questionCode: text('question_code').notNull(),
+    cut: text('cut').notNull(),
+    grp: text('grp').notNull(),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'survey_answer_counts_pkey',
+      columns: [t.organisationId, t.surveyId, t.cut, t.questionCode, t.grp, t.kind, t.value],
+    }),
+    tenantForeignKey(
+      'survey_answer_counts_survey_id_surveys_id_fk',
+      [t.organisationId, t.surveyId],
+      [surveys.organisationId, surveys.id],
+      'cascade',
+    ),
+    tenantIsolation('survey_answer_counts'),
   ],
 ).enableRLS();

@@ -34,3 +34,12 @@ export const EmptyForm = form({});
 
 /** The banner a redirect carries back. */
 export const DoneQuery = form({ done: text() });
+
+/** The first step of a draw: what its quotas are set by (and a seed to make a draw again). */
+export const DrawQuery = form({ dimension: text(), seatId: text(), seed: text() });
+
+/** A draw: the seat, how many, the dimension, a seed (optional); quotas come as `quota-<code>`. */
+export const DrawForm = form({ seatId: text(), size: text(), dimension: text(), seed: text() });
+
+/** Seating someone a draw drew. */
+export const AppointDrawnForm = form({ personId: text() });

@@ -40,6 +40,7 @@ import {
   type ElectionResult,
   type ElectionView,
 } from '../elections.ts';
+import { drawsOf } from '../draws.ts';
 import { groupById, line, londonToday, many, seatsOf, type GroupDetail } from '../groups.ts';
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
@@ -432,6 +433,7 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
       const data = await request.db(async (tx) => ({
         seats: await seatsOf(tx, group.id),
         elections: await electionsOf(tx, group.id),
+        draws: await drawsOf(tx, group.id),
       }));
       return reply.page('groups/views/staff/filling.njk', {
         group,

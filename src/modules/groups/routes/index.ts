@@ -5,6 +5,7 @@ import { myRoutes } from './my.ts';
 import { electionRoutes } from './elections.ts';
 import { publicRoutes } from './public.ts';
 import { reportRoutes } from './report.ts';
+import { drawRoutes } from './draws.ts';
 
 /** Every page of groups. */
 export const groupRoutes: FastifyPluginAsync = async (app) => {
@@ -14,4 +15,5 @@ export const groupRoutes: FastifyPluginAsync = async (app) => {
   await app.register(electionRoutes);
   await app.register(publicRoutes);
   await app.register(reportRoutes);
+  await app.register(drawRoutes);
 };

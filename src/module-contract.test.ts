@@ -64,6 +64,7 @@ const testModule: ModuleManifest = {
       labelKey: 'nav.home',
       order: 99,
       action: USE,
+      area: 'settings',
     },
   ],
   permissions: {
@@ -149,6 +150,33 @@ const testModule: ModuleManifest = {
     portalSections: {
       'contract-test': async () => ({ title: 'A customer section from the test module' }),
     },
+    workWaiting: {
+      'contract-test': {
+        counts: {
+          organisations: { labelKey: 'contractTest.waiting', href: '/contract-test', action: USE },
+        },
+        read: async (tx) => {
+          seen.push('work waiting read');
+          const [row] = rowsOf<{ n: number }>(
+            await tx.execute(sql`select count(*)::int as n from organisations`),
+          );
+          return { organisations: row?.n ?? 0 };
+        },
+      },
+    },
+    comingUp: {
+      'contract-test': {
+        action: USE,
+        read: async () => [
+          {
+            at: new Date(),
+            title: 'A meeting from the test module',
+            href: '/contract-test',
+            when: 'Today',
+          },
+        ],
+      },
+    },
     commands: {
       'contract-test-hello': {
         summary: 'Says hello',
@@ -216,9 +244,28 @@ describe('the module contract: every extension point reads the manifests', () =>
       403,
     );
     assert.ok(app.routeCatalogue.some((r) => r.url === '/contract-test' && r.access === USE));
+    // The staff navigation shows the declared area; the area's page lists the link.
     const home = await app.inject({ url: '/staff', headers: signedInAs(org, ['staff']) });
-    assert.match(home.body, /href="\/contract-test"/);
+    assert.match(home.body, /href="\/staff\/areas\/settings"/);
+    const area = await app.inject({
+      url: '/staff/areas/settings',
+      headers: signedInAs(org, ['staff']),
+    });
+    assert.match(area.body, /href="\/contract-test"/);
     assert.equal(can(staffUser(), USE), true);
+  });
+
+  it("shows the module's work waiting and what is coming up on the staff home, to those allowed", async () => {
+    seen.length = 0;
+    const home = await app.inject({ url: '/staff', headers: signedInAs(org, ['staff']) });
+    assert.match(home.body, /href="\/contract-test"[^>]*>contractTest\.waiting</);
+    assert.match(home.body, /A meeting from the test module/);
+    assert.deepEqual(seen, ['work waiting read']);
+    // Not allowed to open the list: neither shown nor counted.
+    seen.length = 0;
+    const board = await app.inject({ url: '/staff', headers: signedInAs(org, ['board_member']) });
+    assert.doesNotMatch(board.body, /contract-test/);
+    assert.deepEqual(seen, []);
   });
 
   it('runs the declared job and renders the declared mail template', async () => {

@@ -60,6 +60,65 @@ export interface NavigationItem {
   order: number;
   /** Shown only to users who may take this action (staff side). */
   action?: Action;
+  /**
+   * The area of the staff navigation it sits in (required on the staff side):
+   * the top row names the areas, each a page of its links one click away.
+   */
+  area?: StaffArea;
+}
+
+/** The areas the staff navigation is grouped by, in the order shown. */
+export const STAFF_AREAS = ['register', 'involvement', 'money', 'insight', 'settings'] as const;
+export type StaffArea = (typeof STAFF_AREAS)[number];
+
+/** The days the staff home counts from: London dates, ISO (YYYY-MM-DD). */
+export interface WorkDays {
+  today: string;
+  /** The Sunday that ends this week (Monday to Sunday). */
+  weekEnd: string;
+  monthStart: string;
+  monthEnd: string;
+}
+
+/** One figure of work waiting on the staff home, a link to the list it counts. */
+export interface WorkWaitingCount {
+  /** i18n key of the text beside the figure, given {{count}} (with _one and _other forms). */
+  labelKey: string;
+  /** The list the figure counts, filtered to just those records. */
+  href: string;
+  /** Shown only to users who may take the action that guards the linked page. */
+  action: Action;
+}
+
+/**
+ * A module's figures on the staff home: what waits for someone, by key, and
+ * `read` that counts them all in one statement. The home page makes one query
+ * a contribution (none where the reader may see none of its figures), so its
+ * cost stays flat as the rows grow.
+ */
+export interface WorkWaiting {
+  counts: Record<string, WorkWaitingCount>;
+  read(tx: Queryable, days: WorkDays): Promise<Record<string, number>>;
+}
+
+/** One line of "coming up this week" on the staff home. */
+export interface ComingUpItem {
+  /** When it starts; the list is in this order across modules. */
+  at: Date;
+  /** The title, as stored (escaped when shown). */
+  title: string;
+  href: string;
+  /** When, in the reader's language, e.g. "3 March 2027, 2pm to 4pm". */
+  when: string;
+  /** A short note in the reader's language, e.g. "4 coming, 2 not answered". */
+  hint?: string;
+}
+
+/** What a module has coming up this week on the staff home: one statement. */
+export interface ComingUp {
+  /** Shown only to users who may take this action (that of the linked pages). */
+  action: Action;
+  read(tx: Queryable, days: WorkDays, language: Language): Promise<ComingUpItem[]>;
 }
 
 /** A module's settings: a zod object whose every field has a default. */
@@ -309,6 +368,10 @@ export interface Contributions {
   timeline?: Record<string, TimelineSource>;
   initiativeSections?: Record<string, InitiativeSection>;
   portalSections?: Record<string, PortalSection>;
+  /** Figures of work waiting on the staff home, by name. */
+  workWaiting?: Record<string, WorkWaiting>;
+  /** What is coming up this week on the staff home, by name. */
+  comingUp?: Record<string, ComingUp>;
   imports?: ImportKind[];
   /** Commands of `coproduce`, by name. */
   commands?: Record<string, CliCommand>;
@@ -351,6 +414,9 @@ export function installModules(manifests: readonly ModuleManifest[]): void {
     for (const i of m.contributes?.imports ?? []) claim('import kind', i.kind, m.name);
     for (const c of Object.keys(m.contributes?.commands ?? {})) claim('command', c, m.name);
     for (const e of m.events?.emits ?? []) claim('event', e.name, m.name);
+    for (const item of m.navigation ?? [])
+      if (item.side === 'staff' && !item.area)
+        throw new Error(`Module ${m.name}'s staff link ${item.href} names no navigation area`);
     if (m.settings && m.settings.module !== m.name)
       throw new Error(`Module ${m.name} declares settings stored under "${m.settings.module}"`);
   }
@@ -375,9 +441,9 @@ export function contributions<K extends keyof Contributions>(
 }
 
 /** Named contributions (timeline sources, sections), flattened in module order. */
-export function namedContributions<K extends 'timeline' | 'initiativeSections' | 'portalSections'>(
-  point: K,
-): Array<[string, NonNullable<Contributions[K]>[string]]> {
+export function namedContributions<
+  K extends 'timeline' | 'initiativeSections' | 'portalSections' | 'workWaiting' | 'comingUp',
+>(point: K): Array<[string, NonNullable<Contributions[K]>[string]]> {
   return contributions(point).flatMap(({ value }) =>
     Object.entries(value as Record<string, NonNullable<Contributions[K]>[string]>),
   );

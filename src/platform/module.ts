@@ -1,5 +1,11 @@
 import { PLATFORM_ACTIONS, platformRule } from './auth/index.ts';
-import { IMPORT_ACTIONS, importJobs, importRoutes, importsRule } from './imports/index.ts';
+import {
+  IMPORT_ACTIONS,
+  importJobs,
+  importRoutes,
+  importsRule,
+  importsWaiting,
+} from './imports/index.ts';
 import { deliverMail } from './mail/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 import { API_ACTIONS, apiRule } from './api/index.ts';
@@ -25,6 +31,7 @@ export const platformModule: ModuleManifest = {
     ],
   },
   jobs: { 'mail.deliver': deliverMail, ...importJobs },
+  contributes: { workWaiting: { imports: importsWaiting } },
   navigation: [
     {
       side: 'staff',
@@ -32,6 +39,7 @@ export const platformModule: ModuleManifest = {
       labelKey: 'nav.imports',
       order: 70,
       action: 'imports:view',
+      area: 'settings',
     },
     {
       side: 'staff',
@@ -39,6 +47,7 @@ export const platformModule: ModuleManifest = {
       labelKey: 'nav.apiTokens',
       order: 96,
       action: 'api-tokens:manage',
+      area: 'settings',
     },
   ],
 };

@@ -60,7 +60,7 @@ for (const javaScript of [true, false]) {
       assert.equal(new URL(page.url()).pathname, '/staff');
       const imports = new Imports(page);
 
-      await imports.followNavigationLink('Imports');
+      await imports.followStaffLink('Settings', 'Imports');
       // Other modules' kinds follow people and services in the list.
       assert.match(await imports.heading(), /^Import people(,| and) services/);
       await assertAccessible(page);

@@ -44,6 +44,12 @@ export class Layout {
   async followNavigationLink(name: string) {
     await this.page.locator('.govuk-service-navigation').getByRole('link', { name }).click();
   }
+
+  /** A staff page: its area in the navigation's one row, then the link on the area's page. */
+  async followStaffLink(area: string, name: string) {
+    await this.followNavigationLink(area);
+    await this.page.getByRole('main').getByRole('link', { name, exact: true }).click();
+  }
 }
 
 /** Signing in and out, as a person does it. */

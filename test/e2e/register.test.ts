@@ -41,7 +41,7 @@ for (const javaScript of [true, false]) {
       const register = new Register(page);
       const surname = javaScript ? 'Thistlewood' : 'Brambleworth';
 
-      await register.followNavigationLink('People');
+      await register.followStaffLink('Register', 'People');
       assert.equal(await register.heading(), 'People');
       await assertAccessible(page);
 

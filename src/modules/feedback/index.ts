@@ -83,6 +83,7 @@ export const feedbackModule: ModuleManifest = {
       labelKey: 'nav.feedback',
       order: 40,
       action: 'feedback:log',
+      area: 'insight',
     },
     {
       side: 'staff',
@@ -90,6 +91,7 @@ export const feedbackModule: ModuleManifest = {
       labelKey: 'nav.feedbackThemes',
       order: 41,
       action: 'feedback:view',
+      area: 'insight',
     },
   ],
 };

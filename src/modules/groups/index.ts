@@ -73,6 +73,7 @@ export const groupsModule: ModuleManifest = {
       labelKey: 'nav.groups',
       order: 13,
       action: 'groups:view',
+      area: 'involvement',
     },
   ],
 };

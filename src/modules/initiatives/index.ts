@@ -56,6 +56,7 @@ export const initiativesModule: ModuleManifest = {
       labelKey: 'nav.initiatives',
       order: 10,
       action: 'initiatives:view',
+      area: 'involvement',
     },
   ],
 };

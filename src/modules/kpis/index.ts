@@ -32,6 +32,7 @@ export const kpisModule: ModuleManifest = {
       labelKey: 'nav.kpis',
       order: 42,
       action: 'kpis:view',
+      area: 'insight',
     },
   ],
 };

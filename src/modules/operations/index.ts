@@ -87,6 +87,7 @@ export const operationsModule: ModuleManifest = {
       labelKey: 'nav.operations',
       order: 40,
       action: 'operations:view',
+      area: 'insight',
     },
     {
       side: 'staff',
@@ -94,6 +95,7 @@ export const operationsModule: ModuleManifest = {
       labelKey: 'nav.operationsSettings',
       order: 76,
       action: 'operations:configure',
+      area: 'settings',
     },
   ],
 };

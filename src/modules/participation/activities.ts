@@ -11,6 +11,7 @@ import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
 import { recordInvolvement, sumNeedsOf } from '../people/index.ts';
 import { activities, attendance, invitations, type ActivityRow } from './tables.ts';
+import { unansweredThisWeek } from './work-waiting.ts';
 
 /**
  * Activities (meetings, workshops, interview panels, audit visits, drop-ins,
@@ -323,11 +324,13 @@ export interface ActivityListRow {
  */
 export async function listActivities(
   tx: Queryable,
-  filter: { initiativeId?: string | undefined } = {},
+  filter: { initiativeId?: string | undefined; unansweredBy?: string | undefined } = {},
 ): Promise<{ upcoming: ActivityListRow[]; past: ActivityListRow[] }> {
-  const initiative = filter.initiativeId
-    ? sql`a.initiative_id = ${filter.initiativeId}`
-    : sql`true`;
+  let initiative = filter.initiativeId ? sql`a.initiative_id = ${filter.initiativeId}` : sql`true`;
+  // From the staff home: those starting by that day with an invitation not answered.
+  if (filter.unansweredBy) {
+    initiative = sql`${initiative} and ${unansweredThisWeek(sql`a`, filter.unansweredBy)}`;
+  }
   const page = async (when: SQL, order: SQL, limit: number) =>
     rowsOf<ActivityListRow>(
       await tx.execute(sql`
@@ -342,6 +345,8 @@ export async function listActivities(
         order by ${order}
         limit ${limit}`),
     );
+  if (filter.unansweredBy)
+    return { upcoming: await page(sql`a.ends_at >= now()`, sql`a.starts_at, a.id`, 200), past: [] };
   return {
     upcoming: await page(sql`a.ends_at >= now()`, sql`a.starts_at, a.id`, 200),
     past: await page(sql`a.ends_at < now()`, sql`a.starts_at desc, a.id`, 100),

@@ -7,6 +7,7 @@ import { participationStatistics } from './statistics.ts';
 import { participationSettings } from './settings.ts';
 import { pastSection, rewardsSection, upcomingSection } from './portal.ts';
 import { participationPersonData, participationTimeline } from './person-data.ts';
+import { participationComingUp, participationWaiting } from './work-waiting.ts';
 
 export { configureSignUpLimits, createOpportunity, publishOpportunity } from './opportunities.ts';
 export { matchPeople } from './matching.ts';
@@ -87,6 +88,8 @@ export const participationModule: ModuleManifest = {
       past: pastSection,
       rewards: rewardsSection,
     },
+    workWaiting: { participation: participationWaiting },
+    comingUp: { participation: participationComingUp },
   },
   navigation: [
     { side: 'public', href: '/opportunities', labelKey: 'nav.opportunities', order: 10 },
@@ -96,6 +99,7 @@ export const participationModule: ModuleManifest = {
       labelKey: 'nav.opportunities',
       order: 11,
       action: 'participation:manage',
+      area: 'involvement',
     },
     {
       side: 'staff',
@@ -103,6 +107,7 @@ export const participationModule: ModuleManifest = {
       labelKey: 'nav.activities',
       order: 12,
       action: 'participation:manage',
+      area: 'involvement',
     },
     {
       side: 'staff',
@@ -110,6 +115,7 @@ export const participationModule: ModuleManifest = {
       labelKey: 'nav.rewards',
       order: 30,
       action: 'rewards:manage',
+      area: 'money',
     },
     {
       side: 'staff',
@@ -117,6 +123,7 @@ export const participationModule: ModuleManifest = {
       labelKey: 'nav.ladder',
       order: 35,
       action: 'initiatives:view',
+      area: 'involvement',
     },
   ],
 };

@@ -22,6 +22,7 @@ import {
   type PlainEnglishOptions,
 } from '../../platform/plain-english/index.ts';
 import { opportunities, signUps, type OpportunityRow } from './tables.ts';
+import { toTellCondition, UNDECIDED } from './work-waiting.ts';
 
 /**
  * Opportunities (calls for people, attached to an initiative), their
@@ -451,9 +452,17 @@ export interface StaffOpportunityRow {
 /** Every opportunity with its sign-up counts, in one query however many there are. */
 export async function listStaffOpportunities(
   tx: Queryable,
-  filter: { status?: string; initiativeId?: string } = {},
+  filter: { status?: string; initiativeId?: string; waiting?: string } = {},
 ): Promise<StaffOpportunityRow[]> {
   const where: SQL[] = [sql`true`];
+  // From the staff home: those with sign-ups to decide, or people to phone or write to.
+  if (filter.waiting === 'decide')
+    where.push(
+      sql`exists (select 1 from sign_ups w where w.opportunity_id = o.id and w.status in ${UNDECIDED})`,
+    );
+  if (filter.waiting === 'tell')
+    where.push(sql`exists (select 1 from sign_ups w join register_people p on p.id = w.person_id
+      where w.opportunity_id = o.id and ${toTellCondition(sql`w`, sql`p`)})`);
   if (filter.status && (OPPORTUNITY_STATUSES as readonly string[]).includes(filter.status))
     where.push(sql`o.status = ${filter.status}`);
   if (isUuid(filter.initiativeId)) where.push(sql`o.initiative_id = ${filter.initiativeId}`);

@@ -5,7 +5,7 @@
 import { file, form, list, params, text } from '../../platform/forms/schema.ts';
 
 /** The staff list of opportunities, filtered by status. */
-export const OpportunityListQuery = form({ status: text() });
+export const OpportunityListQuery = form({ status: text(), waiting: text() });
 
 /** A new opportunity, started from an initiative's page. */
 export const NewOpportunityQuery = form({ initiative: text() });
@@ -47,7 +47,7 @@ export const DeclineForm = form({ message: text() });
 export const MatchesQuery = form({ sent: text(), notPublished: text() });
 
 /** A list or a new activity, narrowed to (or started from) an initiative. */
-export const InitiativeQuery = form({ initiative: text() });
+export const InitiativeQuery = form({ initiative: text(), waiting: text() });
 
 /** The activity form. */
 export const ActivityForm = form({

@@ -6,6 +6,7 @@ import { registerTimeline } from './person.ts';
 import { peopleLinkKinds, personLinks } from './links.ts';
 import { peopleStatistics } from './statistics.ts';
 import { registerSettings } from './settings.ts';
+import { registerWaiting } from './work-waiting.ts';
 
 export {
   addConsentRecords,
@@ -66,6 +67,7 @@ export const peopleModule: ModuleManifest = {
     timeline: { register: registerTimeline },
     personData: [personLinks],
     imports: [peopleImport, servicesImport],
+    workWaiting: { register: registerWaiting },
   },
   navigation: [
     {
@@ -74,6 +76,7 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.people',
       order: 15,
       action: 'people:view',
+      area: 'register',
     },
     {
       side: 'staff',
@@ -81,6 +84,7 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.services',
       order: 20,
       action: 'services:view',
+      area: 'register',
     },
     {
       side: 'staff',
@@ -88,6 +92,7 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.equality',
       order: 25,
       action: 'equality:stats',
+      area: 'register',
     },
     {
       side: 'staff',
@@ -95,6 +100,7 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.rights',
       order: 72,
       action: 'rights:manage',
+      area: 'register',
     },
     {
       side: 'staff',
@@ -102,6 +108,7 @@ export const peopleModule: ModuleManifest = {
       labelKey: 'nav.register',
       order: 75,
       action: 'register:configure',
+      area: 'settings',
     },
   ],
 };

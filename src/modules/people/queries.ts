@@ -1,5 +1,6 @@
 import { asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { todayInLondon, workDays } from '../../platform/calendar/index.ts';
 import { ACCESS_NEEDS } from './lists.ts';
 import { normalisePostcode, tidy } from './validate.ts';
 import { people, personServices, services } from './tables.ts';
@@ -88,6 +89,8 @@ export interface PeopleFilter {
   kind: string;
   /** never, 6m, 1y, 2y: last involved longer ago than that (or never) */
   involved: string;
+  /** expiring: holding training that expires this month (London). */
+  training: string;
   page: number;
 }
 
@@ -102,6 +105,7 @@ export const FILTER_KEYS = [
   'area',
   'kind',
   'involved',
+  'training',
 ] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,6 +126,7 @@ export function parseFilter(query: Record<string, unknown>): PeopleFilter {
     area: value('area'),
     kind: value('kind'),
     involved: ['never', '6m', '1y', '2y'].includes(value('involved')) ? value('involved') : '',
+    training: value('training') === 'expiring' ? 'expiring' : '',
     page: Number.isFinite(page) && page > 0 ? Math.min(page, 10_000) : 1,
   };
 }
@@ -244,7 +249,17 @@ export function filterConditions(filter: PeopleFilter): SQL[] {
     where.push(
       sql`(p.last_involved_on is null or p.last_involved_on < current_date - interval '2 years')`,
     );
+  if (filter.training === 'expiring') {
+    const days = workDays(todayInLondon());
+    where.push(sql`exists (${trainingExpiring(sql`p.id`, days.monthStart, days.monthEnd)})`);
+  }
   return where;
+}
+
+/** Training of a person that expires between two days, for "training expiring this month". */
+export function trainingExpiring(personId: SQL, from: string, to: string): SQL {
+  return sql`select 1 from person_training t where t.person_id = ${personId}
+    and t.expires_on between ${from}::date and ${to}::date`;
 }
 
 export interface PersonListRow {

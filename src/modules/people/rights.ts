@@ -488,7 +488,7 @@ export async function completeRequests(
 }
 
 /** Every request, open first by deadline, with the person's name (one query). */
-export async function listRequests(tx: Queryable) {
+export async function listRequests(tx: Queryable, filter: { dueBy?: string } = {}) {
   return tx
     .select({
       id: rightsRequests.id,
@@ -506,12 +506,21 @@ export async function listRequests(tx: Queryable) {
     })
     .from(rightsRequests)
     .leftJoin(people, eq(people.id, rightsRequests.personId))
+    .where(filter.dueBy ? nearDeadline(filter.dueBy) : undefined)
     .orderBy(
       sql`case when ${rightsRequests.status} = 'open' then 0 else 1 end`,
       asc(sql`coalesce(${rightsRequests.extendedTo}, ${rightsRequests.dueOn})`),
       desc(rightsRequests.receivedOn),
     )
     .limit(500);
+}
+
+/** An open request whose deadline (extended or not) falls by that day, or has passed. */
+export function nearDeadline(dueBy: string) {
+  return and(
+    eq(rightsRequests.status, 'open'),
+    sql`coalesce(${rightsRequests.extendedTo}, ${rightsRequests.dueOn}) <= ${dueBy}::date`,
+  );
 }
 
 /**

@@ -72,7 +72,7 @@ export const EraseForm = form({ confirm: text() });
 export const RightsRequestForm = form({ kind: text(), receivedOn: text() });
 
 /** The rights page after an erasure: erased=1. */
-export const RightsQuery = form({ erased: text() });
+export const RightsQuery = form({ erased: text(), due: text() });
 
 /** Extending a rights request's deadline: why. */
 export const ExtendForm = form({ note: text() });

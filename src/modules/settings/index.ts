@@ -17,6 +17,7 @@ export const settings: ModuleManifest = {
       labelKey: 'nav.organisation',
       order: 95,
       action: 'organisation:manage',
+      area: 'settings',
     },
   ],
 };

@@ -105,6 +105,7 @@ export const surveysModule: ModuleManifest = {
       labelKey: 'nav.surveys',
       order: 40,
       action: 'surveys:analyse',
+      area: 'insight',
     },
   ],
 };

@@ -39,6 +39,7 @@ export const tsmModule: ModuleManifest = {
       labelKey: 'nav.tsm',
       order: 42,
       action: 'tsm:view',
+      area: 'insight',
     },
   ],
 };

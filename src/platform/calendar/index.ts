@@ -216,3 +216,28 @@ export function todayInLondon(now: Date = new Date()): IsoDate {
 }
 let lastMinute = Number.NaN;
 let lastDay: IsoDate | null = null;
+
+/** Adds days to an ISO date. */
+function addIsoDays(iso: string, n: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/**
+ * The days the staff home counts from (manifest WorkDays): today, the last of
+ * the next seven days, and the first and last of this month.
+ */
+export function workDays(today: string): {
+  today: string;
+  weekEnd: string;
+  monthStart: string;
+  monthEnd: string;
+} {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  return {
+    today,
+    weekEnd: addIsoDays(today, 6),
+    monthStart: `${today.slice(0, 7)}-01`,
+    monthEnd: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10),
+  };
+}

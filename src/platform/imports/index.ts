@@ -11,6 +11,7 @@ export {
   checkImport,
   findImportKind,
   importKinds,
+  importsWaiting,
   templateRows,
   PROBLEM_LIMIT,
   type ImportCounts,

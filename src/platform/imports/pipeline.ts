@@ -7,6 +7,7 @@ import {
   type ImportContext,
   type ImportKind,
   type ImportRecord,
+  type WorkWaiting,
 } from '../manifest.ts';
 import { readSheet, type SheetInput } from '../spreadsheets/index.ts';
 import { imports, type ImportRow } from './tables.ts';
@@ -283,6 +284,24 @@ export async function listImports(
     .limit(limit);
   return { finished, waiting };
 }
+
+/** Files waiting for a decision (the imports page's "waiting" list), counted in one statement. */
+export const importsWaiting: WorkWaiting = {
+  counts: {
+    waiting: {
+      labelKey: 'workWaiting.imports.waiting',
+      href: '/staff/imports',
+      action: 'imports:view',
+    },
+  },
+  async read(tx) {
+    const [row] = await tx
+      .select({ waiting: sql<number>`count(*)::int` })
+      .from(imports)
+      .where(ne(imports.status, 'imported'));
+    return { waiting: row?.waiting ?? 0 };
+  },
+};
 
 /** Columns the stored file has that its kind does not know (read from its header alone). */
 export async function ignoredColumnsOf(tx: Queryable, id: string): Promise<string[]> {

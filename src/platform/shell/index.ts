@@ -2,8 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { PUBLIC_ROUTE, can, guard } from '../auth/index.ts';
 import type { Database } from '../db/index.ts';
-import type { ModuleManifest } from '../manifest.ts';
+import {
+  STAFF_AREAS,
+  namedContributions,
+  type ComingUpItem,
+  type ModuleManifest,
+  type StaffArea,
+} from '../manifest.ts';
 import { translator } from '../i18n/index.ts';
+import { todayInLondon, workDays } from '../calendar/index.ts';
+import { staffAreas } from './navigation.ts';
 import { organisationName, readLogo, textColourOn } from '../tenancy/index.ts';
 
 function escapeXml(value: string): string {
@@ -19,10 +27,7 @@ export function shellRoutes(
   database: Database,
   manifests: readonly ModuleManifest[],
 ): FastifyPluginAsync {
-  const staffLinks = manifests
-    .flatMap((m) => m.navigation ?? [])
-    .filter((item) => item.side === 'staff' && item.href !== '/staff')
-    .sort((a, b) => a.order - b.order);
+  const navigation = manifests.flatMap((m) => m.navigation ?? []);
 
   return async (app) => {
     app.get('/healthz', { logLevel: 'warn', config: { access: 'public' } }, async () => ({
@@ -41,12 +46,63 @@ export function shellRoutes(
       },
     );
 
+    // The work waiting for someone, and what is coming up: one query for each
+    // module's contribution that the reader may see, however many rows there are.
     app.get('/staff', guard('staff-area:view'), async (request, reply) => {
       const tr = translator(request.language);
-      const links = staffLinks
-        .filter((item) => !item.action || can(request.user, item.action))
-        .map((item) => ({ href: item.href, text: tr.text(item.labelKey) }));
-      return reply.page('shell/views/staff-home.njk', { links });
+      const user = request.user!;
+      const days = workDays(todayInLondon());
+      const waiting = namedContributions('workWaiting').flatMap(([name, source]) => {
+        const shown = Object.entries(source.counts).filter(([, c]) => can(user, c.action));
+        return shown.length > 0 ? [{ name, source, shown }] : [];
+      });
+      const upcoming = namedContributions('comingUp').filter(([, source]) =>
+        can(user, source.action),
+      );
+      const { counts, coming } = await request.db(async (tx) => {
+        const counts: Array<{ key: string; count: number; href: string; text: string }> = [];
+        for (const { name, source, shown } of waiting) {
+          const read = await source.read(tx, days);
+          for (const [key, c] of shown) {
+            const count = read[key] ?? 0;
+            counts.push({
+              key: `${name}.${key}`,
+              count,
+              href: c.href,
+              text: tr.text(c.labelKey, { count }),
+            });
+          }
+        }
+        const coming: ComingUpItem[] = [];
+        for (const [, source] of upcoming)
+          coming.push(...(await source.read(tx, days, request.language)));
+        coming.sort((a, b) => a.at.getTime() - b.at.getTime());
+        return { counts, coming };
+      });
+      return reply.page('shell/views/staff-home.njk', {
+        waiting: counts.filter((c) => c.count > 0),
+        clear: counts.filter((c) => c.count === 0),
+        coming,
+        areas: staffAreas(navigation, user).map((entry) => ({
+          href: entry.href,
+          text: tr.text(`nav.areas.${entry.area}`),
+        })),
+      });
+    });
+
+    // Each area of the staff navigation: its links, one click from the top row.
+    app.get('/staff/areas/:area', guard('staff-area:view'), async (request, reply) => {
+      const { area } = request.params as { area: string };
+      const tr = translator(request.language);
+      const entry = (STAFF_AREAS as readonly string[]).includes(area)
+        ? staffAreas(navigation, request.user).find((e) => e.area === (area as StaffArea))
+        : undefined;
+      if (!entry) return reply.callNotFound();
+      return reply.page('shell/views/staff-area.njk', {
+        title: tr.text(`nav.areas.${entry.area}`),
+        lead: tr.text(`staffHome.areaLeads.${entry.area}`),
+        links: entry.links.map((item) => ({ href: item.href, text: tr.text(item.labelKey) })),
+      });
     });
 
     app.get('/organisation/logo', PUBLIC_ROUTE, async (request, reply) => {

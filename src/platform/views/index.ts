@@ -11,6 +11,7 @@ import { translator } from '../i18n/index.ts';
 import { can } from '../auth/index.ts';
 import { organisationName, textColourOn } from '../tenancy/index.ts';
 import type { ModuleManifest, NavigationItem } from '../manifest.ts';
+import { inArea, staffAreas } from '../shell/navigation.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../..');
@@ -141,19 +142,39 @@ export const views = fp<ViewOptions>(
       const tr = translator(language);
       const org = request.organisation as FastifyRequest['organisation'] | null;
       const url = request.url;
-      const staffSide = url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff?');
-      const user = request.user ?? null;
       const pathOnly = url.split('?')[0] ?? '/';
-      const visible = (item: NavigationItem) =>
-        item.side === (staffSide ? 'staff' : 'public') && (!item.action || can(user, item.action));
-      const nav = navigation.filter(visible).map((item) => ({
-        href: item.href,
-        text: tr.text(item.labelKey),
-        active:
-          pathOnly === item.href ||
-          (item.href !== '/' && item.href !== '/staff' && pathOnly.startsWith(`${item.href}/`)),
-        current: pathOnly === item.href,
-      }));
+      // The staff pages and the administration pages share the staff navigation.
+      const staffSide =
+        pathOnly === '/staff' ||
+        pathOnly.startsWith('/staff/') ||
+        pathOnly === '/admin' ||
+        pathOnly.startsWith('/admin/');
+      const user = request.user ?? null;
+      let nav: Array<{ href: string; text: string; active: boolean; current: boolean }>;
+      if (staffSide) {
+        // One row: the areas, each its page of links (or its one link).
+        let found = false;
+        nav = staffAreas(navigation, user).map((entry) => {
+          const active = !found && inArea(entry, pathOnly);
+          found ||= active;
+          return {
+            href: entry.href,
+            text: tr.text(`nav.areas.${entry.area}`),
+            active,
+            current: pathOnly === entry.href,
+          };
+        });
+      } else {
+        const visible = (item: NavigationItem) =>
+          item.side === 'public' && (!item.action || can(user, item.action));
+        nav = navigation.filter(visible).map((item) => ({
+          href: item.href,
+          text: tr.text(item.labelKey),
+          active:
+            pathOnly === item.href || (item.href !== '/' && pathOnly.startsWith(`${item.href}/`)),
+          current: pathOnly === item.href,
+        }));
+      }
       const brand = org?.brandColour ?? '#00594f';
       const languageNav = org?.welshEnabled
         ? (['en', 'cy'] as const).map((lang) => ({

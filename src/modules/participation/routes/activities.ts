@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
+import { todayInLondon, workDays } from '../../../platform/calendar/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
 import {
   dateInputValues,
@@ -225,8 +226,10 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
       const query = request.query;
       const initiative = one(query.initiative);
       const initiativeId = UUID.test(initiative) ? initiative : undefined;
+      const waiting = one(query.waiting) === 'unanswered' ? 'unanswered' : '';
+      const unansweredBy = waiting ? workDays(todayInLondon()).weekEnd : undefined;
       const data = await request.db(async (tx) => ({
-        ...(await listActivities(tx, { initiativeId })),
+        ...(await listActivities(tx, { initiativeId, unansweredBy })),
         initiatives: await initiativeChoices(tx),
         options: await loadOptions(tx),
       }));
@@ -243,6 +246,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
         upcoming: withWhen(data.upcoming),
         past: withWhen(data.past),
         initiativeId: initiativeId ?? '',
+        waiting,
       });
     },
   );

@@ -163,10 +163,14 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     { ...manage, schema: { querystring: OpportunityListQuery } },
     async (request, reply) => {
       const status = request.query.status ?? '';
-      const rows = await request.db((tx) => listStaffOpportunities(tx, { status }));
+      const waiting = ['decide', 'tell'].includes(request.query.waiting ?? '')
+        ? request.query.waiting!
+        : '';
+      const rows = await request.db((tx) => listStaffOpportunities(tx, { status, waiting }));
       return reply.page('participation/views/opportunities/list.njk', {
         rows,
         status,
+        waiting,
         statuses: OPPORTUNITY_STATUSES,
         today: todayInLondon(),
       });

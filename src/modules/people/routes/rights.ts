@@ -4,7 +4,7 @@ import { EraseForm, ExtendForm, RightsQuery, RightsRequestForm } from '../schema
 import { eq } from 'drizzle-orm';
 import { can, guard } from '../../../platform/auth/index.ts';
 import { audit } from '../../../platform/audit/index.ts';
-import { todayInLondon } from '../../../platform/calendar/index.ts';
+import { todayInLondon, workDays } from '../../../platform/calendar/index.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { registerSettings } from '../settings.ts';
 import { translator } from '../../../platform/i18n/index.ts';
@@ -145,10 +145,14 @@ export const rightsRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/rights',
     { ...guard('rights:manage'), schema: { querystring: RightsQuery } },
     async (request, reply) => {
-      const requests = await request.db((tx) => listRequests(tx));
       const query = request.query;
+      // From the staff home: open requests due in the next seven days, or overdue.
+      const dueSoon = query.due === 'soon';
+      const dueBy = dueSoon ? workDays(todayInLondon()).weekEnd : undefined;
+      const requests = await request.db((tx) => listRequests(tx, dueBy ? { dueBy } : {}));
       return reply.page('people/views/rights.njk', {
         requests,
+        dueSoon,
         today: todayInLondon(),
         erased: query.erased === '1',
       });

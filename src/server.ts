@@ -45,11 +45,11 @@ export async function startServer(
     }
     app = await buildApp({ config, database, sessionSecret: sessionSecretFor(config) });
     if (!config.smtpUrl) {
-      const warn =
-        config.env === 'production' ? app.log.warn.bind(app.log) : app.log.info.bind(app.log);
-      warn(
-        'SMTP_URL is not set: messages, sign-in links among them, are kept in the outbox at /admin/outbox and not sent. Set SMTP_URL to send mail.',
-      );
+      const note =
+        'SMTP_URL is not set: messages, sign-in links among them, are kept in the outbox at /admin/outbox and not sent. Set SMTP_URL to send mail.';
+      // In production a warning in the log; otherwise a line of the start banner.
+      if (config.env === 'production') app.log.warn(note);
+      else notes(note);
     }
     await app.listen({ port: config.port, host: config.host });
     worker = new Worker(database, {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from '../../config.ts';
 
@@ -25,8 +26,14 @@ export function serializeError(error: Error & { code?: string; cause?: unknown; 
  * method, route and id, never its query string, body, cookies or the user's
  * name or email. Anything that looks like a credential is redacted anyway.
  */
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  config: Config,
+  output: NodeJS.WriteStream = process.stdout,
+): FastifyServerOptions['logger'] {
   return {
+    // Someone running it in a terminal reads lines of text beside the start
+    // banner; anywhere else (a service manager, a pipe) the lines stay JSON.
+    ...(output.isTTY && config.env !== 'production' ? { stream: readableLog(output) } : {}),
     level: config.env === 'test' ? 'silent' : config.logLevel,
     redact: {
       paths: [
@@ -52,4 +59,55 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
       },
     },
   };
+}
+
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/**
+ * The JSON log lines as text for a person at a terminal: the time, the level,
+ * the message, then the request's method, route, status and time taken, and an
+ * error's message and stack. What is logged is the same as in JSON.
+ */
+export function formatLogLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const time =
+    typeof entry.time === 'number' ? new Date(entry.time).toTimeString().slice(0, 8) : '';
+  const level = (LEVELS[entry.level as number] ?? String(entry.level)).toUpperCase();
+  const parts = [time, level.padEnd(5), String(entry.msg ?? '')];
+  const req = entry.req as { method?: string; route?: string } | undefined;
+  if (req?.method) parts.push(`${req.method} ${req.route ?? ''}`);
+  const res = entry.res as { statusCode?: number } | undefined;
+  if (res?.statusCode) parts.push(String(res.statusCode));
+  if (typeof entry.responseTime === 'number') parts.push(`${Math.round(entry.responseTime)} ms`);
+  let text = parts.filter(Boolean).join(' ');
+  const err = entry.err as { message?: string; stack?: string } | undefined;
+  if (err?.stack) text += `\n${err.stack}`;
+  else if (err?.message) text += `: ${err.message}`;
+  return text;
+}
+
+/** A stream pino writes JSON lines to, that writes them on as text. */
+function readableLog(output: NodeJS.WritableStream): Writable {
+  let pending = '';
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line) output.write(`${formatLogLine(line)}\n`);
+      done();
+    },
+  });
 }

@@ -4,7 +4,7 @@
 //   3. browser tests in Chromium with axe (test/e2e).
 // Under CI=true a skipped suite fails the run.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,7 +21,13 @@ function find(dir: string, match: (name: string) => boolean): string[] {
 }
 
 const unit = find(path.join(root, 'src'), (n) => n.endsWith('.test.ts'));
-const serverSuite = unit.filter((f) => !f.endsWith('.embedded.test.ts'));
+// The PostgreSQL pass runs the files that open a test database (through
+// platform/testing); pure logic gives the same answer on either.
+const serverSuite = unit.filter(
+  (f) =>
+    !f.endsWith('.embedded.test.ts') &&
+    /\/testing\/\w+\.ts/.test(readFileSync(path.join(root, f), 'utf8')),
+);
 const e2e = find(path.join(root, 'test/e2e'), (n) => n.endsWith('.test.ts'));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -97,7 +103,19 @@ if (wants('e2e')) {
     // and test) beside its Chromium, and mostly waits on one core, so two
     // keep a two-core machine busy (E2E_CONCURRENCY=1 to run them in turn).
     const concurrency = Number(process.env.E2E_CONCURRENCY ?? 2) || 1;
-    await run('browser tests', e2e, { CHROMIUM_PATH: chromium }, concurrency, 900_000);
+    // With a server, the browser files run on it: PGlite runs inside the
+    // server's own process, so each query there holds up the pages, and
+    // loading its demo takes seconds where copying a template database takes
+    // one. Without one they run on PGlite, as `npm start` does.
+    const server = process.env.TEST_DATABASE_URL ? { TEST_DB: 'postgres' } : {};
+    const on = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'the embedded database';
+    await run(
+      `browser tests on ${on}`,
+      e2e,
+      { CHROMIUM_PATH: chromium, ...server },
+      concurrency,
+      900_000,
+    );
   } else {
     skip(
       'browser tests',

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../../src/platform/testing/db.ts';
+import { createTestDatabase, type Seed, type TestDatabase } from '../../src/platform/testing/db.ts';
 import { createTestApp, signedInAs } from '../../src/platform/testing/app.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { Worker } from '../../src/platform/jobs/index.ts';
@@ -32,6 +32,13 @@ interface ContextOptions {
   userId?: string;
 }
 
+const DEMO: Seed = {
+  name: 'demo',
+  make: async (database) => {
+    await seedDemo(database);
+  },
+};
+
 /** How each context was made, so that axe can check a script-free page in a twin. */
 const made = new WeakMap<BrowserContext, { options: ContextOptions; harness: Harness }>();
 
@@ -39,7 +46,8 @@ export async function startHarness(
   setup?: (app: FastifyInstance) => void,
   options: { realSignIn?: boolean } = {},
 ): Promise<Harness> {
-  const testDb: TestDatabase = await createTestDatabase();
+  // The demo is seeded once a run and copied for each file (see Seed).
+  const testDb: TestDatabase = await createTestDatabase({ seed: DEMO });
   const { organisation: demo } = await seedDemo(testDb.database);
   const app = await createTestApp(testDb.database, setup, { headerSignIn: !options.realSignIn });
   // Delivers queued mail into the outbox, as the server's worker does.

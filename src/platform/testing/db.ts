@@ -8,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
   openAsBlob,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,12 +88,26 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, migrated database for one test file: an in-memory PGlite loaded from
- * the template, or on a server a new database copied from a migrated template.
+ * Data a test file starts from beyond the migrations (the demo organisation):
+ * made once per set of migrations, source and day (demo dates are relative
+ * to the day it is made), kept like the migrated template, and copied for
+ * each file that asks, so seeding it is paid once per run, not once a file.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export interface Seed {
+  /** Names the cached copy: letters, digits and dashes. */
+  name: string;
+  make(database: Database): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one test file: an in-memory PGlite loaded from
+ * the template, or on a server a new database copied from a migrated template;
+ * with `seed`, from a template that has that seed's data too.
+ */
+export async function createTestDatabase(options: { seed?: Seed } = {}): Promise<TestDatabase> {
   // Services that tests call directly read the modules' manifests too.
   installModules(MODULES);
+  const { seed } = options;
   if (testTarget() === 'embedded') {
     const dir = path.join(ROOT, '.cache/test');
     mkdirSync(dir, { recursive: true });
@@ -102,32 +117,36 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       () => existsSync(file),
       () => makeTemplateDump(file),
     );
+    let load = file;
+    if (seed) {
+      load = path.join(dir, `${seed.name}-${migrationsHash()}-${seedKey()}.tar.gz`);
+      await once(
+        `${load}.lock`,
+        () => existsSync(load),
+        () => makeSeededDump(file, load, seed),
+      );
+    }
     const counter = queryCounter();
     const database = await openDatabase({
-      loadDataDir: await openAsBlob(file),
+      loadDataDir: await openAsBlob(load),
       onQuery: counter.onQuery,
     });
     return { database, countQueries: counter.count, close: () => database.close() };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
-  const template = `coproduce_template_${migrationsHash()}`;
+  const migrated = `coproduce_template_${migrationsHash()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(7204732)');
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-    if (exists.rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${template}`);
-      const templateDb = await openDatabase({
-        databaseUrl: withDatabase(adminUrl, template),
-        poolSize: 1,
-      });
-      try {
-        await migrateDatabase(templateDb, withDatabase(adminUrl, template));
-      } finally {
-        await templateDb.close();
-      }
+    await ensureServerDatabase(admin, adminUrl, migrated, null, (db) =>
+      migrateDatabase(db, withDatabase(adminUrl, migrated)),
+    );
+    let template = migrated;
+    if (seed) {
+      template = `coproduce_${seed.name.replace(/\W/g, '_')}_${migrationsHash()}_${seedKey()}`;
+      await ensureServerDatabase(admin, adminUrl, template, migrated, seed.make);
     }
     const name = `coproduce_test_${randomBytes(6).toString('hex')}`;
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
@@ -154,6 +173,80 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Makes a template database on the server unless it is there: empty, or a
+ * copy of `from`, then `fill`ed. Made under another name and renamed, so a
+ * run stopped half way never leaves a template that looks finished.
+ */
+async function ensureServerDatabase(
+  admin: pg.Client,
+  adminUrl: string,
+  name: string,
+  from: string | null,
+  fill: (db: Database) => Promise<void>,
+): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount !== 0) return;
+  const making = `${name.slice(0, 50)}_making`;
+  await admin.query(`DROP DATABASE IF EXISTS ${making} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${making}${from ? ` TEMPLATE ${from}` : ''}`);
+  const db = await openDatabase({ databaseUrl: withDatabase(adminUrl, making), poolSize: 1 });
+  try {
+    await fill(db);
+  } finally {
+    await db.close();
+  }
+  await admin.query(`ALTER DATABASE ${making} RENAME TO ${name}`);
+}
+
+/** The migrated template with a seed's data, dumped. */
+async function makeSeededDump(template: string, file: string, seed: Seed): Promise<void> {
+  const database = await openDatabase({ loadDataDir: await openAsBlob(template) });
+  try {
+    await seed.make(database);
+    const dump = await database.pglite!.dumpDataDir('gzip');
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, file);
+  } finally {
+    await database.close();
+  }
+  // Earlier copies (other source, other days) go after an hour: a run that
+  // started before this one may still be reading its own.
+  const dir = path.dirname(file);
+  for (const other of readdirSync(dir)) {
+    const full = path.join(dir, other);
+    if (
+      other.startsWith(`${seed.name}-`) &&
+      full !== file &&
+      Date.now() - statSync(full).mtimeMs > 3_600_000
+    )
+      rmSync(full, { force: true });
+  }
+}
+
+/**
+ * What seeded data depends on besides the migrations: the code that makes it
+ * (any source file, to be safe: hashing them takes milliseconds) and the day
+ * in London, since demo dates are relative to it.
+ */
+function seedKey(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!entry.name.endsWith('.test.ts') && /\.(ts|json)$/.test(entry.name))
+        hash.update(entry.name).update(readFileSync(full));
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  hash.update(new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' }));
+  return hash.digest('hex').slice(0, 12);
 }
 
 function queryCounter() {

@@ -43,3 +43,22 @@ export const DrawForm = form({ seatId: text(), size: text(), dimension: text(), 
 
 /** Seating someone a draw drew. */
 export const AppointDrawnForm = form({ personId: text() });
+
+/** A new interview: the seat, title and day. */
+export const InterviewForm = form({
+  seatId: text(),
+  title: text(),
+  'heldOn-day': text(),
+  'heldOn-month': text(),
+  'heldOn-year': text(),
+});
+
+/** Someone for the panel, or a candidate: reference or name. */
+export const PanellistForm = form({ panellist: text() });
+export const InterviewCandidateForm = form({ candidate: text() });
+
+/** One panellist's scores: `score-<candidateId>` and `note-<candidateId>` for each candidate. */
+export const ScoresForm = form({ panellistId: text() });
+
+/** The decision: who is appointed, and why. */
+export const DecideForm = form({ candidateId: text(), decisionNote: text() });

@@ -5,6 +5,7 @@ import { TERM_REMINDERS_JOB } from './groups.ts';
 import { termRemindersJob } from './reminders.ts';
 import { PAPERS_JOB, papersCheckJob } from './meetings.ts';
 import { groupsPersonData, groupsTimeline } from './person-data.ts';
+import { interviewsPersonData } from './interviews-person-data.ts';
 import { groupsSection } from './portal.ts';
 import { groupsDemo } from './demo.ts';
 
@@ -61,7 +62,7 @@ export const groupsModule: ModuleManifest = {
     ],
   },
   contributes: {
-    personData: [groupsPersonData],
+    personData: [groupsPersonData, interviewsPersonData],
     timeline: { groups: groupsTimeline },
     portalSections: { groups: groupsSection },
     demo: groupsDemo,

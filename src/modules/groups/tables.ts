@@ -623,3 +623,133 @@ export type GroupRow = typeof groups.$inferSelect;
 export type GroupTermsRow = typeof groupTerms.$inferSelect;
 export type GroupSeatRow = typeof groupSeats.$inferSelect;
 export type GroupMemberRow = typeof groupMembers.$inferSelect;
+
+/**
+ * An interview for a seat filled by interview: a panel (customers and staff,
+ * people on the register), candidates, each panellist's score and note for
+ * each candidate, and the decision, which seats the chosen candidate.
+ */
+export const groupInterviews = pgTable(
+  'group_interviews',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').notNull().defaultRandom(),
+    groupId: uuid('group_id').notNull(),
+    seatId: uuid('seat_id').notNull(),
+    title: text('title').notNull(),
+    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    /** open, decided */
+    status: text('status').notNull().default('open'),
+    /** Why the panel chose as it did. */
+    decisionNote: text('decision_note'),
+    decidedBy: text('decided_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    tenantPrimaryKey('group_interviews', t),
+    tenantForeignKey(
+      'group_interviews_group_id_groups_id_fk',
+      [t.organisationId, t.groupId],
+      [groups.organisationId, groups.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'group_interviews_seat_id_group_seats_id_fk',
+      [t.organisationId, t.seatId],
+      [groupSeats.organisationId, groupSeats.id],
+      'cascade',
+    ),
+    index('group_interviews_group_idx').on(t.groupId),
+    tenantIsolation('group_interviews'),
+  ],
+).enableRLS();
+
+/** Someone on an interview panel: a customer or a member of staff, from the register. */
+export const interviewPanellists = pgTable(
+  'interview_panellists',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').notNull().defaultRandom(),
+    interviewId: uuid('interview_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    /** customer or staff */
+    kind: text('kind').notNull(),
+  },
+  (t) => [
+    tenantPrimaryKey('interview_panellists', t),
+    tenantForeignKey(
+      'interview_panellists_interview_id_group_interviews_id_fk',
+      [t.organisationId, t.interviewId],
+      [groupInterviews.organisationId, groupInterviews.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'interview_panellists_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    uniqueIndex('interview_panellists_person_idx').on(t.organisationId, t.interviewId, t.personId),
+    tenantIsolation('interview_panellists'),
+  ],
+).enableRLS();
+
+/** A candidate at an interview, and the outcome for them. */
+export const interviewCandidates = pgTable(
+  'interview_candidates',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').notNull().defaultRandom(),
+    interviewId: uuid('interview_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    /** waiting, appointed, not_appointed */
+    outcome: text('outcome').notNull().default('waiting'),
+  },
+  (t) => [
+    tenantPrimaryKey('interview_candidates', t),
+    tenantForeignKey(
+      'interview_candidates_interview_id_group_interviews_id_fk',
+      [t.organisationId, t.interviewId],
+      [groupInterviews.organisationId, groupInterviews.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'interview_candidates_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    uniqueIndex('interview_candidates_person_idx').on(t.organisationId, t.interviewId, t.personId),
+    tenantIsolation('interview_candidates'),
+  ],
+).enableRLS();
+
+/** One panellist's score (1 to 5) and note for one candidate. */
+export const interviewScores = pgTable(
+  'interview_scores',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').notNull().defaultRandom(),
+    candidateId: uuid('candidate_id').notNull(),
+    panellistId: uuid('panellist_id').notNull(),
+    score: integer('score').notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    tenantPrimaryKey('interview_scores', t),
+    tenantForeignKey(
+      'interview_scores_candidate_id_interview_candidates_id_fk',
+      [t.organisationId, t.candidateId],
+      [interviewCandidates.organisationId, interviewCandidates.id],
+      'cascade',
+    ),
+    tenantForeignKey(
+      'interview_scores_panellist_id_interview_panellists_id_fk',
+      [t.organisationId, t.panellistId],
+      [interviewPanellists.organisationId, interviewPanellists.id],
+      'cascade',
+    ),
+    uniqueIndex('interview_scores_pair_idx').on(t.organisationId, t.candidateId, t.panellistId),
+    tenantIsolation('interview_scores'),
+  ],
+).enableRLS();

@@ -41,6 +41,7 @@ import {
   type ElectionView,
 } from '../elections.ts';
 import { drawsOf } from '../draws.ts';
+import { interviewsOf } from '../interviews.ts';
 import { groupById, line, londonToday, many, seatsOf, type GroupDetail } from '../groups.ts';
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
@@ -434,6 +435,7 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
         seats: await seatsOf(tx, group.id),
         elections: await electionsOf(tx, group.id),
         draws: await drawsOf(tx, group.id),
+        interviews: await interviewsOf(tx, group.id),
       }));
       return reply.page('groups/views/staff/filling.njk', {
         group,

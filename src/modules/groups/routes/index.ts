@@ -6,6 +6,7 @@ import { electionRoutes } from './elections.ts';
 import { publicRoutes } from './public.ts';
 import { reportRoutes } from './report.ts';
 import { drawRoutes } from './draws.ts';
+import { interviewRoutes } from './interviews.ts';
 
 /** Every page of groups. */
 export const groupRoutes: FastifyPluginAsync = async (app) => {
@@ -16,4 +17,5 @@ export const groupRoutes: FastifyPluginAsync = async (app) => {
   await app.register(publicRoutes);
   await app.register(reportRoutes);
   await app.register(drawRoutes);
+  await app.register(interviewRoutes);
 };

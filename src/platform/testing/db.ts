@@ -164,6 +164,9 @@ export async function createTestDatabase(options: { seed?: Seed } = {}): Promise
       url,
       async close() {
         await database.close();
+        // CI's server is thrown away after the run, and dropping a database
+        // forces a checkpoint: a second or more of each file's time there.
+        if (process.env.CI === 'true' || process.env.CI === '1') return;
         const cleanup = new pg.Client({ connectionString: adminUrl });
         await cleanup.connect();
         await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -8,7 +8,8 @@ import {
   type ImportRecord,
 } from '../../platform/manifest.ts';
 import { ACCESS_NEEDS, AVAILABILITY, CHANNELS, PERSON_KINDS, type OptionList } from './lists.ts';
-import { activeCodes, codeFromLabel, loadOptions, type Options } from './options.ts';
+import { codeFromLabel, loadOptions, type Options } from './options.ts';
+import { translator } from '../../platform/i18n/index.ts';
 import { fingerprint, suppressedAmong } from './rights.ts';
 import { checkContact, splitList, tidy, type FieldProblem } from './validate.ts';
 
@@ -70,8 +71,10 @@ export const PEOPLE_COLUMNS: readonly ImportColumn[] = [
   },
   {
     name: 'date_of_birth',
-    meaning: '`YYYY-MM-DD`, in the past and after 1900-01-01',
-    example: '1980-05-17',
+    meaning:
+      'a date like `17/05/1980` (day/month/year) or `1980-05-17`; in the past and after 1900',
+    example: '17/05/1980',
+    examples: ['17/05/1980', '1980-05-17'],
   },
   {
     name: 'service_code',
@@ -81,13 +84,13 @@ export const PEOPLE_COLUMNS: readonly ImportColumn[] = [
   },
   {
     name: 'roles',
-    meaning: 'involvement role codes, `;`-separated (below)',
+    meaning: 'involvement roles by name or code, `;`-separated (below)',
     example: 'panel_member;quality_checker',
   },
   {
     name: 'needs',
-    meaning: 'access need codes, `;`-separated (below)',
-    example: 'step_free;papers_in_advance',
+    meaning: 'access needs by name or code, `;`-separated (below)',
+    example: 'Easy read;step_free',
   },
   {
     name: 'preferred_name',
@@ -97,7 +100,8 @@ export const PEOPLE_COLUMNS: readonly ImportColumn[] = [
   },
   {
     name: 'kinds',
-    meaning: 'who the person is to the organisation, `;`-separated (below); blank means `customer`',
+    meaning:
+      'who the person is to the organisation, by name or code, `;`-separated (below); blank means `customer`',
     example: 'customer',
     examples: ['customer;carer'],
   },
@@ -122,24 +126,24 @@ export const PEOPLE_COLUMNS: readonly ImportColumn[] = [
   },
   {
     name: 'preferred_channels',
-    meaning: 'how they like to be contacted, in order, `;`-separated (below)',
+    meaning: 'how they like to be contacted, in order, by name or code, `;`-separated (below)',
     example: 'email;phone',
   },
   {
     name: 'skills',
-    meaning: 'skill codes, `;`-separated (below)',
+    meaning: 'skills by name or code, `;`-separated (below)',
     example: 'chairing',
     examples: ['chairing;writing'],
   },
   {
     name: 'interests',
-    meaning: 'interest codes, `;`-separated (below)',
+    meaning: 'interests by name or code, `;`-separated (below)',
     example: 'repairs',
     examples: ['repairs;money'],
   },
   {
     name: 'availability',
-    meaning: 'availability codes, `;`-separated (below)',
+    meaning: 'availability by name or code, `;`-separated (below)',
     example: 'weekday_mornings',
     examples: ['weekday_mornings;online'],
   },
@@ -262,16 +266,65 @@ const PERSON_DB_COLUMNS: Record<
 const YES = new Set(['yes', 'y', 'true', '1']);
 const NO = new Set(['no', 'n', 'false', '0', '']);
 
+/** Codes a list cell may hold, each with the labels people see for it (lower case). */
+type CodeList = Map<string, string[]>;
+
+/** A fixed list with its English labels (register.<prefix>.<code>, and more prefixes). */
+function fixedList(codes: readonly string[], ...prefixes: string[]): CodeList {
+  const en = translator('en');
+  return new Map(
+    codes.map((code) => [
+      code,
+      prefixes.map((prefix) => en.text(`register.${prefix}.${code}`).toLowerCase()),
+    ]),
+  );
+}
+
+/** The fixed lists, with the labels the register's pages show for each code (made once). */
+let fixed: Record<'needs' | 'kinds' | 'channels' | 'availability', CodeList> | null = null;
+function fixedLists() {
+  fixed ??= {
+    needs: fixedList(ACCESS_NEEDS, 'needLabels', 'needs'),
+    kinds: fixedList(PERSON_KINDS, 'kinds'),
+    channels: fixedList(CHANNELS, 'channels'),
+    availability: fixedList(AVAILABILITY, 'availability'),
+  };
+  return fixed;
+}
+
+/** An organisation's list: its active codes with their labels. */
+function optionList(options: Options, list: OptionList): CodeList {
+  return new Map(
+    options[list].filter((o) => !o.retired).map((o) => [o.code, [o.label.toLowerCase()]]),
+  );
+}
+
+/**
+ * Reads a list cell whose items are codes (`easy_read`) or the labels people
+ * see (`Easy read`, `Panel member`), in any case; an item that is neither is a
+ * problem of the column (`unknownKey` names the message).
+ */
 function checkCodes(
   value: string,
-  allowed: Set<string> | readonly string[],
+  allowed: CodeList,
   column: string,
   problems: FieldProblem[],
+  unknownKey = 'unknownCode',
 ): string[] {
-  const set = allowed instanceof Set ? allowed : new Set(allowed);
-  const codes = splitList(value).map((v) => v.toLowerCase());
-  const unknown = codes.filter((c) => !set.has(c));
-  if (unknown.length > 0) problems.push({ field: column, key: 'unknownCode' });
+  const byLabel = new Map<string, string>();
+  for (const [code, labels] of allowed) for (const label of labels) byLabel.set(label, code);
+  const codes: string[] = [];
+  let unknown = false;
+  for (const item of splitList(value)) {
+    const lower = item.toLowerCase();
+    const code = allowed.has(lower)
+      ? lower
+      : (byLabel.get(lower.replace(/\s+/g, ' ')) ??
+        (allowed.has(codeFromLabel(item)) ? codeFromLabel(item) : null));
+    if (code) codes.push(code);
+    else unknown = true;
+  }
+  if (unknown) problems.push({ field: column, key: unknownKey });
   return [...new Set(codes)];
 }
 
@@ -285,6 +338,7 @@ function checkPersonRow(
 ): PersonImport {
   const has = (c: string) => header.includes(c);
   const v = (c: string) => tidy(values[c]);
+  const lists = fixedLists();
   const fields: Record<string, unknown> = {};
   const first = v('first_name');
   const last = v('last_name');
@@ -319,26 +373,40 @@ function checkPersonRow(
     fields.language = language;
   }
   if (has('kinds'))
-    fields.kinds = checkCodes(v('kinds') || 'customer', PERSON_KINDS, 'kinds', problems);
-  if (has('needs')) fields.needs = checkCodes(v('needs'), ACCESS_NEEDS, 'needs', problems);
+    fields.kinds = checkCodes(
+      v('kinds') || 'customer',
+      lists.kinds,
+      'kinds',
+      problems,
+      'unknownFixedCode',
+    );
+  if (has('needs'))
+    fields.needs = checkCodes(v('needs'), lists.needs, 'needs', problems, 'unknownNeed');
   if (has('preferred_channels'))
     fields.preferred_channels = checkCodes(
       v('preferred_channels'),
-      CHANNELS,
+      lists.channels,
       'preferred_channels',
       problems,
+      'unknownFixedCode',
     );
   if (has('skills'))
-    fields.skills = checkCodes(v('skills'), activeCodes(options, 'skill'), 'skills', problems);
+    fields.skills = checkCodes(v('skills'), optionList(options, 'skill'), 'skills', problems);
   if (has('interests'))
     fields.interests = checkCodes(
       v('interests'),
-      activeCodes(options, 'interest'),
+      optionList(options, 'interest'),
       'interests',
       problems,
     );
   if (has('availability'))
-    fields.availability = checkCodes(v('availability'), AVAILABILITY, 'availability', problems);
+    fields.availability = checkCodes(
+      v('availability'),
+      lists.availability,
+      'availability',
+      problems,
+      'unknownFixedCode',
+    );
   if (has('do_not_contact')) {
     const raw = v('do_not_contact').toLowerCase();
     if (!YES.has(raw) && !NO.has(raw)) problems.push({ field: 'do_not_contact', key: 'yesNo' });
@@ -351,7 +419,7 @@ function checkPersonRow(
     if (!serviceId) problems.push({ field: 'service_code', key: 'unknownService' });
   }
   const roles = has('roles')
-    ? checkCodes(v('roles'), activeCodes(options, 'involvement_role'), 'roles', problems)
+    ? checkCodes(v('roles'), optionList(options, 'involvement_role'), 'roles', problems)
     : [];
   return { fields, serviceId, roles, existingId: null };
 }

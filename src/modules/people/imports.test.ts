@@ -268,7 +268,7 @@ describe('imports on the web', () => {
       '4 email email',
       '5 first_name nameRequired',
       '6 date_of_birth date',
-      '6 needs unknownCode',
+      '6 needs unknownNeed',
       '6 roles unknownCode',
       '6 service_code unknownService',
     ]);
@@ -647,5 +647,81 @@ describe('coproduce import', () => {
     const res = await run(['people', file('mixed.csv', mixed), '--org', 'demo', '--skip-invalid']);
     assert.equal(res.code, 0);
     assert.equal(await count('people', sql`reference like 'D-%'`), 1);
+  });
+});
+
+describe('imports a housing officer can fill in (issue 10 §8)', () => {
+  it('takes UK dates and the names people see as well as ISO dates and codes', async () => {
+    const file = [
+      'reference,first_name,last_name,date_of_birth,roles,needs,kinds,preferred_channels,availability',
+      'UK-1,Una,Kay,17/05/1980,Panel member; quality checker,Easy read;STEP-FREE ACCESS,Carer,Text message;letter,Weekends',
+      'UK-2,Vic,Kay,1.2.1975,co_chair,easy_read,customer,,',
+      '',
+    ].join('\r\n');
+    const { id, page } = await uploadAndCheck('people', 'officer.csv', file);
+    assert.equal((await importRow(id))?.problem_count, 0, page.body);
+    await apply(id, 'no');
+    const rows = await query<{
+      reference: string;
+      date_of_birth: string;
+      needs: string[];
+      kinds: string[];
+      preferred_channels: string[];
+      availability: string[];
+    }>(
+      sql`select reference, date_of_birth::text, needs, kinds, preferred_channels, availability
+        from people where reference like 'UK-%' order by reference`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.reference, r.date_of_birth, r.needs, r.kinds]),
+      [
+        ['UK-1', '1980-05-17', ['easy_read', 'step_free'], ['carer']],
+        ['UK-2', '1975-02-01', ['easy_read'], ['customer']],
+      ],
+    );
+    assert.deepEqual(rows[0]?.preferred_channels, ['sms', 'letter']);
+    assert.deepEqual(rows[0]?.availability, ['weekends']);
+    const roles = await query<{ role: string }>(
+      sql`select r.role from person_roles r join people p on p.id = r.person_id
+        where p.reference = 'UK-1' order by r.role`,
+    );
+    assert.deepEqual(
+      roles.map((r) => r.role),
+      ['panel_member', 'quality_checker'],
+    );
+  });
+
+  it('refuses a date that is not a real day and an unknown need, saying where needs are set', async () => {
+    const file = [
+      'reference,first_name,date_of_birth,needs',
+      'UK-3,Wyn,31/02/1980,Telepathy',
+      '',
+    ].join('\r\n');
+    const { id, page } = await uploadAndCheck('people', 'officer-bad.csv', file);
+    const problems = ((await importRow(id))?.problems ?? []).map((p) => `${p.column} ${p.reason}`);
+    assert.deepEqual(problems.sort(), ['date_of_birth date', 'needs unknownNeed']);
+    assert.match(page.body, /like 17\/05\/1980 or 1980-05-17/);
+    assert.match(page.body, /access needs note on the person(&#39;|')s page on the register/);
+    // The guide is one link away from the check page and the import page.
+    assert.match(page.body, /href="\/staff\/imports\/guide"/);
+    assert.match((await lead.get('/staff/imports')).body, /href="\/staff\/imports\/guide"/);
+    await lead.post(`/staff/imports/${id}/cancel`, {}, { from: `/staff/imports/${id}` });
+  });
+
+  it('shows the import guide as a page, with the template dates and names', async () => {
+    const guide = await lead.get('/staff/imports/guide');
+    assert.equal(guide.statusCode, 200);
+    assert.match(guide.body, /<h1 class="govuk-heading-xl" id="[^"]+">Importing people/);
+    assert.match(guide.body, /<code>17\/05\/1980<\/code>/);
+    assert.match(guide.body, /<td class="govuk-table__cell"><code>easy_read<\/code><\/td>/);
+    assert.doesNotMatch(guide.body, /<h2[^>]*>Adding an import kind/);
+    const template = await lead.get('/staff/imports/template/people.csv');
+    assert.match(template.body, /17\/05\/1980/);
+    assert.match(template.body, /Easy read;step_free/);
+    const staff = await app.inject({
+      url: '/staff/imports/guide',
+      headers: signedInAs(org, ['board_member']),
+    });
+    assert.equal(staff.statusCode, 403);
   });
 });

@@ -45,6 +45,20 @@ export function validIsoDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+const UK_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+
+/**
+ * A date as people in the UK write it (17/05/1980, 17-5-1980, 17.05.1980) or
+ * as ISO (1980-05-17), as ISO; null when it is neither or not a real day.
+ */
+export function readUkOrIsoDate(value: string): string | null {
+  if (validIsoDate(value)) return value;
+  const match = UK_DATE.exec(value);
+  if (!match) return null;
+  const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
+  return validIsoDate(iso) ? iso : null;
+}
+
 /** Splits an import list cell: "a; b;c" → ["a", "b", "c"]. */
 export function splitList(value: string): string[] {
   return value
@@ -75,7 +89,8 @@ export function checkContact(
   const email = tidy(raw.email);
   const phone = tidy(raw.phone);
   const postcode = tidy(raw.postcode);
-  const dateOfBirth = tidy(raw.dateOfBirth);
+  const dateOfBirthText = tidy(raw.dateOfBirth);
+  const dateOfBirth = readUkOrIsoDate(dateOfBirthText);
   const result: ContactFields = { email: null, phone: null, postcode: null, dateOfBirth: null };
   if (email) {
     if (EMAIL.test(email)) result.email = normaliseEmail(email);
@@ -90,8 +105,8 @@ export function checkContact(
     if (normal) result.postcode = normal;
     else problems.push({ field: fieldNames.postcode, key: 'postcode' });
   }
-  if (dateOfBirth) {
-    if (!validIsoDate(dateOfBirth)) problems.push({ field: fieldNames.dateOfBirth, key: 'date' });
+  if (dateOfBirthText) {
+    if (!dateOfBirth) problems.push({ field: fieldNames.dateOfBirth, key: 'date' });
     else if (dateOfBirth > today || dateOfBirth < '1900-01-01')
       problems.push({ field: fieldNames.dateOfBirth, key: 'dateOfBirthRange' });
     else result.dateOfBirth = dateOfBirth;

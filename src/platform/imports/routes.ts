@@ -18,6 +18,7 @@ import {
 import { formErrors } from '../views/forms.ts';
 import { form, params, text, withShapes } from '../forms/schema.ts';
 import { APPLY_JOB, CHECK_JOB } from './jobs.ts';
+import { importGuideHtml } from './guide.ts';
 import {
   applyStoredImport,
   cancelImport,
@@ -286,6 +287,11 @@ export const importRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/imports',
     { ...guard('imports:view'), schema: { querystring: IndexQuery } },
     (request, reply) => showIndex(request, reply, { cancelled: request.query.cancelled === '1' }),
+  );
+
+  // The import guide (docs/imports.md), for whoever fills in a template.
+  app.get('/staff/imports/guide', guard('imports:view'), async (_request, reply) =>
+    reply.page('imports/views/guide.njk', { guide: importGuideHtml() }),
   );
 
   // One template a kind, from its declared columns; the kinds are installed before the routes.

@@ -344,7 +344,7 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
           returned: { form: 'minutes', problems, values: { minutes, minutesEasyRead: easy } },
         });
       await request.db((tx) => saveMinutes(tx, actorOf(request), meeting, minutes, easy || null));
-      return reply.redirect(back(group, meeting, 'minutes', '#minutes'), 303);
+      return reply.redirect(back(group, meeting, 'minutes', '#minutes-heading'), 303);
     },
   );
 

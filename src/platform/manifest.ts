@@ -312,10 +312,35 @@ export interface ImportKind<Row = unknown> {
   missingColumns?(header: readonly string[]): string[];
   /** Loads what rows are checked against (codes, lists) once a file, and returns the row check. */
   prepare(tx: Queryable, context: ImportContext): Promise<ImportRowCheck<Row>>;
-  /** Compares the good rows with what is stored, setting each one's status; writes nothing. */
-  compare(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
-  /** Writes the created and updated records, idempotently on the reference. */
-  apply(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+  /** Compares the good rows with what is stored, setting each one's status; writes nothing. (Or staged.) */
+  compare?(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+  /** Writes the created and updated records, idempotently on the reference. (Or staged.) */
+  apply?(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+  /**
+   * For kinds whose files run to a million rows: the pipeline hands the good
+   * rows over in batches as it reads them, and keeps none, so memory stays
+   * flat however long the file; the kind keeps them for the transaction (a
+   * temporary table), then compares and applies them set-wise. A kind has
+   * either this or compare and apply.
+   */
+  staged?: StagedImport<Row>;
+}
+
+/** An import kind's rows kept in the transaction between check and apply (ImportKind.staged). */
+export interface StagedImport<Row> {
+  /** Starts keeping rows for this transaction, forgetting any kept before. */
+  begin(tx: Queryable, context: ImportContext): Promise<void>;
+  /** Keeps a batch of good rows (status not yet known). */
+  add(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
+  /** Forgets the kept rows of these lines (their key came earlier in the file); returns how many it kept. */
+  drop(tx: Queryable, lines: readonly number[], context: ImportContext): Promise<number>;
+  /** Compares the kept rows with what is stored; writes nothing stored; says how many of each. */
+  compare(
+    tx: Queryable,
+    context: ImportContext,
+  ): Promise<{ created: number; updated: number; unchanged: number }>;
+  /** Writes the kept rows found created or updated, idempotently on the reference. */
+  apply(tx: Queryable, context: ImportContext): Promise<void>;
 }
 
 /** Declares an import kind with its own row type (its methods take its rows). */

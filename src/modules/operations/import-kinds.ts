@@ -1,21 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import {
-  defineImportKind,
-  type ImportContext,
-  type ImportKind,
-  type ImportRecord,
-} from '../../platform/manifest.ts';
+import { rowsOf } from '../../platform/db/index.ts';
+import { defineImportKind, type ImportKind } from '../../platform/manifest.ts';
 import { raiseOperationsEvents } from './raise.ts';
-import { eventsOf, type Change } from './events.ts';
+import { eventsOf } from './events.ts';
 import { KINDS, SPECS, TENURES, readRecord, type KindSpec, type Values } from './kinds.ts';
 import {
-  changed,
-  insertRecords,
-  keyOf,
+  applyStage,
+  beginStage,
+  compareStage,
+  dropStaged,
   loadCheckContext,
-  storedByReference,
-  updateRecords,
+  stageRows,
 } from './store.ts';
 
 /**
@@ -31,62 +26,6 @@ export interface OperationsRow {
   values: Values;
   existingId: string | null;
   before: Values | null;
-}
-
-const COMPARE_BATCH = 5000;
-
-async function compareRows(tx: Queryable, spec: KindSpec, records: ImportRecord<OperationsRow>[]) {
-  for (let i = 0; i < records.length; i += COMPARE_BATCH) {
-    const batch = records.slice(i, i + COMPARE_BATCH);
-    const found = await storedByReference(tx, spec, [...new Set(batch.map((r) => r.reference))]);
-    for (const record of batch) {
-      const current = found.get(keyOf(spec, record.reference, record.row.values));
-      if (!current) {
-        record.status = 'created';
-        continue;
-      }
-      record.row.existingId = current.id;
-      record.row.before = current.values;
-      record.status = changed(spec, current.values, record.row.values) ? 'updated' : 'unchanged';
-    }
-  }
-}
-
-async function applyRows(
-  tx: Queryable,
-  spec: KindSpec,
-  records: ImportRecord<OperationsRow>[],
-  context: ImportContext,
-) {
-  const created = records.filter((r) => r.status === 'created');
-  const updated = records.filter((r) => r.status === 'updated');
-  const ids = await insertRecords(
-    tx,
-    spec,
-    created.map((r) => ({ reference: r.reference, values: r.row.values })),
-  );
-  await updateRecords(
-    tx,
-    spec,
-    updated.map((r) => ({ id: r.row.existingId!, values: r.row.values })),
-  );
-  if (!spec.linkKind) return;
-  const changes: Change[] = [
-    ...created.map((r) => ({
-      id: ids.get(keyOf(spec, r.reference, r.row.values))!,
-      reference: r.reference,
-      before: null,
-      after: r.row.values,
-    })),
-    ...updated.map((r) => ({
-      id: r.row.existingId!,
-      reference: r.reference,
-      before: r.row.before,
-      after: r.row.values,
-    })),
-  ];
-  // One batch for the whole file: each listener is called once.
-  await raiseOperationsEvents(tx, eventsOf(spec, changes, context));
 }
 
 function importKindOf(spec: KindSpec): ImportKind {
@@ -120,8 +59,27 @@ function importKindOf(spec: KindSpec): ImportKind {
         before: null,
       });
     },
-    compare: (tx, records) => compareRows(tx, spec, records),
-    apply: (tx, records, context) => applyRows(tx, spec, records, context),
+    // Files run to a million repairs: the rows wait in a temporary table, not in memory.
+    staged: {
+      begin: (tx) => beginStage(tx, spec),
+      add: (tx, records) =>
+        stageRows(
+          tx,
+          spec,
+          records.map((r) => ({ line: r.line, reference: r.reference, values: r.row.values })),
+        ),
+      drop: (tx, lines) => dropStaged(tx, lines),
+      compare: (tx) => compareStage(tx, spec),
+      apply: (tx, context) =>
+        applyStage(
+          tx,
+          spec,
+          spec.linkKind
+            ? // Events a range of lines at a time: each listener is called once a range.
+              (changes) => raiseOperationsEvents(tx, eventsOf(spec, changes, context))
+            : undefined,
+        ),
+    },
   });
 }
 

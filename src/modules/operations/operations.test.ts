@@ -331,6 +331,55 @@ describe('operations imports', () => {
     // Nothing of one organisation reaches another: the other's BRI is its own.
     assert.deepEqual(await q(sql`select * from repairs`, other), []);
   });
+  it('checks and applies a file longer than a batch without keeping its rows, refusing a repeated reference by line', async () => {
+    const rows = ['reference,service_code,priority,reported_on,target_on,completed_on'];
+    for (let i = 1; i <= 12_001; i++)
+      rows.push(`BIG-${i},OAK,non_emergency,2021-01-04,2021-02-01,`);
+    rows.push('BIG-5,OAK,non_emergency,2021-01-05,2021-02-01,');
+    const csv = rows.join('\n');
+    const refused = await importFile('repairs', csv);
+    assert.equal(refused.code, 1);
+    assert.match(refused.output, /line 12003, column reference/);
+    const count = async () =>
+      (
+        await q<{ n: number }>(
+          sql`select count(*)::int as n from repairs where reference like 'BIG-%'`,
+        )
+      )[0]!.n;
+    assert.equal(await count(), 0, 'a refused file saves nothing');
+    installModules(modules);
+    const file = path.join(dir, `repairs-${randomUUID()}.csv`);
+    writeFileSync(file, csv);
+    const skipped = await runImportCommand(
+      testDb.database,
+      ['repairs', file, '--org', org.slug, '--skip-invalid'],
+      { log: () => {} },
+    );
+    assert.equal(skipped, 0);
+    assert.equal(await count(), 12_001);
+    const [first] = await q<{ reported_on: string }>(
+      sql`select reported_on from repairs where reference = 'BIG-5'`,
+    );
+    assert.equal(
+      first!.reported_on,
+      '2021-01-04',
+      'the first of the repeated lines is the one kept',
+    );
+    // Once more with one change: only that row is updated.
+    const again = await importFile(
+      'repairs',
+      rows
+        .slice(0, -1)
+        .join('\n')
+        .replace(
+          'BIG-7,OAK,non_emergency,2021-01-04,2021-02-01,',
+          'BIG-7,OAK,emergency,2021-01-04,2021-02-01,',
+        ),
+    );
+    assert.equal(again.code, 0);
+    assert.match(again.output, /update 1, unchanged 12000/);
+    assert.equal(await count(), 12_001);
+  });
 });
 
 describe('operations statistics', () => {

@@ -306,3 +306,177 @@ export async function deleteRecord(
     before: { reference: record.reference, ...record.values },
   });
 }
+
+// ------------------------------------------------------------ staged import
+
+/**
+ * A large file's good rows, kept for the import's transaction in a temporary
+ * table (dropped at commit) instead of in memory: the check adds them in
+ * batches as it reads the file, compares them with what is stored in one
+ * statement, and the apply writes them set-wise, a range of lines at a time
+ * so that each statement's returned rows and each batch of events stay small.
+ */
+const STAGE = 'operations_import_stage';
+/** Lines of the file applied in one statement. */
+const APPLY_LINES = 10_000;
+
+const stageType = (f: FieldSpec) => (f.type === 'involvement' ? 'text[]' : sqlType(f));
+
+/** Starts the transaction's staging table for a kind, forgetting any earlier one. */
+export async function beginStage(tx: Queryable, spec: KindSpec): Promise<void> {
+  const columns = stored(spec).map((f) => `${f.column} ${stageType(f)}`);
+  await tx.execute(sql.raw(`drop table if exists ${STAGE}`));
+  await tx.execute(
+    sql.raw(`create temporary table ${STAGE} (line int not null, reference text not null,
+      ${columns.join(', ')}, status text not null default 'created', existing_id uuid) on commit drop`),
+  );
+}
+
+/** Adds a batch of checked rows to the staging table, in one statement. */
+export async function stageRows(
+  tx: Queryable,
+  spec: KindSpec,
+  rows: ReadonlyArray<{ line: number; reference: string; values: Values }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const fields = stored(spec);
+  const names = ['line', 'reference', ...fields.map((f) => f.column)];
+  const columns = [
+    arrayParam(
+      rows.map((r) => r.line),
+      'int',
+    ),
+    arrayParam(
+      rows.map((r) => r.reference),
+      'text',
+    ),
+    ...fields.map((f) =>
+      arrayParam(
+        rows.map((r) => carried(f, r.values[f.column] ?? null)),
+        sqlType(f),
+      ),
+    ),
+  ];
+  const picked = names.map((n) =>
+    spec.fields.find((f) => f.column === n)?.type === 'involvement'
+      ? `string_to_array(v.${n}, ';')`
+      : `v.${n}`,
+  );
+  await tx.execute(sql`
+    insert into ${sql.raw(STAGE)} (${sql.raw(names.join(', '))})
+    select ${sql.raw(picked.join(', '))}
+    from unnest(${sql.join(columns, sql`, `)}) as v(${sql.raw(names.join(', '))})`);
+}
+
+/** Removes the staged rows of these lines; returns how many there were. */
+export async function dropStaged(tx: Queryable, lines: readonly number[]): Promise<number> {
+  const gone = rowsOf<{ line: number }>(
+    await tx.execute(
+      sql`delete from ${sql.raw(STAGE)} where line = any(${arrayParam(lines, 'int')}) returning line`,
+    ),
+  );
+  return gone.length;
+}
+
+/**
+ * Matches the staged rows with the stored records on their key (reference,
+ * and stage for complaints) and marks each created, updated or unchanged,
+ * in one statement; returns how many of each.
+ */
+export async function compareStage(
+  tx: Queryable,
+  spec: KindSpec,
+): Promise<{ created: number; updated: number; unchanged: number }> {
+  // A temporary table has no statistics until it is analysed; the apply reads it by line.
+  await tx.execute(sql.raw(`analyze ${STAGE}`));
+  await tx.execute(sql.raw(`create index on ${STAGE} (line)`));
+  const same = stored(spec)
+    .map((f) => `r.${f.column} is not distinct from s.${f.column}`)
+    .join(' and ');
+  await tx.execute(
+    sql.raw(`update ${STAGE} s set existing_id = r.id,
+      status = case when ${same} then 'unchanged' else 'updated' end
+      from ${spec.table} r
+      where r.reference = s.reference${spec.staged ? ' and r.stage = s.stage' : ''}`),
+  );
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const row of rowsOf<{ status: keyof typeof counts; n: number }>(
+    await tx.execute(sql.raw(`select status, count(*)::int as n from ${STAGE} group by status`)),
+  ))
+    counts[row.status] = row.n;
+  return counts;
+}
+
+/** A change to raise events for: the record, and its values before (null when new) and after. */
+export interface StagedChange {
+  id: string;
+  reference: string;
+  before: Values | null;
+  after: Values;
+}
+
+/**
+ * Writes the staged rows found created or updated, a range of lines at a
+ * time; with `changed`, each range's changes are handed over (for events)
+ * before the next range is written.
+ */
+export async function applyStage(
+  tx: Queryable,
+  spec: KindSpec,
+  changed?: (changes: StagedChange[]) => Promise<void>,
+): Promise<void> {
+  const fields = stored(spec);
+  const names = fields.map((f) => f.column);
+  const [range] = rowsOf<{ first: number | null; last: number | null }>(
+    await tx.execute(
+      sql.raw(`select min(line) as first, max(line) as last from ${STAGE}
+        where status in ('created', 'updated')`),
+    ),
+  );
+  if (range?.first === null || range?.first === undefined || range.last === null) return;
+  const valuesOf = (row: Record<string, unknown>, prefix: string): Values => {
+    const values: Values = {};
+    for (const n of names) values[n] = (row[`${prefix}${n}`] ?? null) as Values[string];
+    return values;
+  };
+  for (let from = range.first; from <= range.last; from += APPLY_LINES) {
+    const lines = `s.line >= ${from} and s.line < ${from + APPLY_LINES}`;
+    const made = rowsOf<Record<string, unknown>>(
+      await tx.execute(
+        sql.raw(`insert into ${spec.table} (organisation_id, reference, ${names.join(', ')})
+          select app_organisation_id(), s.reference, ${names.map((n) => `s.${n}`).join(', ')}
+          from ${STAGE} s where s.status = 'created' and ${lines} order by s.line
+          returning id, reference${changed ? `, ${names.join(', ')}` : ''}`),
+      ),
+    );
+    const updated = changed
+      ? rowsOf<Record<string, unknown>>(
+          await tx.execute(
+            sql.raw(`select s.existing_id as id, s.reference,
+              ${names.map((n) => `t.${n} as "before_${n}", s.${n} as "after_${n}"`).join(', ')}
+              from ${STAGE} s join ${spec.table} t on t.id = s.existing_id
+              where s.status = 'updated' and ${lines}`),
+          ),
+        )
+      : [];
+    await tx.execute(
+      sql.raw(`update ${spec.table} as t
+        set ${names.map((n) => `${n} = s.${n}`).join(', ')}, updated_at = now()
+        from ${STAGE} s where t.id = s.existing_id and s.status = 'updated' and ${lines}`),
+    );
+    await changed?.([
+      ...made.map((row) => ({
+        id: String(row.id),
+        reference: String(row.reference),
+        before: null,
+        after: valuesOf(row, ''),
+      })),
+      ...updated.map((row) => ({
+        id: String(row.id),
+        reference: String(row.reference),
+        before: valuesOf(row, 'before_'),
+        after: valuesOf(row, 'after_'),
+      })),
+    ]);
+  }
+}

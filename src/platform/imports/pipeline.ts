@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { and, desc, eq, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
 import { audit, type Actor } from '../audit/index.ts';
 import { rowsOf, type Queryable } from '../db/index.ts';
+import { arrayParam } from '../db/types.ts';
 import {
   contributions,
   type ImportContext,
@@ -46,9 +47,14 @@ export interface ImportPlan {
   ignoredColumns: string[];
   /** The file's header, for the kind's apply. */
   header: string[];
-  /** The good rows, with what importing each would do. */
+  /** The good rows, with what importing each would do (none kept for a staged kind). */
   records: ImportRecord<unknown>[];
+  /** The good rows are kept by the kind in the transaction (ImportKind.staged), not here. */
+  staged: boolean;
 }
+
+/** A staged kind is handed the good rows this many at a time. */
+export const STAGE_BATCH = 10_000;
 
 /** Keep at most this many problems to show; the count says how many there were. */
 export const PROBLEM_LIMIT = 500;
@@ -68,6 +74,19 @@ function kindNamed(name: string): ImportKind {
   const kind = findImportKind(name);
   if (!kind) throw new Error(`No installed module declares the import kind "${name}"`);
   return kind;
+}
+
+/** A kind's compare, which a kind that is not staged must have. */
+function kindCompare(kind: ImportKind): NonNullable<ImportKind['compare']> {
+  if (!kind.compare)
+    throw new Error(`The import kind "${kind.kind}" has neither compare nor staged`);
+  return kind.compare.bind(kind);
+}
+
+/** A kind's apply, which a kind that is not staged must have. */
+function kindApply(kind: ImportKind): NonNullable<ImportKind['apply']> {
+  if (!kind.apply) throw new Error(`The import kind "${kind.kind}" has neither apply nor staged`);
+  return kind.apply.bind(kind);
 }
 
 /** The columns the header must have: those marked required, and what the kind adds. */
@@ -110,6 +129,7 @@ export async function checkImport(
     ignoredColumns: [],
     header: sheet.header,
     records: [],
+    staged: false,
   };
   const known = kind.columns.map((c) => c.name);
   plan.ignoredColumns = sheet.header.filter((h) => h && !known.includes(h));
@@ -125,7 +145,14 @@ export async function checkImport(
     header: sheet.header,
   };
   const checkRow = await kind.prepare(tx, context);
+  const staged = kind.staged;
+  plan.staged = staged !== undefined;
+  await staged?.begin(tx, context);
+  // Whether a key came earlier in the file: a set in memory, or for a staged
+  // kind (a million rows) a temporary table of keys, asked once at the end.
   const seen = new Set<string>();
+  let keys: Array<{ line: number; key: string }> = [];
+  if (staged) await beginKeys(tx);
   for await (const line of sheet) {
     plan.total++;
     if (plan.total % 5000 === 0) await options.onProgress?.(plan.total);
@@ -133,20 +160,85 @@ export async function checkImport(
     const reference = tidy(line.values[kind.reference]);
     const key = (kind.rowKey?.(reference, line.values) ?? reference).toLowerCase();
     if (!reference) problems.push({ column: kind.reference, reason: 'required' });
+    else if (staged) keys.push({ line: line.line, key });
     else if (seen.has(key)) problems.push({ column: kind.reference, reason: 'repeated' });
     else seen.add(key);
     const row = checkRow(line.values, problems);
-    if (problems.length === 0)
+    if (problems.length === 0) {
       plan.records.push({ line: line.line, reference, status: 'created', row });
-    else {
+      if (staged && plan.records.length >= STAGE_BATCH) {
+        await staged.add(tx, plan.records, context);
+        plan.records = [];
+      }
+    } else {
       plan.counts.invalid++;
       for (const p of problems) addProblem(plan, { line: line.line, ...p });
     }
+    if (keys.length >= STAGE_BATCH) {
+      await addKeys(tx, keys);
+      keys = [];
+    }
   }
   await options.onProgress?.(plan.total);
-  await kind.compare(tx, plan.records, context);
+  if (staged) {
+    if (plan.records.length > 0) await staged.add(tx, plan.records, context);
+    plan.records = [];
+    await addKeys(tx, keys);
+    const repeated = await repeatedLines(tx);
+    if (repeated.length > 0) {
+      // The rows good but for their key are kept no longer.
+      plan.counts.invalid += await staged.drop(tx, repeated, context);
+      const first = plan.problems.length;
+      for (const line of repeated)
+        addProblem(plan, { line, column: kind.reference, reason: 'repeated' });
+      // In line order, a line's repeated key before its other problems, as when read.
+      if (plan.problems.length > first)
+        plan.problems.sort(
+          (a, b) =>
+            a.line - b.line || Number(b.reason === 'repeated') - Number(a.reason === 'repeated'),
+        );
+    }
+    Object.assign(plan.counts, await staged.compare(tx, context));
+    return plan;
+  }
+  await kindCompare(kind)(tx, plan.records, context);
   for (const record of plan.records) plan.counts[record.status]++;
   return plan;
+}
+
+/** The check's keys of a staged kind, for the transaction: the line and key of each row with a reference. */
+const KEYS = 'import_keys';
+
+async function beginKeys(tx: Queryable) {
+  await tx.execute(sql.raw(`drop table if exists ${KEYS}`));
+  await tx.execute(
+    sql.raw(`create temporary table ${KEYS} (line int not null, key text not null) on commit drop`),
+  );
+}
+
+async function addKeys(tx: Queryable, keys: ReadonlyArray<{ line: number; key: string }>) {
+  if (keys.length === 0) return;
+  await tx.execute(sql`
+    insert into ${sql.raw(KEYS)} (line, key)
+    select * from unnest(${arrayParam(
+      keys.map((k) => k.line),
+      'int',
+    )}, ${arrayParam(
+      // Text in PostgreSQL cannot hold NUL (rowKey joins with it): escaped, one to one.
+      keys.map((k) => k.key.replace(/\\/g, '\\\\').split('\u0000').join('\\0')),
+      'text',
+    )})`);
+}
+
+/** The lines whose key an earlier line has, in line order. */
+async function repeatedLines(tx: Queryable): Promise<number[]> {
+  return rowsOf<{ line: number }>(
+    await tx.execute(
+      sql.raw(`select line from (
+        select line, row_number() over (partition by key order by line) as nth from ${KEYS}
+      ) k where nth > 1 order by line`),
+    ),
+  ).map((r) => r.line);
 }
 
 function addProblem(plan: ImportPlan, problem: ImportProblem) {
@@ -171,11 +263,10 @@ export async function applyImport(
   meta: { filename: string; today: string; organisationId: string },
 ): Promise<ImportCounts> {
   const kind = kindNamed(plan.kind);
-  await kind.apply(tx, plan.records, {
-    organisationId: meta.organisationId,
-    today: meta.today,
-    header: plan.header,
-  });
+  const context = { organisationId: meta.organisationId, today: meta.today, header: plan.header };
+  // A staged kind applies what the check kept in this transaction.
+  if (plan.staged) await kind.staged!.apply(tx, context);
+  else await kindApply(kind)(tx, plan.records, context);
   await audit(tx, actor, {
     action: 'import',
     entity: plan.kind,

@@ -689,6 +689,86 @@ describe('signing up without an account', () => {
     assert.deepEqual(person!.consents, ['register']);
   });
 
+  it('links a confirmed sign-up to the one person on the register with that address, showing the visitor nothing of it', async () => {
+    const add = (reference: string, firstName: string, email: string) =>
+      testDb.database.withOrganisation(org.id, (tx) =>
+        addPeople(tx, [
+          {
+            organisationId: org.id,
+            reference,
+            firstName,
+            lastName: 'Known',
+            email,
+            kinds: ['customer'],
+          },
+        ]),
+      );
+    const [known] = await add('KNOWN-1', 'Kay', 'known@example.org');
+    await add('TWIN-1', 'Tam', 'twins@example.org');
+    await add('TWIN-2', 'Tom', 'twins@example.org');
+    const signUpAndConfirm = async (email: string) => {
+      const client = visitor();
+      await client.get(`/opportunities/${id}/sign-up`);
+      await client.post(`/opportunities/${id}/sign-up`, { ...SIGN_UP, email: email.toUpperCase() });
+      const [mail] = await q<{ text_body: string }>(
+        sql`select text_body from outbox where to_address = ${email} and template = 'sign-up-confirm-contact'`,
+      );
+      const token = /\/sign-up\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail!.text_body)![1]!;
+      const reader = visitor();
+      const page = await reader.get(`/sign-up/confirm/${token}`);
+      assert.match(page.body, /Hello Rosa/, 'the name typed, not the one on the register');
+      const pressed = await reader.post(`/sign-up/confirm/${token}`, {});
+      assert.equal(pressed.statusCode, 303);
+      const done = await reader.get(String(pressed.headers.location));
+      return done.body
+        .replace(/name="_csrf" value="[^"]+"/g, '')
+        .replace(/nonce="[^"]+"/g, '')
+        .replaceAll(token, 'TOKEN');
+    };
+
+    const knownPage = await signUpAndConfirm('known@example.org');
+    // The sign-up is Kay's now; the record it made is gone, merged into hers.
+    const signUps = await q<{ person_id: string }>(
+      sql`select s.person_id from sign_ups s join people p on p.id = s.person_id
+          where p.email = 'known@example.org'`,
+    );
+    assert.deepEqual(signUps, [{ person_id: known }]);
+    const people = await q<{ id: string; first_name: string; consents: string[]; needs: string[] }>(
+      sql`select id, first_name, consents, needs from people where email = 'known@example.org'`,
+    );
+    assert.equal(people.length, 1);
+    assert.equal(people[0]!.first_name, 'Kay', 'her own values kept');
+    assert.deepEqual(people[0]!.consents.sort(), ['contact_email', 'register']);
+    assert.deepEqual(people[0]!.needs, ['step_free']);
+    assert.equal(
+      (
+        await q(
+          sql`select 1 from possible_duplicates where person_id = ${known!} or other_id = ${known!}`,
+        )
+      ).length,
+      0,
+    );
+    assert.equal(
+      (await q(sql`select 1 from audit_log where action = 'merge' and entity_id = ${known!}`))
+        .length,
+      1,
+    );
+
+    // Two people with the address: nothing is linked, the flags stay for staff.
+    const twinsPage = await signUpAndConfirm('twins@example.org');
+    assert.equal((await q(sql`select 1 from people where email = 'twins@example.org'`)).length, 3);
+    assert.equal(
+      (
+        await q(sql`select 1 from possible_duplicates where reason = 'same_email' and status = 'open'
+          and (person_id in (select id from people where email = 'twins@example.org'))`)
+      ).length,
+      2,
+    );
+    // The visitor sees the same page either way, and nothing of Kay.
+    assert.equal(knownPage, twinsPage);
+    assert.doesNotMatch(knownPage, /Kay|KNOWN-1/);
+  });
+
   it('lets a confirmation link lapse after 30 days unused, and never asks for a phone or letter', async () => {
     const client = visitor();
     await client.get(`/opportunities/${id}/sign-up`);

@@ -12,6 +12,7 @@ import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
 import {
   checkContact,
   createPerson,
+  mergePeople,
   recordConsents,
   tidy,
   type ConsentChange,
@@ -1095,5 +1096,33 @@ export async function confirmContact(tx: Queryable, actor: Actor, token: string)
   await recordConsents(tx, actor, row.personId, [
     { purpose: 'contact_email', status: 'given', method: 'emailLink' },
   ]);
+  await joinKnownPerson(tx, actor, row.personId);
   return true;
+}
+
+/**
+ * A known person signing up again (issue 10 §9): once the address is proven
+ * by the emailed link, and exactly one other person on the register has it,
+ * the record the sign-up made is merged into theirs (their values kept, empty
+ * ones filled, lists joined, the sign-up and its consents moved, audited as a
+ * merge), so staff have no second record to merge. Only while the two are
+ * flagged as the same email and staff have not said otherwise; with none or
+ * several, the flag stays for staff. Nothing the visitor sees changes.
+ */
+async function joinKnownPerson(tx: Queryable, actor: Actor, personId: string): Promise<void> {
+  const matches = rowsOf<{ id: string; flagged: boolean }>(
+    await tx.execute(sql`
+      select o.id, exists (
+          select 1 from register_open_duplicates d
+          where d.reason = 'same_email'
+            and ((d.person_id = p.id and d.other_id = o.id)
+              or (d.person_id = o.id and d.other_id = p.id))) as flagged
+      from register_people p
+      join register_people o on o.email = p.email and o.id <> p.id and o.erased_at is null
+      where p.id = ${personId} and p.erased_at is null and nullif(p.email, '') is not null
+      limit 2`),
+  );
+  const [only] = matches;
+  if (matches.length !== 1 || !only?.flagged) return;
+  await mergePeople(tx, actor, only.id, personId, []);
 }

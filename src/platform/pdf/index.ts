@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -16,6 +16,16 @@ import type { FastifyReply } from 'fastify';
  */
 
 type Doc = PDFKit.PDFDocument;
+
+/**
+ * pdfkit is loaded on the first PDF, not at start: with its fonts' metrics it
+ * is some 28 MB of a server's resident memory that most processes never use.
+ */
+let loadedPdfkit: typeof PDFKitDocument | null = null;
+function pdfkit(): typeof PDFKitDocument {
+  loadedPdfkit ??= require('pdfkit') as typeof PDFKitDocument;
+  return loadedPdfkit;
+}
 type Struct = PDFKit.PDFStructureElement;
 
 const require = createRequire(import.meta.url);
@@ -52,7 +62,7 @@ export interface Pdf {
 
 /** Starts a tagged A4 PDF: title shown in the window, language set, fonts embedded. */
 export function createPdf(options: PdfOptions): Pdf {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: 'A4',
     margin: MARGIN,
     pdfVersion: '1.7',

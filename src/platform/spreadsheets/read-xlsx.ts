@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import type ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import type { SheetRecord } from './sheet-record.ts';
 import { damagedExcel, SpreadsheetError } from './spreadsheet-error.ts';
 import { isoDate } from './text.ts';
 import { decodeUtf8 } from './utf8.ts';
+
+/** exceljs is loaded on first use, not at start (some 30 MB of resident memory). */
+const require = createRequire(import.meta.url);
+let loadedExcel: typeof ExcelJS | null = null;
+const excel = (): typeof ExcelJS => (loadedExcel ??= require('exceljs') as typeof ExcelJS);
 
 /**
  * The parts of exceljs's streaming reader we use that its type declarations
@@ -42,7 +48,7 @@ interface ReaderInternals {
 export async function* readXlsxRecords(bytes: Readable): AsyncGenerator<SheetRecord> {
   const zip = await openZip(await collect(bytes));
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as never, {
+    const reader = new (excel().stream.xlsx.WorkbookReader)(undefined as never, {
       sharedStrings: 'cache',
       // Styles tell a date from a number.
       styles: 'cache',

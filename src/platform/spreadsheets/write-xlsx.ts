@@ -1,7 +1,13 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import type ExcelJS from 'exceljs';
 import { plainText } from './text.ts';
+
+/** exceljs is loaded on first use, not at start (some 30 MB of resident memory). */
+const require = createRequire(import.meta.url);
+let loadedExcel: typeof ExcelJS | null = null;
+const excel = (): typeof ExcelJS => (loadedExcel ??= require('exceljs') as typeof ExcelJS);
 
 /**
  * exceljs hands each committed row to the zip compressor without waiting for
@@ -33,7 +39,7 @@ async function writeWorkbook(
   header: string[],
   rows: AsyncIterable<unknown[]> | Iterable<unknown[]>,
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({
     stream: output,
     useStyles: true,
     // Shared strings would be held in memory until the end.

@@ -199,6 +199,8 @@ export const views = fp<ViewOptions>(
         staffSide,
         navigation: nav,
         user,
+        /** Whether the reader may do an action: for links to pages another permission guards. */
+        may: (action: Parameters<typeof can>[1]) => can(user, action),
         languageNav,
         easyRead: request.easyRead,
         displayToggleHref: withQuery(url, 'display', request.easyRead ? 'standard' : 'easy'),

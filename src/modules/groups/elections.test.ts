@@ -330,6 +330,21 @@ describe('elections: one person, one vote, in secret', () => {
         [0, false],
       ],
     );
+    // The result is on the body's public page once the body is published.
+    const [{ slug }] = (await q<{ slug: string }>(
+      sql`update groups set published = true where id = ${groupId} returning slug`,
+    )) as [{ slug: string }];
+    const publicPage = await voter.get(`/groups/${slug}`);
+    assert.equal(publicPage.statusCode, 200);
+    assert.match(publicPage.body, /Elections/);
+    assert.match(publicPage.body, /3 ballots were counted/);
+    const annNumber = Number(ann.reference.slice(3));
+    assert.match(
+      publicPage.body,
+      new RegExp(
+        `Voter${annNumber} Surname${annNumber}</td>\\s*<td[^>]*>3</td>\\s*<td[^>]*>Elected`,
+      ),
+    );
     const audits = await q<{ action: string }>(
       sql`select action from audit_log where entity = 'election' and entity_id = ${electionId} order by at`,
     );

@@ -879,10 +879,19 @@ export async function publishedElections(
     .orderBy(desc(groupElections.closesOn), asc(groupElections.id));
   if (elections.length === 0) return [];
   const seats = new Map((await seatsOf(tx, groupId)).map((s) => [s.id, s.label]));
+  // Every election's candidates in one statement: the page's queries stay
+  // the same however many elections the body has held.
+  const names = new Map(
+    rowsOf<{ id: string; name: string }>(
+      await tx.execute(sql`
+        select c.id, ${NAME} as name
+        from election_candidates c join register_people p on p.id = c.person_id
+        where c.election_id = any(${uuidArray(elections.map((e) => e.id))})`),
+    ).map((c) => [c.id, c.name]),
+  );
   const out: PublishedElection[] = [];
   for (const e of elections) {
     const result = e.result as ElectionResult;
-    const names = new Map((await candidatesOf(tx, e.id)).map((c) => [c.id, c.name]));
     out.push({
       id: e.id,
       title: e.title,

@@ -8,6 +8,7 @@ import {
   type GroupDetail,
   type TermsRow,
 } from './groups.ts';
+import { publishedElections, type PublishedElection } from './elections.ts';
 import { meetingsOf } from './meetings.ts';
 
 /** A published body on the public list. */
@@ -74,6 +75,8 @@ export async function publicMembers(
 
 export interface PublicGroupPage {
   group: GroupDetail;
+  /** Results of its published elections, newest first (candidates stood in public). */
+  elections: PublishedElection[];
   terms: TermsRow | null;
   named: NamedMember[];
   others: number;
@@ -118,5 +121,6 @@ export async function publicGroupPage(
       where group_id = ${group.id} and status = 'done' and done_on is not null
       order by done_on desc, created_at desc limit 20`),
   );
-  return { group, terms: terms ?? null, ...members, upcoming, decisions, outcomes };
+  const elections = await publishedElections(tx, group.id);
+  return { group, terms: terms ?? null, ...members, upcoming, decisions, outcomes, elections };
 }

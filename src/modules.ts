@@ -7,6 +7,7 @@ import { groupsModule } from './modules/groups/index.ts';
 import { peopleModule } from './modules/people/index.ts';
 import { identity } from './modules/identity/index.ts';
 import { settings } from './modules/settings/index.ts';
+import { translationsModule } from './modules/translations/index.ts';
 import { feedbackModule } from './modules/feedback/index.ts';
 import { surveysModule } from './modules/surveys/index.ts';
 import { operationsModule } from './modules/operations/index.ts';
@@ -32,4 +33,5 @@ export const MODULES: readonly ModuleManifest[] = [
   kpisModule,
   identity,
   settings,
+  translationsModule,
 ];

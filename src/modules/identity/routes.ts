@@ -136,7 +136,7 @@ async function emailLink(
   },
 ) {
   const email = field(request.body, 'email').trim();
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const invalid = formErrors(tr, { email: emailProblem(email) });
   if (invalid) return reply.code(400).page(options.view, { ...invalid, values: { email } });
   const allowed = await request.db(async (tx) => {
@@ -217,7 +217,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
       const email = field(request.body, 'email').trim();
       const password = field(request.body, 'password');
       const returnTo = safeReturn(field(request.body, 'returnTo'), '');
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const invalid = formErrors(tr, {
         email: emailProblem(email),
         password: password ? null : 'identity.errors.passwordMissing',
@@ -326,7 +326,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
       const user = await pendingUser(request);
       if (!user?.totpSecret) return reply.redirect('/sign-in', 303);
       const code = field(request.body, 'code');
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const key = `code:${user.id}`;
       const ok = await request.db(async (tx) => {
         if (await lockedUntil(tx, [key])) return 'locked';
@@ -381,7 +381,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
   async function confirmSetup(request: FastifyRequest, reply: FastifyReply) {
     const secret = field(request.body, 'secret');
     const code = field(request.body, 'code');
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const userId = request.user?.id ?? request.pendingUserId;
     if (!userId || !/^[A-Z2-7]{16,64}$/.test(secret)) return reply.redirect('/sign-in', 303);
     const epoch = await checkTotp(secret, code);
@@ -463,7 +463,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const { token } = request.params;
       const password = field(request.body, 'password');
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const result = await request.db(async (tx) => {
         const row = await peekAuthToken(tx, token, 'password-reset');
         if (!row?.userId) return 'expired';
@@ -632,7 +632,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     { ...PUBLIC_ROUTE, schema: { params: TokenParams, body: InvitationForm } },
     async (request, reply) => {
       const { token } = request.params;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const values = {
         name: field(request.body, 'name').trim(),
         email: field(request.body, 'email').trim(),
@@ -819,7 +819,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     '/admin/users/invite',
     { ...manage, schema: { body: InviteForm } },
     async (request, reply) => {
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const values = {
         name: field(request.body, 'name').trim(),
         email: normaliseEmail(field(request.body, 'email')),
@@ -935,7 +935,9 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
       if (result.problem) {
         const { user } = result;
         return reply.code(400).page('identity/views/user-edit.njk', {
-          ...formErrors(translator(request.language), { reference: result.problem }),
+          ...formErrors(translator(request.language, request.translations), {
+            reference: result.problem,
+          }),
           account: user,
           person: result.person,
           roles: roleItems(user.roles),
@@ -956,7 +958,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
     { ...manage, schema: { params: IdParams, body: UserForm } },
     async (request, reply) => {
       const { id } = request.params;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const roles = list(request.body, 'roles').filter((r): r is Role =>
         (ROLES as readonly string[]).includes(r),
       );
@@ -1016,7 +1018,7 @@ export const identityRoutes: FastifyPluginAsync = async (plugin) => {
         to: realDate(q.to),
         page: pageNumber(q.page),
       };
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const invalid = formErrors(tr, {
         from: dateProblem(q.from, filter.from, 'audit.fromFormat', 'audit.fromInvalid'),
         to: dateProblem(q.to, filter.to, 'audit.toFormat', 'audit.toInvalid'),

@@ -44,7 +44,7 @@ import {
 
 /** Field problems as the GOV.UK macros take them, each message naming its field. */
 const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 const localName = (language: string, en: string, cy: string | null) =>
   language === 'cy' && cy ? cy : en;
@@ -111,7 +111,7 @@ function labels(
 /** Everything the initiative's page shows, in one short transaction. */
 async function loadShowPage(request: FastifyRequest, id: string) {
   const user = request.user!;
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const data = await request.db(async (tx) => {
     const initiative = await initiativeById(tx, id);
     if (!initiative) return null;

@@ -129,7 +129,10 @@ function renderForm(
   spec: KindSpec,
   data: { lookups: Lookups; values: FormValues; id: string | null; problems?: FieldProblem[] },
 ) {
-  const errors = formErrors(translator(request.language), data.problems ?? []);
+  const errors = formErrors(
+    translator(request.language, request.translations),
+    data.problems ?? [],
+  );
   return reply.page('operations/views/form.njk', {
     kind: spec.kind,
     fields: spec.fields,
@@ -196,7 +199,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
         });
         return { list, lookups: await lookups(tx) };
       });
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const context = { tr, language: request.language, lookups: data.lookups, people: new Map() };
       const columns = listed(spec);
       const rows = data.list.rows.map((r) => ({
@@ -259,7 +262,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
     spec: KindSpec,
     id: string | null,
   ) {
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const { form, data, existing } = await request.db(async (tx) => ({
       existing: id ? await recordOr404(tx, spec, id) : null,
@@ -302,7 +305,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
         const { nation } = await readOwnSettings(tx);
         return { record, stages, people, nation, lookups: await lookups(tx) };
       });
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const context = {
         tr,
         language: request.language,
@@ -414,7 +417,12 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const poster = await request.db((tx) => auditPoster(tx, request.params.id));
       if (!poster) throw notFound();
-      return sendPosterPdf(reply, poster, translator(request.language), request.organisation.name);
+      return sendPosterPdf(
+        reply,
+        poster,
+        translator(request.language, request.translations),
+        request.organisation.name,
+      );
     },
   );
 
@@ -460,7 +468,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
         );
         if (result.ok) return reply.redirect('/admin/operations?saved=1', 303);
       }
-      const errors = formErrors(translator(request.language), {
+      const errors = formErrors(translator(request.language, request.translations), {
         menu: problem ?? 'operations.settings.lineError',
       });
       return reply.code(400).page('operations/views/settings.njk', {

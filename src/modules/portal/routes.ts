@@ -18,7 +18,7 @@ export const portalRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/my', guard('account:use'), async (request, reply) => {
     const user = request.user!;
-    const { text } = translator(request.language);
+    const { text } = translator(request.language, request.translations);
     const sections = await request.db(async (tx) => {
       const shown: Array<SectionContent & { name: string }> = [];
       for (const [name, section] of namedContributions('portalSections')) {

@@ -56,7 +56,7 @@ export const plainEnglishRoutes: FastifyPluginAsync = async (plugin) => {
       const value = request.body.acronyms ?? '';
       const { acronyms, badLines } = readAcronyms(value.slice(0, 20_000));
       if (badLines.length > 0) {
-        const tr = translator(request.language);
+        const tr = translator(request.language, request.translations);
         const errors = formErrors(tr, { acronyms: 'plainEnglishSettings.error' });
         return reply.code(400).page('settings/views/plain-english.njk', {
           value,

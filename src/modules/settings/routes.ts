@@ -48,7 +48,7 @@ const organisationRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('organisation:manage'), schema: { body: OrganisationForm } },
     async (request, reply) => {
       const body = request.body;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const values = {
         name: text(body.name),
         nameCy: text(body.nameCy),

@@ -196,7 +196,10 @@ function renderApproachForm(
     problems?: FieldProblem[];
   },
 ) {
-  const errors = formErrors(translator(request.language), data.problems ?? []);
+  const errors = formErrors(
+    translator(request.language, request.translations),
+    data.problems ?? [],
+  );
   return reply.page('tsm/views/approach.njk', {
     year: data.year,
     values: data.values,
@@ -216,7 +219,7 @@ export const tsmRoutes: FastifyPluginAsync = async (plugin) => {
   app.get('/staff/tsm', { ...view, schema: { querystring: YearQuery } }, async (request, reply) => {
     const year = yearOf(request.query.year);
     const data = await request.db((tx) => pageData(tx, year));
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const period = financialYear(year);
     return reply.page('tsm/views/index.njk', {
       year,

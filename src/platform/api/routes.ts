@@ -36,7 +36,7 @@ export const apiTokenRoutes: FastifyPluginAsync = async (plugin) => {
     '/admin/api-tokens',
     { ...guard('api-tokens:manage'), schema: { body: TokenForm } },
     async (request, reply) => {
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const name = (request.body.name ?? '').trim();
       const chosen = request.body.actions ?? [];
       const actions = available().filter((a) => chosen.includes(a));

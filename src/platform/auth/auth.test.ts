@@ -25,6 +25,7 @@ describe('can()', () => {
       'staff-area:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
       'services:view': ['admin', 'involvement_lead', 'staff', 'board_member'],
       'organisation:manage': ['admin'],
+      'translations:manage': ['admin'],
       'api-tokens:manage': ['admin'],
       'users:manage': ['admin'],
       'outbox:read': ['admin'],

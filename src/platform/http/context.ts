@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import type { Database, Tx } from '../db/index.ts';
 import { findOrganisationForHost, normaliseHost, type Organisation } from '../tenancy/index.ts';
-import { isLanguage, type Language } from '../i18n/index.ts';
+import { isLanguage, type Language, type TranslationOverrides } from '../i18n/index.ts';
+import { organisationOverrides } from '../i18n/overrides.ts';
 import type { CurrentUser } from '../auth/index.ts';
 import { AppError } from './errors.ts';
 
@@ -20,6 +21,12 @@ declare module 'fastify' {
     /** A user who gave the right password and still owes the second factor. */
     pendingUserId: string | null;
     language: Language;
+    /**
+     * The organisation's own translations for the request's language, if it
+     * has any (never for English): pass to translator() with the language,
+     * `translator(request.language, request.translations)`.
+     */
+    translations: TranslationOverrides | undefined;
     easyRead: boolean;
     /**
      * Where links in messages point: the organisation's own registered host
@@ -85,6 +92,7 @@ export const requestContext = fp<ContextOptions>(
       '/organisation/',
     ];
     app.decorateRequest('language', 'en');
+    app.decorateRequest('translations', undefined);
     app.decorateRequest('easyRead', false);
     app.decorateRequest('publicBaseUrl', '');
 
@@ -133,6 +141,9 @@ export const requestContext = fp<ContextOptions>(
         language = cookies.lang;
       }
       request.language = org.welshEnabled ? language : 'en';
+      // The organisation's own translations (held in memory; see overrides.ts).
+      if (request.language !== 'en')
+        request.translations = await organisationOverrides(database, org.id, request.language);
 
       if (options.resolveUser && !anonymous.some((prefix) => request.url.startsWith(prefix))) {
         request.user = await options.resolveUser(request);

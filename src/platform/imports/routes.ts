@@ -162,7 +162,7 @@ async function showIndex(
   reply: FastifyReply,
   extra: Record<string, unknown> = {},
 ) {
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const kinds = kindsFor(request);
   const { finished, waiting } = await request.db((tx) => listImports(tx));
   const who = (row: StoredImport) =>
@@ -205,7 +205,7 @@ async function showIndex(
 
 /** The page of one import, whatever its state. */
 async function showImport(request: FastifyRequest, reply: FastifyReply, id: string) {
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const found = await request.db(async (tx) => {
     const row = await findImport(tx, id);
     if (!row) return null;
@@ -314,7 +314,7 @@ export const importRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.post('/staff/imports', guard('imports:view'), async (request, reply) => {
     const body = (request.body ?? {}) as UploadBody;
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const kinds = kindsFor(request);
     const kind = kinds.find((k) => k.kind === body.kind);
     const file = typeof body.file === 'object' ? body.file : undefined;

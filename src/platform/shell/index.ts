@@ -49,7 +49,7 @@ export function shellRoutes(
     // The work waiting for someone, and what is coming up: one query for each
     // module's contribution that the reader may see, however many rows there are.
     app.get('/staff', guard('staff-area:view'), async (request, reply) => {
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const user = request.user!;
       const days = workDays(todayInLondon());
       const waiting = namedContributions('workWaiting').flatMap(([name, source]) => {
@@ -93,7 +93,7 @@ export function shellRoutes(
     // Each area of the staff navigation: its links, one click from the top row.
     app.get('/staff/areas/:area', guard('staff-area:view'), async (request, reply) => {
       const { area } = request.params as { area: string };
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const entry = (STAFF_AREAS as readonly string[]).includes(area)
         ? staffAreas(navigation, request.user).find((e) => e.area === (area as StaffArea))
         : undefined;

@@ -139,7 +139,7 @@ export const views = fp<ViewOptions>(
 
     function layoutContext(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
       const language = request.language ?? 'en';
-      const tr = translator(language);
+      const tr = translator(language, request.translations);
       const org = request.organisation as FastifyRequest['organisation'] | null;
       const url = request.url;
       const pathOnly = url.split('?')[0] ?? '/';

@@ -52,7 +52,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('feedback:view'), schema: { querystring: PeriodQuery } },
     async (request, reply) => {
       const period = periodFrom(request.query.period);
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const data = await request.db(async (tx) => ({
         report: await quarterReport(tx, period),
         loop: await loopDays(tx, { from: period.from, to: period.to }),
@@ -73,7 +73,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
     segment: string,
     extra: { intro?: string; problems?: boolean; saved?: string | null } = {},
   ) => {
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const data = await request.db(async (tx) => {
       const content = await editionContent(tx, period, segment);
       const published = await publishedEdition(tx, period.name, segment);
@@ -150,7 +150,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
   // ------------------------------------------------------------------ public pages
 
   app.get('/you-said-we-did', PUBLIC_ROUTE, async (request, reply) => {
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const data = await request.db(async (tx) => ({
       editions: await listEditions(tx),
       segments: await segments(tx, request.language),
@@ -177,7 +177,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
   ) => {
     const period = parsePeriod('quarter', periodName);
     if (!period || (segment && !SEGMENT.test(segment))) throw notFound();
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const data = await request.db(async (tx) => ({
       edition: await publishedEdition(tx, period.name, segment),
       segments: await segments(tx, request.language),

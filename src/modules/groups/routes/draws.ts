@@ -29,7 +29,7 @@ import { STAFF_THRESHOLD } from '../representation.ts';
 import { codeLabels } from './elections.ts';
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
   const id = idParam(request);

@@ -45,7 +45,7 @@ import { interviewsOf } from '../interviews.ts';
 import { groupById, line, londonToday, many, seatsOf, type GroupDetail } from '../groups.ts';
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 /** Loads a body or answers 404: every id from a URL is looked up within the organisation. */
 async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {

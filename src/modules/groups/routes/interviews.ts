@@ -30,7 +30,7 @@ import {
 } from '../interviews.ts';
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
   const id = idParam(request);

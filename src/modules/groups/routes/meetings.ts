@@ -92,7 +92,10 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
     } = {},
   ) {
     const meetings = await request.db((tx) => meetingsOf(tx, group.id));
-    const errors = formErrors(translator(request.language), extras.problems ?? []);
+    const errors = formErrors(
+      translator(request.language, request.translations),
+      extras.problems ?? [],
+    );
     const now = Date.now();
     return reply.page('groups/views/staff/meetings.njk', {
       group,
@@ -155,7 +158,10 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
     });
     if (!data) throw notFound();
     const returned = extras.returned;
-    const errors = formErrors(translator(request.language), returned?.problems ?? []);
+    const errors = formErrors(
+      translator(request.language, request.translations),
+      returned?.problems ?? [],
+    );
     const valuesFor = (form: string) => (returned?.form === form ? returned.values : {});
     return reply.page('groups/views/staff/meeting.njk', {
       group,
@@ -439,7 +445,7 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
           return renderMeeting(request, reply.code(400), group, meeting.id, {
             returned: { form: `update-${actionId}`, problems, values: { status, note } },
           });
-        const errors = formErrors(translator(request.language), problems);
+        const errors = formErrors(translator(request.language, request.translations), problems);
         const actions = await request.db((tx) => actionsOf(tx, group.id));
         const meetings = await request.db((tx) => meetingsOf(tx, group.id));
         return reply.code(400).page('groups/views/staff/actions.njk', {

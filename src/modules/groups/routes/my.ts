@@ -53,7 +53,10 @@ export const myRoutes: FastifyPluginAsync = async (plugin) => {
         };
       }));
     if (!data) throw notFound();
-    const errors = formErrors(translator(request.language), extras.problems ?? []);
+    const errors = formErrors(
+      translator(request.language, request.translations),
+      extras.problems ?? [],
+    );
     const today = londonToday();
     return reply.page('groups/views/my/meeting.njk', {
       ...data,

@@ -47,7 +47,7 @@ export const reportRoutes: FastifyPluginAsync = async (plugin) => {
       { ...guard('groups:view'), schema: { querystring: ReportQuery } },
       async (request, reply) => {
         const report = await loadReport(request, request.query.period);
-        const tr = translator(request.language);
+        const tr = translator(request.language, request.translations);
         const path = `/staff/groups/${report.group.id}/report`;
         return reply.page(`groups/views/staff/report${easyRead ? '-easy' : ''}.njk`, {
           ...report,
@@ -69,7 +69,7 @@ export const reportRoutes: FastifyPluginAsync = async (plugin) => {
       { ...guard('groups:view'), schema: { querystring: ReportQuery } },
       async (request, reply) => {
         const report = await loadReport(request, request.query.period);
-        const tr = translator(request.language);
+        const tr = translator(request.language, request.translations);
         const organisation = organisationName(request.organisation, request.language);
         return sendPdf(
           reply,

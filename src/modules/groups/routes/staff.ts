@@ -85,7 +85,7 @@ export function labelsFrom(options: Options, language: string) {
 }
 
 const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 /** Loads a body or answers 404: every id from a URL is looked up within the organisation. */
 async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {

@@ -93,7 +93,10 @@ function renderForm(
     problems?: Record<string, string>;
   },
 ) {
-  const errors = formErrors(translator(request.language), data.problems ?? {});
+  const errors = formErrors(
+    translator(request.language, request.translations),
+    data.problems ?? {},
+  );
   return reply.page('participation/views/activities/form.njk', {
     ...data.choices,
     values: data.values,
@@ -123,7 +126,7 @@ async function renderActivity(
     return page && { ...page, options: await loadOptions(tx) };
   });
   if (!data) throw notFound();
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const { activity } = data;
   const attendanceErrors = formErrors(tr, extras.attendanceErrors ?? {});
   const length = durationHours(activity.startsAt, activity.endsAt);
@@ -199,7 +202,7 @@ export function rsvpPage(
   extras: { error?: boolean; done?: boolean },
 ) {
   const errors = extras.error
-    ? formErrors(translator(request.language), { answer: 'rsvp.error' })
+    ? formErrors(translator(request.language, request.translations), { answer: 'rsvp.error' })
     : null;
   return {
     firstName: view.firstName,
@@ -351,7 +354,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
       const id = idParam(request);
       const body = request.body;
       const references = typeof body.references === 'string' ? body.references : '';
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const outcome = await request.db(async (tx) => {
         if (!(await activityById(tx, id))) return 'missing' as const;
         const found = await resolveReferences(tx, references);
@@ -584,7 +587,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('initiatives:view'), schema: { querystring: LadderProfileQuery } },
     async (request, reply) => {
       const query = request.query;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const fallback = currentFinancialYear();
       const values: Record<string, string> = {};
       const problems: Record<string, string> = {};

@@ -51,7 +51,7 @@ import { checkPlainEnglish, inPlace, type Finding } from '../../../platform/plai
 
 /** Field problems as the GOV.UK macros take them: one message a field, linking to it. */
 export const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
-  formErrors(translator(request.language), problems);
+  formErrors(translator(request.language, request.translations), problems);
 
 /** code → label of a configurable list, in the reader's language. */
 export function labelsOf(options: Options, list: OptionList, language: string) {
@@ -124,7 +124,7 @@ function renderPublish(
 ) {
   const result = checkPlainEnglish(opportunityText(row), { acronyms: row.acronyms });
   const blocker = publishBlocker(row);
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const errorList = error
     ? [
         {
@@ -373,7 +373,7 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
       return signUp ? { opportunity, signUp } : null;
     });
     if (!data) throw notFound();
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const errors = error
       ? toErrors(request, [{ field: 'message', key: 'opportunities.decline.errors.message' }])
       : null;

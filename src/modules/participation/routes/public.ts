@@ -91,7 +91,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     const rows = await request.db((tx) =>
       publicOpportunities(tx, { interest: '', mode: '', need: '' }, todayInLondon(), 100),
     );
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const name = organisationName(request.organisation, request.language);
     return reply.header('content-type', 'application/atom+xml; charset=utf-8').send(
       atomFeed({
@@ -121,7 +121,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
       const { row, open } = await findPublic(request);
       if (!open) return closedPage(reply, row);
       const url = `${request.publicBaseUrl}/opportunities/${row.id}`;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const label = tr
         .text('publicOpportunities.poster.qrLabel', { url })
         .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -182,7 +182,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
         case 'invalid':
           return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
         case 'limited': {
-          const tr = translator(request.language);
+          const tr = translator(request.language, request.translations);
           return renderSignUp(reply.code(429), row, values, {
             errorList: [
               { text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' },

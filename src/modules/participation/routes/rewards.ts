@@ -184,7 +184,7 @@ async function renderOverview(
 ) {
   const today = todayInLondon();
   const year = extras.year ?? financialYearOf(today).year;
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const data = await request.db(async (tx) => {
     const policy = await readPolicy(tx);
     return {
@@ -254,7 +254,7 @@ async function renderPerson(
   extras: PersonExtras = {},
 ) {
   const today = todayInLondon();
-  const tr = translator(request.language);
+  const tr = translator(request.language, request.translations);
   const data = await request.db(async (tx) => {
     const person = await personSummary(tx, personId);
     if (!person) return null;
@@ -337,7 +337,10 @@ async function renderClaimForm(
     return person && { person, activities: await attendedActivities(tx, personId) };
   });
   if (!data) throw notFound();
-  const errors = formErrors(translator(request.language), extras.problems ?? {});
+  const errors = formErrors(
+    translator(request.language, request.translations),
+    extras.problems ?? {},
+  );
   return reply.page('participation/views/rewards/claim-form.njk', {
     ...data,
     kinds: CLAIM_KINDS,
@@ -360,7 +363,7 @@ function renderPolicy(
   values: Record<string, string>,
   problems: Record<string, string> = {},
 ) {
-  const errors = formErrors(translator(request.language), problems);
+  const errors = formErrors(translator(request.language, request.translations), problems);
   return reply.page('participation/views/rewards/policy.njk', {
     values,
     errorList: errors?.errorList,

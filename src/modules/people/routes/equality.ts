@@ -102,7 +102,7 @@ export const equalityRoutes: FastifyPluginAsync = async (plugin) => {
         });
         return { figures, options, filter };
       });
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const people = figures.people;
       return reply.page('people/views/equality/figures.njk', {
         threshold: figures.threshold,

@@ -75,7 +75,7 @@ import { tidy, validIsoDate, type FieldProblem } from '../validate.ts';
 /** The register's problems (keys under register.errors) as the GOV.UK macros take them. */
 function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
   return formErrors(
-    translator(request.language),
+    translator(request.language, request.translations),
     problems.map((p) => ({
       field: p.field,
       key: `register.errors.${p.key}`,
@@ -441,7 +441,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const id = idParam(request);
       const user = request.user!;
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const withEquality = can(user, 'equality:read');
       const data = await request.db(async (tx) => {
         const loaded = await loadPerson(tx, id, { withEquality, text: tr.text });
@@ -671,7 +671,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.get('/staff/people/:id/equality', guard('equality:read'), async (request, reply) => {
     const id = idParam(request);
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const data = await request.db((tx) =>
       loadPerson(tx, id, { withEquality: true, text: tr.text }),
     );

@@ -98,7 +98,7 @@ export const rightsRoutes: FastifyPluginAsync = async (plugin) => {
       if (!person || person.erasedAt) throw notFound();
       // Typing the reference makes sure the right person is erased: it cannot be undone.
       if (tidy(body.confirm).toUpperCase() !== person.reference.toUpperCase()) {
-        const errors = formErrors(translator(request.language), {
+        const errors = formErrors(translator(request.language, request.translations), {
           confirm: 'rights.erase.confirmError',
         });
         return reply.code(400).page('people/views/erase.njk', {

@@ -34,7 +34,9 @@ async function render(
     options: await loadOptions(tx),
     partners: await tx.select().from(partnerOrganisations).orderBy(partnerOrganisations.name),
   }));
-  const errors = extra.problems ? formErrors(translator(request.language), extra.problems) : null;
+  const errors = extra.problems
+    ? formErrors(translator(request.language, request.translations), extra.problems)
+    : null;
   const saved = extra.saved;
   return reply.page('people/views/services.njk', {
     ...data,
@@ -158,7 +160,7 @@ export const serviceRoutes: FastifyPluginAsync = async (plugin) => {
   ) => {
     const options = await request.db((tx) => loadOptions(tx));
     const errors = Object.keys(problems).length
-      ? formErrors(translator(request.language), problems)
+      ? formErrors(translator(request.language, request.translations), problems)
       : null;
     return reply.page('people/views/service-form.njk', {
       id,

@@ -167,7 +167,10 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (plugin) => {
         retentionYears: (request.body.retentionYears ?? '').trim(),
       };
       const checked = checkSettings(form);
-      const invalid = formErrors(translator(request.language), checked.problems);
+      const invalid = formErrors(
+        translator(request.language, request.translations),
+        checked.problems,
+      );
       if (invalid) {
         const options = await request.db((tx) => loadOptions(tx));
         return showSettings(request, reply.code(400), {
@@ -201,7 +204,7 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (plugin) => {
           [`label-${list}`]: newEntryProblem(options[list], label),
           [`labelCy-${list}`]: welshProblem(labelCy),
         };
-        const invalid = formErrors(translator(request.language), problems);
+        const invalid = formErrors(translator(request.language, request.translations), problems);
         if (invalid) {
           return {
             invalid,
@@ -278,7 +281,7 @@ export const registerSettingsRoutes: FastifyPluginAsync = async (plugin) => {
           labelCy: (request.body.labelCy ?? '').trim().replace(/\s+/g, ' '),
           status: (request.body.status ?? '').trim() === 'retired' ? 'retired' : 'in_use',
         };
-        const invalid = formErrors(translator(request.language), {
+        const invalid = formErrors(translator(request.language, request.translations), {
           label: renameProblem(options[found.list], code, values.label),
           labelCy: welshProblem(values.labelCy),
         });

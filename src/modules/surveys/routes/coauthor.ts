@@ -99,7 +99,10 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
     const comments = await request.db((tx) => listComments(tx, survey.id));
     const sections = draftInWords(survey.draft, request.language, request.easyRead);
     const questions = sections.flatMap((s) => s.questions);
-    const errors = formErrors(translator(request.language), extras.problems ?? []);
+    const errors = formErrors(
+      translator(request.language, request.translations),
+      extras.problems ?? [],
+    );
     // Easy read: one thing a page. Step 0 says what this is; then one question a page.
     const step = Math.min(
       questions.length,
@@ -134,11 +137,11 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
     problems: FieldProblem[],
     conflict = false,
   ) {
-    const errors = formErrors(translator(request.language), problems);
+    const errors = formErrors(translator(request.language, request.translations), problems);
     const numbers = new Map(allQuestions(survey.draft).map((q, i) => [q.code, i + 1]));
     const conditionItems = conditionChoices(survey.draft, values.section).map((c) => ({
       value: c.value,
-      text: `${translator(request.language).text('surveys.coauthor.questionN', { n: numbers.get(c.question.code) })}: ${c.question.text.en} — ${optionLabel(c.question, c.option.code, request.language)}`,
+      text: `${translator(request.language, request.translations).text('surveys.coauthor.questionN', { n: numbers.get(c.question.code) })}: ${c.question.text.en} — ${optionLabel(c.question, c.option.code, request.language)}`,
       checked: values.condition.includes(c.value),
     }));
     const base = `/my/surveys/${survey.id}`;

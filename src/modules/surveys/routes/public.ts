@@ -112,7 +112,7 @@ function renderStep(
   const answers = standingAnswers(found.definition, found.response.progress as Answers);
   const steps = stepsOf(found.definition, answers, request.easyRead);
   const step = steps[index]!;
-  const errors = formErrors(translator(request.language), problems);
+  const errors = formErrors(translator(request.language, request.translations), problems);
   const fields = fieldViews(
     step.questions,
     values,
@@ -212,7 +212,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     const { survey } = await openSurvey(request);
     if (!isOpen(survey)) return closedPage(request, reply, survey);
     const url = `${request.publicBaseUrl}/${survey.kind === 'poll' ? 'p' : 's'}/${survey.id}`;
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const label = escapeHtml(tr.text('surveys.poster.qrLabel', { url }));
     const svg = (
       await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
@@ -473,7 +473,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     const question = allQuestions(version.definition)[0]!;
     const choice = (request.body.choice ?? '').trim();
     if (!(question.options ?? []).some((o) => o.code === choice)) {
-      const tr = translator(request.language);
+      const tr = translator(request.language, request.translations);
       const fields = fieldViews([question], {}, {}, request.language, request.easyRead);
       return reply.code(400).page('surveys/views/public/poll.njk', {
         title: titleOf(request, survey),
@@ -510,7 +510,7 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     if (survey.kind !== 'poll' || !survey.resultsPublic) throw notFound();
     const analysis = await request.db((tx) => analyseSurvey(tx, survey.id, version.definition));
     const summary = analysis.questions[0]!;
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const labels = Object.fromEntries(
       (summary.question.options ?? []).map((o) => [o.code, wordsIn(o.text, request.language)]),
     );

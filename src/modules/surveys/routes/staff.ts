@@ -103,7 +103,7 @@ function renderQuestionForm(
   problems: FieldProblem[],
   base: string,
 ) {
-  const errors = formErrors(translator(request.language), problems);
+  const errors = formErrors(translator(request.language, request.translations), problems);
   const conditionItems = conditionChoices(survey.draft, values.section).map((c) => ({
     value: c.value,
     text: `${c.question.code}: ${c.question.text.en} — ${optionLabel(c.question, c.option.code, 'en')}`,
@@ -208,7 +208,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
     values: Record<string, unknown>,
     problems: FieldProblem[],
   ) {
-    const errors = formErrors(translator(request.language), problems);
+    const errors = formErrors(translator(request.language, request.translations), problems);
     return reply.page('surveys/views/staff/new.njk', {
       values,
       templates: TEMPLATES,
@@ -321,7 +321,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
         problems.push({ field: 'reminderDays', key: 'surveys.errors.reminderDays' });
       if (values.wave.length > 40) problems.push({ field: 'wave', key: 'surveys.errors.wave' });
       if (problems.length > 0) {
-        const errors = formErrors(translator(request.language), problems);
+        const errors = formErrors(translator(request.language, request.translations), problems);
         return reply.code(400).page('surveys/views/staff/details.njk', {
           survey,
           values,
@@ -360,7 +360,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
           comments: await listComments(tx, survey.id),
           coauthors: await listCollaborators(tx, survey.id),
         }));
-        const errors = formErrors(translator(request.language), [
+        const errors = formErrors(translator(request.language, request.translations), [
           {
             field: 'sectionTitle',
             key: title ? 'surveys.errors.titleLong' : 'surveys.errors.sectionTitle',
@@ -454,7 +454,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
     const result = await request.db((tx) => publishSurvey(tx, actorOf(request), survey));
     if (result.published)
       return reply.redirect(`/staff/surveys/${survey.id}/share?saved=published`, 303);
-    const tr = translator(request.language);
+    const tr = translator(request.language, request.translations);
     const data = await request.db(async (tx) => ({
       versions: await listVersions(tx, survey.id),
       comments: await listComments(tx, survey.id),
@@ -559,7 +559,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
       if (survey.currentVersion === null)
         problems.push({ field: 'label', key: 'surveys.errors.notPublished' });
       if (problems.length > 0) {
-        const errors = formErrors(translator(request.language), problems);
+        const errors = formErrors(translator(request.language, request.translations), problems);
         return renderShare(request, reply.code(400), survey, {
           errorList: errors?.errorList,
           errors: errors?.errors ?? {},
@@ -629,7 +629,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
         return inviteToSurvey(tx, actorOf(request), survey, ids);
       });
       if (!outcome) {
-        const errors = formErrors(translator(request.language), problems);
+        const errors = formErrors(translator(request.language, request.translations), problems);
         return renderShare(request, reply.code(400), survey, {
           errorList: errors?.errorList,
           errors: errors?.errors ?? {},
@@ -665,7 +665,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
     problems: FieldProblem[],
   ) {
     const services = await request.db((tx) => listServices(tx));
-    const errors = formErrors(translator(request.language), problems);
+    const errors = formErrors(translator(request.language, request.translations), problems);
     return reply.page('surveys/views/staff/entry.njk', {
       survey,
       services,
@@ -771,7 +771,7 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
           comments: await listComments(tx, survey.id),
           coauthors: await listCollaborators(tx, survey.id),
         }));
-        const errors = formErrors(translator(request.language), [
+        const errors = formErrors(translator(request.language, request.translations), [
           { field: 'email', key: 'surveys.errors.coauthor' },
         ]);
         return reply.code(400).page('surveys/views/staff/show.njk', {

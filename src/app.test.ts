@@ -200,7 +200,13 @@ describe('the staff side', () => {
       headers: signedInAs(demo, ['involvement_lead']),
     });
     assert.equal(res.statusCode, 200);
-    assert.match(res.body, /href="\/staff\/services"/);
+    // The navigation is one row of areas; the register's area holds services.
+    assert.match(res.body, /href="\/staff\/areas\/register"/);
+    const area = await app.inject({
+      url: '/staff/areas/register',
+      headers: signedInAs(demo, ['involvement_lead']),
+    });
+    assert.match(area.body, /href="\/staff\/services"/);
   });
 });
 

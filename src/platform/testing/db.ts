@@ -140,8 +140,8 @@ export async function createTestDatabase(options: { seed?: Seed } = {}): Promise
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(7204732)');
-    await ensureServerDatabase(admin, adminUrl, migrated, null, (db) =>
-      migrateDatabase(db, withDatabase(adminUrl, migrated)),
+    await ensureServerDatabase(admin, adminUrl, migrated, null, (db, url) =>
+      migrateDatabase(db, url),
     );
     let template = migrated;
     if (seed) {
@@ -188,16 +188,17 @@ async function ensureServerDatabase(
   adminUrl: string,
   name: string,
   from: string | null,
-  fill: (db: Database) => Promise<void>,
+  fill: (db: Database, url: string) => Promise<void>,
 ): Promise<void> {
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (exists.rowCount !== 0) return;
   const making = `${name.slice(0, 50)}_making`;
   await admin.query(`DROP DATABASE IF EXISTS ${making} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${making}${from ? ` TEMPLATE ${from}` : ''}`);
-  const db = await openDatabase({ databaseUrl: withDatabase(adminUrl, making), poolSize: 1 });
+  const url = withDatabase(adminUrl, making);
+  const db = await openDatabase({ databaseUrl: url, poolSize: 1 });
   try {
-    await fill(db);
+    await fill(db, url);
   } finally {
     await db.close();
   }

@@ -428,7 +428,7 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
 
   app.get(
     '/staff/groups/:id/filling',
-    { ...guard('groups:manage'), schema: { querystring: DoneQuery } },
+    guard('groups:manage'),
     async (request, reply) => {
       const group = await loadGroup(request);
       const data = await request.db(async (tx) => ({
@@ -441,7 +441,6 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
         group,
         ...data,
         section: 'filling',
-        done: request.query.done ?? null,
       });
     },
   );

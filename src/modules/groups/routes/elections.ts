@@ -426,22 +426,18 @@ export const electionRoutes: FastifyPluginAsync = async (plugin) => {
 
   // The hub: how a body's seats are being filled ------------------------------
 
-  app.get(
-    '/staff/groups/:id/filling',
-    guard('groups:manage'),
-    async (request, reply) => {
-      const group = await loadGroup(request);
-      const data = await request.db(async (tx) => ({
-        seats: await seatsOf(tx, group.id),
-        elections: await electionsOf(tx, group.id),
-        draws: await drawsOf(tx, group.id),
-        interviews: await interviewsOf(tx, group.id),
-      }));
-      return reply.page('groups/views/staff/filling.njk', {
-        group,
-        ...data,
-        section: 'filling',
-      });
-    },
-  );
+  app.get('/staff/groups/:id/filling', guard('groups:manage'), async (request, reply) => {
+    const group = await loadGroup(request);
+    const data = await request.db(async (tx) => ({
+      seats: await seatsOf(tx, group.id),
+      elections: await electionsOf(tx, group.id),
+      draws: await drawsOf(tx, group.id),
+      interviews: await interviewsOf(tx, group.id),
+    }));
+    return reply.page('groups/views/staff/filling.njk', {
+      group,
+      ...data,
+      section: 'filling',
+    });
+  });
 };

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { guard } from '../../../platform/auth/index.ts';
-import { formErrors, type FieldProblem } from '../../../platform/forms/index.ts';
+import { type FieldProblem } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
 import { suppressList } from '../../../platform/statistics/index.ts';
 import { loadOptions } from '../../people/index.ts';
 import { AppointDrawnForm, DoneQuery, DrawForm, DrawQuery } from '../elections-schemas.ts';
@@ -24,19 +23,10 @@ import {
   type DrawnEntry,
   type PoolEntry,
 } from '../draws.ts';
-import { groupById, line, seatsOf, type GroupDetail } from '../groups.ts';
+import { line, seatsOf, type GroupDetail } from '../groups.ts';
 import { STAFF_THRESHOLD } from '../representation.ts';
 import { codeLabels } from './elections.ts';
-
-const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language, request.translations), problems);
-
-async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
-  const id = idParam(request);
-  const group = await request.db((tx) => groupById(tx, id));
-  if (!group) throw notFound();
-  return group;
-}
+import { errorsOf, loadGroup } from './load.ts';
 
 const isDimension = (value: string): value is DrawDimension =>
   (DRAW_DIMENSIONS as readonly string[]).includes(value);

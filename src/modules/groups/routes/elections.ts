@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
-import { dateInputValues, formErrors, type FieldProblem } from '../../../platform/forms/index.ts';
+import { dateInputValues, type FieldProblem } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { TOKEN_PATTERN } from '../../../platform/http/link-tokens.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
 import { organisationName } from '../../../platform/tenancy/index.ts';
 import { listServices, loadOptions, optionLabel, type Options } from '../../people/index.ts';
 import {
@@ -42,18 +41,8 @@ import {
 } from '../elections.ts';
 import { drawsOf } from '../draws.ts';
 import { interviewsOf } from '../interviews.ts';
-import { groupById, line, londonToday, many, seatsOf, type GroupDetail } from '../groups.ts';
-
-const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language, request.translations), problems);
-
-/** Loads a body or answers 404: every id from a URL is looked up within the organisation. */
-async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
-  const id = idParam(request);
-  const group = await request.db((tx) => groupById(tx, id));
-  if (!group) throw notFound();
-  return group;
-}
+import { line, londonToday, many, seatsOf, type GroupDetail } from '../groups.ts';
+import { errorsOf, loadGroup } from './load.ts';
 
 /** Loads a body and one of its elections, or answers 404. */
 async function loadElection(

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { guard } from '../../../platform/auth/index.ts';
-import { dateInputValues, formErrors, type FieldProblem } from '../../../platform/forms/index.ts';
+import { dateInputValues, type FieldProblem } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
 import {
   DecideForm,
   DoneQuery,
@@ -13,7 +12,7 @@ import {
   PanellistForm,
   ScoresForm,
 } from '../elections-schemas.ts';
-import { groupById, line, londonToday, paragraph, seatsOf, type GroupDetail } from '../groups.ts';
+import { line, londonToday, paragraph, seatsOf, type GroupDetail } from '../groups.ts';
 import {
   SCORES,
   addInterviewCandidate,
@@ -28,16 +27,7 @@ import {
   scoreField,
   type InterviewView,
 } from '../interviews.ts';
-
-const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language, request.translations), problems);
-
-async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
-  const id = idParam(request);
-  const group = await request.db((tx) => groupById(tx, id));
-  if (!group) throw notFound();
-  return group;
-}
+import { errorsOf, loadGroup } from './load.ts';
 
 async function loadInterview(
   request: FastifyRequest,

@@ -12,7 +12,7 @@ import {
   whereText,
   type AttendanceStatus,
 } from '../../participation/index.ts';
-import { groupById, line, londonToday, paragraph, type GroupDetail } from '../groups.ts';
+import { line, londonToday, paragraph, type GroupDetail } from '../groups.ts';
 import {
   ACTION_STATUSES,
   actionsOf,
@@ -51,13 +51,7 @@ import {
   PaperForm,
   ScheduleForm,
 } from '../schemas.ts';
-
-async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
-  const id = idParam(request);
-  const group = await request.db((tx) => groupById(tx, id));
-  if (!group) throw notFound();
-  return group;
-}
+import { loadGroup } from './load.ts';
 
 /** The body and one of its meetings from the address, or 404. */
 async function loadMeeting(

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can, guard } from '../../../platform/auth/index.ts';
-import { formErrors } from '../../../platform/forms/index.ts';
 import {
   dateInputValues,
   readDateInput,
@@ -9,7 +8,6 @@ import {
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
 import { loadOptions, optionLabel, staffPeople, type Options } from '../../people/index.ts';
 import {
   EndMemberForm,
@@ -49,6 +47,7 @@ import {
 } from '../groups.ts';
 import { STAFF_THRESHOLD, loadRepresentation } from '../representation.ts';
 import { memberAttendance } from '../meetings.ts';
+import { errorsOf, loadGroup } from './load.ts';
 
 /** The lists the forms choose from, in the reader's language. */
 function choicesFrom(options: Options, language: string) {
@@ -82,17 +81,6 @@ export function labelsFrom(options: Options, language: string) {
       options.specialism.map((o) => [o.code, optionLabel(options, 'specialism', o.code, language)]),
     ),
   };
-}
-
-const errorsOf = (request: FastifyRequest, problems: FieldProblem[]) =>
-  formErrors(translator(request.language, request.translations), problems);
-
-/** Loads a body or answers 404: every id from a URL is looked up within the organisation. */
-async function loadGroup(request: FastifyRequest): Promise<GroupDetail> {
-  const id = idParam(request);
-  const group = await request.db((tx) => groupById(tx, id));
-  if (!group) throw notFound();
-  return group;
 }
 
 /** Staff pages of panels and forums: the body, its terms, seats, members and representation. */

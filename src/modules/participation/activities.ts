@@ -6,6 +6,7 @@ import { dateInputValues, readDateInput, type FieldProblem } from '../../platfor
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
+import { UUID } from '../../platform/http/params.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
@@ -547,6 +548,31 @@ export async function resolveReferences(
     else unknown.push(l);
   });
   return { ids: [...new Set(ids)], unknown };
+}
+
+/**
+ * Which of the ids posted from a picker are people on this organisation's
+ * register (the view is row-level secured, so another organisation's people
+ * are not found), erased people left out; ids that are not ids are unknown.
+ */
+export async function peopleOnRegister(
+  tx: Queryable,
+  ids: string[],
+): Promise<{ known: string[]; unknown: string[] }> {
+  const unique = [...new Set(ids)];
+  const wellFormed = unique.filter((id) => UUID.test(id));
+  const rows = wellFormed.length
+    ? rowsOf<{ id: string }>(
+        await tx.execute(sql`
+          select p.id from register_people p
+          where p.id in (${uuidList(wellFormed)}) and p.erased_at is null`),
+      )
+    : [];
+  const found = new Set(rows.map((r) => r.id));
+  return {
+    known: unique.filter((id) => found.has(id)),
+    unknown: unique.filter((id) => !found.has(id)),
+  };
 }
 
 /** People accepted for an opportunity of the activity's initiative: one query. */

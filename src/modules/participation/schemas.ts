@@ -76,6 +76,15 @@ export const ActivityShowQuery = form({});
 /** Inviting people by their register references, one a line or separated by commas. */
 export const InvitationsForm = form({ references: text() });
 
+/** The invite page: a search of the register by name (or reference, email, postcode). */
+export const InviteSearchQuery = form({ q: text() });
+
+/** People ticked on the invite page, by id, and the search they came from (to show it again). */
+export const InvitePeopleForm = form({ personId: list(), q: text() });
+
+/** A saved list of the people page to invite, by id. */
+export const InviteListForm = form({ listId: text() });
+
 /**
  * The answers and the attendance register: one field a person or question
  * (answer-…, attended-…, hours-…), read by the service by pattern.

@@ -36,7 +36,16 @@ export {
 export { checkContact, dateFromParts, tidy, validIsoDate } from './validate.ts';
 export type { OptionList } from './lists.ts';
 export { loadOptions, optionLabel, activeCodes, type Options } from './options.ts';
-export { countPeople, hasServices, listServices, sumNeedsOf } from './queries.ts';
+export {
+  countPeople,
+  findPeople,
+  hasServices,
+  listServices,
+  savedListMembers,
+  savedListsFor,
+  sumNeedsOf,
+  type PersonChoice,
+} from './queries.ts';
 export { recordInvolvement, holdRole, endRole, peopleByIds, staffPeople } from './service.ts';
 export { registerSettings } from './settings.ts';
 export type { NewPerson, NewService, NewPersonService } from './service.ts';

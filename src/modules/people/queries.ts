@@ -483,3 +483,83 @@ export async function contactSheet(tx: Queryable, filter: PeopleFilter, limit = 
       limit ${limit}`),
   );
 }
+
+/** A person as another module's picker shows them: enough to tell two of a name apart. */
+export interface PersonChoice {
+  id: string;
+  reference: string;
+  firstName: string;
+  lastName: string;
+  preferredName: string | null;
+  postcode: string | null;
+}
+
+/**
+ * The people page's search for other modules' pickers (invite by name): the
+ * same typo-tolerant name search (or email, phone, postcode, reference), the
+ * best 50 matches and how many matched.
+ */
+export async function findPeople(
+  tx: Queryable,
+  q: string,
+): Promise<{ rows: PersonChoice[]; total: number }> {
+  const filter = parseFilter({ q });
+  if (!filter.q) return { rows: [], total: 0 };
+  const found = await searchPeople(tx, filter);
+  return {
+    total: found.total,
+    rows: found.rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      preferredName: r.preferredName,
+      postcode: r.postcode,
+    })),
+  };
+}
+
+/** The saved lists a member of staff may use: shared ones and their own, by name. */
+export async function savedListsFor(
+  tx: Queryable,
+  userId: string,
+): Promise<{ id: string; name: string }[]> {
+  return rowsOf<{ id: string; name: string }>(
+    await tx.execute(sql`
+      select id, name from saved_lists
+      where shared or owner_user_id = ${userId}::uuid
+      order by name, id`),
+  );
+}
+
+/**
+ * Who is on a saved list now (its filter run again), at most `limit` ids in
+ * name order; null when the list is not one the member of staff may use.
+ */
+export async function savedListMembers(
+  tx: Queryable,
+  listId: string,
+  userId: string,
+  limit = 2000,
+): Promise<{ name: string; ids: string[]; more: boolean } | null> {
+  if (!UUID.test(listId)) return null;
+  const [list] = rowsOf<{ name: string; query: string }>(
+    await tx.execute(sql`
+      select name, query from saved_lists
+      where id = ${listId}::uuid and (shared or owner_user_id = ${userId}::uuid)`),
+  );
+  if (!list) return null;
+  const filter = parseFilter(Object.fromEntries(new URLSearchParams(list.query)));
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select p.id from people p
+      where ${sql.join(filterConditions(filter), sql` and `)}
+      order by p.last_name, p.first_name, p.id
+      limit ${limit + 1}`),
+  );
+  return {
+    name: list.name,
+    ids: rows.slice(0, limit).map((r) => r.id),
+    more: rows.length > limit,
+  };
+}

@@ -15,6 +15,9 @@ import {
   ActivityShowQuery,
   InitiativeQuery,
   InvitationsForm,
+  InviteListForm,
+  InvitePeopleForm,
+  InviteSearchQuery,
   LadderProfileQuery,
   RegisterForm,
   RsvpForm,
@@ -22,7 +25,14 @@ import {
   RsvpQuery,
 } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
-import { loadOptions, optionLabel, type Options } from '../../people/index.ts';
+import {
+  findPeople,
+  loadOptions,
+  optionLabel,
+  savedListMembers,
+  savedListsFor,
+  type Options,
+} from '../../people/index.ts';
 import {
   ATTENDANCE_STATUSES,
   RSVP_ANSWERS,
@@ -36,6 +46,8 @@ import {
   initiativeChoices,
   inviteToActivity,
   invitationByToken,
+  peopleOnRegister,
+  type InviteOutcome,
   type RsvpView,
   listActivities,
   loadActivityPage,
@@ -220,6 +232,70 @@ export function rsvpPage(
   };
 }
 
+/** Back to the activity's invitations, with what inviting did. */
+function invitedUrl(id: string, outcome: InviteOutcome): string {
+  return `/staff/activities/${id}?invited=${outcome.invited}&emailed=${outcome.emailed}&phone=${outcome.byPhoneOrLetter}&already=${outcome.already}&dnc=${outcome.doNotContact}#invitations`;
+}
+
+/**
+ * The invite page: the register searched by name (the people page's
+ * typo-tolerant search) with a tick box a person, and the saved lists of the
+ * people page. Plain GET and POST forms, so it works without JavaScript.
+ */
+async function renderInvitePage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  extras: {
+    q?: string;
+    ticked?: string[];
+    errors?: Array<{ text: string; href: string }>;
+    listId?: string;
+  } = {},
+) {
+  const q = (extras.q ?? '').trim().slice(0, 100);
+  const userId = request.user!.id;
+  const data = await request.db(async (tx) => {
+    const activity = await activityById(tx, id);
+    if (!activity) return null;
+    const found = q ? await findPeople(tx, q) : { rows: [], total: 0 };
+    const lists = await savedListsFor(tx, userId);
+    const roster = await activityRoster(tx, id);
+    return { activity, found, lists, roster };
+  });
+  if (!data) throw notFound();
+  const tr = translator(request.language, request.translations);
+  const invited = new Set(data.roster.filter((r) => r.invitationId).map((r) => r.id));
+  const ticked = new Set(extras.ticked ?? []);
+  const errors = extras.errors ?? [];
+  const errorFor = (href: string) => {
+    const found = errors.find((e) => e.href === href);
+    return found ? { text: found.text } : null;
+  };
+  return reply.page('participation/views/activities/invite.njk', {
+    activity: data.activity,
+    q,
+    total: data.found.total,
+    results: data.found.rows.map((p) => {
+      const name = `${p.firstName} ${p.lastName}`.trim();
+      const details = [p.reference, p.postcode].filter(Boolean);
+      if (p.preferredName && p.preferredName !== p.firstName)
+        details.unshift(tr.text('activities.invitePage.knownAs', { name: p.preferredName }));
+      if (invited.has(p.id)) details.push(tr.text('activities.invitePage.alreadyInvited'));
+      return {
+        value: p.id,
+        text: name,
+        hint: { text: details.join(' · ') },
+        checked: ticked.has(p.id),
+      };
+    }),
+    lists: data.lists.map((l) => ({ value: l.id, text: l.name, checked: l.id === extras.listId })),
+    errorList: errors,
+    peopleError: errorFor('#personId'),
+    listError: errorFor('#listId'),
+  });
+}
+
 export const activityRoutes: FastifyPluginAsync = async (plugin) => {
   const app = withShapes(plugin);
   app.get(
@@ -381,10 +457,96 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
             href: '#references',
           })),
         });
-      return reply.redirect(
-        `/staff/activities/${id}?invited=${outcome.invited}&emailed=${outcome.emailed}&phone=${outcome.byPhoneOrLetter}&already=${outcome.already}&dnc=${outcome.doNotContact}#invitations`,
-        303,
-      );
+      return reply.redirect(invitedUrl(id, outcome), 303);
+    },
+  );
+
+  /** The invite page: search the register by name, tick people, or choose a saved list. */
+  app.get(
+    '/staff/activities/:id/invite',
+    { ...guard('participation:manage'), schema: { querystring: InviteSearchQuery } },
+    async (request, reply) => {
+      const id = idParam(request);
+      return renderInvitePage(request, reply, id, { q: one(request.query.q) });
+    },
+  );
+
+  /**
+   * Invites the people ticked on the invite page. Every id is looked up on
+   * this organisation's register; one that is not there (another
+   * organisation's, or erased since) stops the whole post with a message.
+   */
+  app.post(
+    '/staff/activities/:id/invitations/people',
+    { ...guard('participation:manage'), schema: { body: InvitePeopleForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const { personId, q } = request.body;
+      const tr = translator(request.language, request.translations);
+      const outcome = await request.db(async (tx) => {
+        if (!(await activityById(tx, id))) return 'missing' as const;
+        if (personId.length === 0) return 'none' as const;
+        const found = await peopleOnRegister(tx, personId.slice(0, 500));
+        if (found.unknown.length > 0 || personId.length > 500)
+          return { refused: found.unknown.length || 1 };
+        return inviteToActivity(tx, actorOf(request), id, found.known, {
+          baseUrl: request.publicBaseUrl,
+        });
+      });
+      if (outcome === 'missing' || outcome === null) throw notFound();
+      if (outcome === 'none' || 'refused' in outcome)
+        return renderInvitePage(request, reply.code(400), id, {
+          q,
+          ticked: personId,
+          errors: [
+            {
+              text:
+                outcome === 'none'
+                  ? tr.text('activities.invitePage.errors.none')
+                  : tr.text('activities.invitePage.errors.notOnRegister', {
+                      count: outcome.refused,
+                    }),
+              href: '#personId',
+            },
+          ],
+        });
+      return reply.redirect(invitedUrl(id, outcome), 303);
+    },
+  );
+
+  /** Invites everyone on a saved list of the people page, as its filter finds them now. */
+  app.post(
+    '/staff/activities/:id/invitations/list',
+    { ...guard('participation:manage'), schema: { body: InviteListForm } },
+    async (request, reply) => {
+      const id = idParam(request);
+      const listId = one(request.body.listId);
+      const tr = translator(request.language, request.translations);
+      const userId = request.user!.id;
+      const outcome = await request.db(async (tx) => {
+        if (!(await activityById(tx, id))) return 'missing' as const;
+        if (!listId) return { problem: tr.text('activities.invitePage.errors.noList') };
+        const list = await savedListMembers(tx, listId, userId);
+        if (!list) return { problem: tr.text('activities.invitePage.errors.unknownList') };
+        if (list.more)
+          return {
+            problem: tr.text('activities.invitePage.errors.listTooLong', { name: list.name }),
+          };
+        if (list.ids.length === 0)
+          return {
+            problem: tr.text('activities.invitePage.errors.emptyList', { name: list.name }),
+          };
+        return inviteToActivity(tx, actorOf(request), id, list.ids, {
+          baseUrl: request.publicBaseUrl,
+        });
+      });
+      if (outcome === 'missing' || outcome === null) throw notFound();
+      if ('problem' in outcome)
+        return renderInvitePage(request, reply.code(400), id, {
+          listId,
+          errors: [{ text: outcome.problem, href: '#listId' }],
+        });
+      return reply.redirect(invitedUrl(id, outcome), 303);
     },
   );
 
@@ -400,10 +562,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
         return inviteToActivity(tx, actorOf(request), id, ids, { baseUrl: request.publicBaseUrl });
       });
       if (!outcome) throw notFound();
-      return reply.redirect(
-        `/staff/activities/${id}?invited=${outcome.invited}&emailed=${outcome.emailed}&phone=${outcome.byPhoneOrLetter}&already=${outcome.already}&dnc=${outcome.doNotContact}#invitations`,
-        303,
-      );
+      return reply.redirect(invitedUrl(id, outcome), 303);
     },
   );
 

@@ -143,7 +143,12 @@ export function checkAction(
     problems.push({ field: 'reason', key: 'feedback.actions.errors.reason' });
   for (const field of ['youSaid', 'weDid', 'reason', 'youSaidEasy', 'weDidEasy'] as const)
     if (values[field].length > LIMIT)
-      problems.push({ field, key: 'feedback.actions.errors.tooLong', vars: { max: LIMIT } });
+      problems.push({
+        field,
+        key: 'feedback.actions.errors.tooLong',
+        vars: { max: LIMIT },
+        label: `feedback.actions.fieldNames.${field}`,
+      });
   if (values.owner.length > 100)
     problems.push({ field: 'owner', key: 'feedback.actions.errors.ownerLong' });
   const due = readDateInput(values as unknown as Record<string, unknown>, 'dueOn', {

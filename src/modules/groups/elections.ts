@@ -340,7 +340,12 @@ export function readCandidateForm(body: Body): {
     problems.push({ field: 'statementEasyRead', key: 'groups.elections.errors.easyRead' });
   for (const name of ['statement', 'statementEasyRead'] as const)
     if (values[name].length > LONG_MAX)
-      problems.push({ field: name, key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+      problems.push({
+        field: name,
+        key: 'groups.errors.tooLong',
+        label: `groups.fieldNames.${name}`,
+        vars: { max: LONG_MAX },
+      });
   return { values, problems };
 }
 

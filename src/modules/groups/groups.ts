@@ -147,7 +147,12 @@ export function readGroupForm(
   else if (title.length > TITLE_MAX)
     problems.push({ field: 'title', key: 'groups.errors.titleLong', vars: { max: TITLE_MAX } });
   if ((values.summary as string).length > LONG_MAX)
-    problems.push({ field: 'summary', key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+    problems.push({
+      field: 'summary',
+      key: 'groups.errors.tooLong',
+      label: 'groups.fieldNames.summary',
+      vars: { max: LONG_MAX },
+    });
   if (!(GROUP_KINDS as readonly string[]).includes(values.kind as string))
     problems.push({ field: 'kind', key: 'groups.errors.kindMissing' });
   const rung = wholeNumber(values.rung as string);
@@ -470,7 +475,12 @@ export function readTermsForm(body: Body): {
   for (const field of ['objectives', 'functions', 'reportsTo', 'decides', 'decidesHow'] as const) {
     if (!values[field]) problems.push({ field, key: `groups.terms.errors.${field}` });
     else if (values[field]!.length > LONG_MAX)
-      problems.push({ field, key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+      problems.push({
+        field,
+        key: 'groups.errors.tooLong',
+        label: `groups.fieldNames.${field}`,
+        vars: { max: LONG_MAX },
+      });
   }
   if (!(values.frequency! in FREQUENCIES))
     problems.push({ field: 'frequency', key: 'groups.terms.errors.frequency' });

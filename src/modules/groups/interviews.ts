@@ -299,6 +299,7 @@ export async function recordScores(
       problems.push({
         field: noteField(c.id),
         key: 'groups.errors.tooLong',
+        label: 'groups.fieldNames.interviewNote',
         vars: { max: LONG_MAX },
       });
     entries.push({ candidateId: c.id, score: Number(score), note: note || null });
@@ -353,7 +354,12 @@ export async function decideInterview(
   if (!chosen) problems.push({ field: 'candidateId', key: 'groups.interviews.errors.choose' });
   if (!input.note) problems.push({ field: 'decisionNote', key: 'groups.interviews.errors.note' });
   else if (input.note.length > LONG_MAX)
-    problems.push({ field: 'decisionNote', key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+    problems.push({
+      field: 'decisionNote',
+      key: 'groups.errors.tooLong',
+      label: 'groups.fieldNames.decisionNote',
+      vars: { max: LONG_MAX },
+    });
   if (problems.length > 0) return { problems };
   const today = context.today ?? londonToday();
   const seated = await appointMember(

@@ -284,7 +284,12 @@ export function readItemForm(body: Body): {
   else if (values.title.length > TITLE_MAX)
     problems.push({ field: 'title', key: 'groups.errors.titleLong', vars: { max: TITLE_MAX } });
   if (values.detail.length > LONG_MAX)
-    problems.push({ field: 'detail', key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+    problems.push({
+      field: 'detail',
+      key: 'groups.errors.tooLong',
+      label: 'groups.fieldNames.detail',
+      vars: { max: LONG_MAX },
+    });
   if (problems.length > 0) return { fields: null, values, problems };
   return { fields: { title: values.title, detail: values.detail || null }, values, problems };
 }
@@ -393,7 +398,12 @@ export function readPaperForm(body: Body): {
   if (!values.easyRead) problems.push({ field: 'easyRead', key: 'groups.papers.errors.easyRead' });
   for (const f of ['body', 'easyRead'] as const)
     if (values[f].length > 50_000)
-      problems.push({ field: f, key: 'groups.errors.tooLong', vars: { max: 50_000 } });
+      problems.push({
+        field: f,
+        key: 'groups.errors.tooLong',
+        label: `groups.fieldNames.paper.${f}`,
+        vars: { max: 50_000 },
+      });
   if (problems.length > 0) return { fields: null, values, problems };
   return { fields: values, values, problems };
 }
@@ -639,7 +649,12 @@ export function readDecisionForm(body: Body): {
   if (!values.why) problems.push({ field: 'why', key: 'groups.decisions.errors.why' });
   for (const f of ['what', 'why', 'easyRead'] as const)
     if (values[f].length > LONG_MAX)
-      problems.push({ field: f, key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+      problems.push({
+        field: f,
+        key: 'groups.errors.tooLong',
+        label: `groups.fieldNames.decision.${f}`,
+        vars: { max: LONG_MAX },
+      });
   if (problems.length > 0) return { fields: null, values, problems };
   return {
     fields: { what: values.what, why: values.why, easyRead: values.easyRead || null },
@@ -688,7 +703,12 @@ export function readActionForm(body: Body): {
   const problems: FieldProblem[] = [];
   if (!values.what) problems.push({ field: 'what', key: 'groups.actions.errors.what' });
   else if (values.what.length > LONG_MAX)
-    problems.push({ field: 'what', key: 'groups.errors.tooLong', vars: { max: LONG_MAX } });
+    problems.push({
+      field: 'what',
+      key: 'groups.errors.tooLong',
+      label: 'groups.fieldNames.actionWhat',
+      vars: { max: LONG_MAX },
+    });
   if (!values.owner) problems.push({ field: 'owner', key: 'groups.actions.errors.owner' });
   else if (values.owner.length > TITLE_MAX)
     problems.push({ field: 'owner', key: 'groups.errors.titleLong', vars: { max: TITLE_MAX } });

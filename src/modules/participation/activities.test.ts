@@ -172,6 +172,23 @@ describe('activities: adding and changing', () => {
     assert.match(res.body, /End time must be after the start time/);
     assert.match(res.body, /href="#endTime"/);
     assert.match(res.body, /value="Keep this title"/);
+    // A time that is not a time says whether it is the start or the end (issue 10 §11).
+    const times = await lead.post(
+      '/staff/activities',
+      {
+        initiativeId,
+        kind: 'meeting',
+        title: 'Keep this title',
+        'date-day': '2',
+        'date-month': '7',
+        'date-year': '2030',
+        startTime: 'soon',
+        endTime: 'later',
+      },
+      { from: '/staff/activities/new' },
+    );
+    assert.equal(times.statusCode, 400);
+    assert.match(times.body, /href="#startTime">Enter a start time like 10:30am or 14:30/);
   });
 
   it('adds an activity in UK time and queues its reminders for 48 hours before', async () => {

@@ -157,9 +157,9 @@ export function readActivityForm(
   const start = parseTime(values.startTime!);
   const end = parseTime(values.endTime!);
   if (!values.startTime) problems.startTime = 'activities.errors.startTime';
-  else if (!start) problems.startTime = 'activities.errors.timeInvalid';
+  else if (!start) problems.startTime = 'activities.errors.startTimeInvalid';
   if (!values.endTime) problems.endTime = 'activities.errors.endTime';
-  else if (!end) problems.endTime = 'activities.errors.timeInvalid';
+  else if (!end) problems.endTime = 'activities.errors.endTimeInvalid';
   else if (start && end <= start) problems.endTime = 'activities.errors.endBeforeStart';
 
   if (!values.location && !values.onlineLink) problems.location = 'activities.errors.where';

@@ -180,7 +180,11 @@ export function readOpportunityForm(
     problems.push({ field: 'description', key: 'opportunities.errors.description' });
   for (const name of ['description', 'timeAsked', 'whenWhere', 'rewardOffered', 'whoCanApply'])
     if (v(name).length > TEXT_LIMIT)
-      problems.push({ field: name, key: 'opportunities.errors.tooLong' });
+      problems.push({
+        field: name,
+        key: 'opportunities.errors.tooLong',
+        label: `opportunities.fieldNames.${name}`,
+      });
   if (!v('whenWhere') && values.mode !== 'online')
     problems.push({ field: 'whenWhere', key: 'opportunities.errors.whenWhere' });
 
@@ -869,10 +873,18 @@ export function readSignUpForm(body: Body): {
     problems.push({ field: 'firstName', key: 'publicOpportunities.errors.firstName' });
   for (const name of ['firstName', 'lastName', 'addressLine1', 'addressLine2', 'town'])
     if (v(name).length > 100)
-      problems.push({ field: name, key: 'publicOpportunities.errors.tooLong' });
+      problems.push({
+        field: name,
+        key: 'publicOpportunities.errors.tooLong',
+        label: `publicOpportunities.fieldNames.${name}`,
+      });
   for (const name of ['takePart', 'needsNote'])
     if (v(name).length > TEXT_LIMIT)
-      problems.push({ field: name, key: 'publicOpportunities.errors.tooLongText' });
+      problems.push({
+        field: name,
+        key: 'publicOpportunities.errors.tooLongText',
+        label: `publicOpportunities.fieldNames.${name}`,
+      });
 
   const contactProblems: Array<{ field: string; key: string }> = [];
   const contact = checkContact(

@@ -125,7 +125,8 @@ export function readPersonForm(
   const problems: FieldProblem[] = [];
   if (!values.firstName) problems.push({ field: 'firstName', key: 'firstName' });
   for (const name of ['firstName', 'lastName', 'preferredName', 'reference'] as const)
-    if ((values[name] as string).length > 100) problems.push({ field: name, key: 'tooLong' });
+    if ((values[name] as string).length > 100)
+      problems.push({ field: name, key: 'tooLong', label: `register.fieldNames.${name}` });
   const born = readDateInput(body, 'dateOfBirth');
   // A date that is not real is the contact check's 'date' problem; its range is checked there too.
   if (born.problem) problems.push({ field: 'dateOfBirth', key: 'date' });

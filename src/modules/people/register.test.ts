@@ -96,6 +96,18 @@ describe('the register: adding and finding people', () => {
     assert.match(res.body, /href="#firstName"/);
     assert.match(res.body, /Enter an email address in the right format/);
     assert.match(res.body, /value="Keepme"/);
+    // A length limit says which box is too long (issue 10 §11).
+    const long = await lead.post(
+      '/staff/people',
+      { firstName: 'Ann', lastName: 'x'.repeat(101), preferredName: 'y'.repeat(101) },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /href="#lastName">Last name must be 100 characters or fewer/);
+    assert.match(
+      long.body,
+      /href="#preferredName">The name they like to be called must be 100 characters or fewer/,
+    );
   });
 
   it('finds people by a misspelt name, email, phone and postcode', async () => {

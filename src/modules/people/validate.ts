@@ -8,6 +8,8 @@ export interface FieldProblem {
   field: string;
   /** i18n key under register.errors */
   key: string;
+  /** The field's name for the message ({{field}}), an i18n key: register.fieldNames.* */
+  label?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -313,7 +313,8 @@ export function readQuestionForm(
     problems.push({ field: 'type', key: 'surveys.errors.type' });
   if (!values.text) problems.push({ field: 'text', key: 'surveys.errors.text' });
   for (const f of ['text', 'textCy', 'hint', 'hintCy', 'easy', 'easyCy'] as const)
-    if (values[f].length > WORDS_LIMIT) problems.push({ field: f, key: 'surveys.errors.tooLong' });
+    if (values[f].length > WORDS_LIMIT)
+      problems.push({ field: f, key: 'surveys.errors.tooLong', label: `surveys.fieldNames.${f}` });
   if (values.picture && !(PICTURES as readonly string[]).includes(values.picture))
     problems.push({ field: 'picture', key: 'surveys.errors.picture' });
   const type = values.type as QuestionType;

@@ -141,6 +141,7 @@ function readApproachForm(body: Record<string, string | undefined>): {
       problems.push({
         field: name,
         key: 'tsm.approach.errors.tooLong',
+        label: `tsm.approach.fieldNames.${name}`,
         vars: { limit: grouped(limit) },
       });
     return value;

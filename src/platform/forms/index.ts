@@ -14,6 +14,13 @@ export interface FieldProblem {
   /** The i18n key of the message. */
   key: string;
   vars?: Record<string, unknown>;
+  /**
+   * The i18n key of the field's name as a message says it (a module's
+   * fieldNames), given to the message as {{field}}: one message such as
+   * "{{field}} must be 100 characters or fewer" serves every field and
+   * still names the one at fault.
+   */
+  label?: string;
   /** The id the error summary links to when it is not the field's own (a date input's first wrong box). */
   href?: string;
 }
@@ -52,7 +59,8 @@ export function formErrors(
   const errors: FormErrors['errors'] = {};
   for (const p of list) {
     if (errors[p.field]) continue;
-    const message = formMessage(tr, p.key, p.vars);
+    const vars = p.label ? { ...p.vars, field: tr.text(p.label) } : p.vars;
+    const message = formMessage(tr, p.key, vars);
     errorList.push({ ...message, href: `#${p.href ?? p.field}` });
     errors[p.field] = { ...message, visuallyHiddenText: tr.text('forms.errorPrefix') };
   }

@@ -335,7 +335,12 @@ export const actionRoutes: FastifyPluginAsync = async (plugin) => {
         if (!outcome) return [{ field: 'outcome', key: 'feedback.actions.errors.outcome' }];
         if (outcome.length > 2000)
           return [
-            { field: 'outcome', key: 'feedback.actions.errors.tooLong', vars: { max: 2000 } },
+            {
+              field: 'outcome',
+              key: 'feedback.actions.errors.tooLong',
+              vars: { max: 2000 },
+              label: 'feedback.actions.fieldNames.outcome',
+            },
           ];
         await completeAction(tx, actorOf(request), action, outcome, {
           today: todayInLondon(),

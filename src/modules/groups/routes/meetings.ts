@@ -337,8 +337,20 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
       const easy = paragraph(request.body, 'minutesEasyRead');
       const problems: FieldProblem[] = [];
       if (!minutes) problems.push({ field: 'minutes', key: 'groups.minutes.errors.minutes' });
-      if (minutes.length > 50_000 || easy.length > 50_000)
-        problems.push({ field: 'minutes', key: 'groups.errors.tooLong', vars: { max: 50_000 } });
+      if (minutes.length > 50_000)
+        problems.push({
+          field: 'minutes',
+          key: 'groups.errors.tooLong',
+          label: 'groups.fieldNames.minutes',
+          vars: { max: 50_000 },
+        });
+      if (easy.length > 50_000)
+        problems.push({
+          field: 'minutesEasyRead',
+          key: 'groups.errors.tooLong',
+          label: 'groups.fieldNames.minutesEasyRead',
+          vars: { max: 50_000 },
+        });
       if (problems.length)
         return renderMeeting(request, reply.code(400), group, meeting.id, {
           returned: { form: 'minutes', problems, values: { minutes, minutesEasyRead: easy } },
@@ -433,6 +445,7 @@ export const meetingRoutes: FastifyPluginAsync = async (plugin) => {
           problems.push({
             field: `note-${actionId}`,
             key: 'groups.errors.tooLong',
+            label: 'groups.fieldNames.actionNote',
             vars: { max: LONG_NOTE },
           });
         if (meeting)

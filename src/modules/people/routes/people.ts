@@ -79,6 +79,7 @@ function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
     problems.map((p) => ({
       field: p.field,
       key: `register.errors.${p.key}`,
+      ...(p.label ? { label: p.label } : {}),
       // The date input's first box is where the link lands.
       ...(p.field === 'dateOfBirth' ? { href: 'dateOfBirth-day' } : {}),
     })),

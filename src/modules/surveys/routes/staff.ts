@@ -309,9 +309,17 @@ export const staffRoutes: FastifyPluginAsync = async (plugin) => {
       if (values.titleCy.length > TITLE_LIMIT)
         problems.push({ field: 'titleCy', key: 'surveys.errors.titleLong' });
       if (values.intro.length > WORDS_LIMIT)
-        problems.push({ field: 'intro', key: 'surveys.errors.tooLong' });
+        problems.push({
+          field: 'intro',
+          key: 'surveys.errors.tooLong',
+          label: 'surveys.fieldNames.intro',
+        });
       if (values.introCy.length > WORDS_LIMIT)
-        problems.push({ field: 'introCy', key: 'surveys.errors.tooLong' });
+        problems.push({
+          field: 'introCy',
+          key: 'surveys.errors.tooLong',
+          label: 'surveys.fieldNames.introCy',
+        });
       if (
         values.triggerEvent &&
         !(TRIGGER_EVENTS as readonly string[]).includes(values.triggerEvent)

@@ -657,6 +657,8 @@ interface Invitee {
   doNotContact: boolean;
   acceptedByEmail: boolean;
   language: string;
+  /** The name they like to be called, for the greeting. */
+  name: string | null;
 }
 
 const languageOf = (p: { language: string }): Language =>
@@ -728,6 +730,7 @@ export async function inviteToActivity(
   const found = rowsOf<Invitee>(
     await tx.execute(sql`
       select p.id, p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as name,
         ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = ${activityId})`)} as "acceptedByEmail"
       from register_people p where p.id in (${uuidList(personIds)}) and p.erased_at is null`),
   );
@@ -766,6 +769,7 @@ export async function inviteToActivity(
       language,
       vars: {
         organisation: organisationName,
+        name: person.name ?? '',
         title: activity.title,
         when: whenText(activity, language),
         where: whereText(activity, language),

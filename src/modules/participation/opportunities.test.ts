@@ -548,7 +548,11 @@ describe('signing up without an account', () => {
     const client = visitor();
     const form = await client.get(`/opportunities/${id}/sign-up`);
     assert.equal(form.statusCode, 200);
-    assert.match(form.body, /<label[^>]*for="website"[^>]*>\s*Leave this empty/);
+    // Hidden from screen readers too, so no one is told to leave a box empty (issue 10 §11).
+    assert.match(
+      form.body,
+      /<div class="govuk-visually-hidden" aria-hidden="true">\s*<label[^>]*for="website"[^>]*>\s*Leave this empty/,
+    );
     assert.match(form.body, /name="website" value="" tabindex="-1" autocomplete="off"/);
     const res = await client.post(`/opportunities/${id}/sign-up`, {
       ...SIGN_UP,
@@ -1002,14 +1006,16 @@ describe('staff decisions on sign-ups', () => {
     );
     assert.equal(accept.statusCode, 303);
     assert.match(String(accept.headers.location), /mailed=1/);
-    const mail = await q<{ template: string }>(
-      sql`select template from outbox where to_address = 'emma@example.org'
+    const mail = await q<{ template: string; text_body: string }>(
+      sql`select template, text_body from outbox where to_address = 'emma@example.org'
           and template <> 'sign-up-confirm-contact' order by created_at`,
     );
     assert.deepEqual(
       mail.map((m) => m.template),
       ['sign-up-declined', 'sign-up-accepted'],
     );
+    // Greeted by name, not a bare "Hello," (issue 10 §11).
+    assert.match(mail[1]!.text_body, /^Hello Emma,\n/);
     const statuses = await q(
       sql`select status from sign_ups where id in (${byEmail}, ${byPhone}) order by status`,
     );

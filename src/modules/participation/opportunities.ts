@@ -592,10 +592,16 @@ export async function decideSignUp(
   options: DecisionContext & { message?: string | null },
 ): Promise<DecisionResult> {
   const [row] = rowsOf<
-    SignUpRow & { opportunityTitle: string; language: string; noContact: boolean }
+    SignUpRow & {
+      opportunityTitle: string;
+      language: string;
+      noContact: boolean;
+      greetName: string | null;
+    }
   >(
     await tx.execute(sql`
       select s.id, s.status, s.message, p.id as "personId", p.email, p.phone,
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName",
         p.address_line_1 as "addressLine1", p.preferred_channels[1] as channel,
         coalesce(p.language, 'en') as language,
         coalesce(p.erased_at is not null or p.do_not_contact, true) as "noContact",
@@ -633,6 +639,7 @@ export async function decideSignUp(
       // A decline carries the kind message staff wrote, as its first paragraph.
       vars: {
         ...vars,
+        name: row.greetName ?? '',
         message: message ?? translator(language).text('opportunities.decline.defaultMessage', vars),
       },
       link:

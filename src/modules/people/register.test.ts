@@ -96,6 +96,11 @@ describe('the register: adding and finding people', () => {
     assert.match(res.body, /href="#firstName"/);
     assert.match(res.body, /Enter an email address in the right format/);
     assert.match(res.body, /value="Keepme"/);
+    // Optional fields say so (issue 10 §11).
+    const blank = await lead.get('/staff/people/new');
+    assert.match(blank.body, /<label[^>]*for="reference">\s*Reference \(optional\)/);
+    assert.match(blank.body, /<label[^>]*for="lastName">\s*Last name \(optional\)/);
+    assert.match(blank.body, /<label[^>]*for="firstName">\s*First name\s*</);
     // A length limit says which box is too long (issue 10 §11).
     const long = await lead.post(
       '/staff/people',

@@ -39,7 +39,10 @@ export interface MailMessage {
   to: string;
   template: MailTemplate;
   language: Language;
-  /** Values put into the strings, such as the organisation's name. */
+  /**
+   * Values put into the strings, such as the organisation's name; `name`, the
+   * name the person likes to be called, makes the greeting "Hello Rosa,".
+   */
   vars: Record<string, string>;
   /** The link the message's button points to. */
   link: string;
@@ -90,8 +93,12 @@ function render(message: MailMessage): { subject: string; text: string; html: st
     ...(message.extraParagraphs ?? []),
   ];
   const action = tr.text(key(spec.action), message.vars);
+  // By the name the person likes to be called; "Hello," alone only when there is none.
+  const greeting = message.vars.name?.trim()
+    ? tr.text('mail.greetingNamed', { ...message.vars, name: message.vars.name.trim() })
+    : tr.text('mail.greeting', message.vars);
   const text = [
-    tr.text('mail.greeting', message.vars),
+    greeting,
     ...paragraphs.slice(0, 1),
     `${action}: ${message.link}`,
     ...paragraphs.slice(1),
@@ -101,7 +108,7 @@ function render(message: MailMessage): { subject: string; text: string; html: st
   const html = [
     `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
     '<body style="font-family: Arial, sans-serif; font-size: 19px; line-height: 1.5; color: #0b0c0c;">',
-    `<p>${esc(tr.text('mail.greeting', message.vars))}</p>`,
+    `<p>${esc(greeting)}</p>`,
     `<p>${esc(paragraphs[0] ?? '')}</p>`,
     `<p><a href="${esc(message.link)}" style="font-size: 21px; font-weight: bold;">${esc(action)}</a></p>`,
     ...paragraphs.slice(1).map((p) => `<p>${esc(p)}</p>`),

@@ -193,6 +193,12 @@ export interface SectionContent {
   actions?: Array<{ text: string; href: string }>;
   /** Shown when there are no rows. */
   empty?: string;
+  /**
+   * Its easy-read point, shown above the rest when the reader chose easy read
+   * (customer pages): one of the pictures of `macros/easy-read.njk` and a
+   * sentence or two in easy words, already in the reader's language.
+   */
+  easyRead?: { picture: string; text: string };
 }
 
 /**

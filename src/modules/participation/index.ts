@@ -5,7 +5,7 @@ import { REMINDERS_JOB, remindersJob } from './activities.ts';
 import { initiativeSections } from './sections.ts';
 import { participationStatistics } from './statistics.ts';
 import { participationSettings } from './settings.ts';
-import { pastSection, rewardsSection, upcomingSection } from './portal.ts';
+import { opportunitiesSection, pastSection, rewardsSection, upcomingSection } from './portal.ts';
 import { participationPersonData, participationTimeline } from './person-data.ts';
 import { participationComingUp, participationWaiting } from './work-waiting.ts';
 
@@ -85,6 +85,7 @@ export const participationModule: ModuleManifest = {
     personData: [participationPersonData],
     portalSections: {
       upcoming: upcomingSection,
+      opportunities: opportunitiesSection,
       past: pastSection,
       rewards: rewardsSection,
     },

@@ -57,6 +57,31 @@ export interface MatchResult {
 }
 
 /**
+ * Whether an initiative names no audience: then everyone is in it. `i` is
+ * the alias of a row with the initiative's audience columns.
+ */
+export const noAudience = (i: string): SQL =>
+  sql.raw(`(cardinality(${i}.audience_services) + cardinality(${i}.audience_specialisms)
+    + cardinality(${i}.audience_areas) + cardinality(${i}.audience_roles) = 0)`);
+
+/**
+ * Whether person `p` (a register_people row) is in the audience initiative
+ * `i` names: by area, by a service, specialism or service area they use
+ * today, or by an involvement role they hold today. The aliases are the
+ * caller's constants, never input. Shared by matching and the customer's
+ * "Opportunities for you" (portal.ts), so both mean the same by "fits".
+ */
+export const inAudience = (p: string, i: string): SQL =>
+  sql.raw(`(${p}.area = any(${i}.audience_areas)
+    or exists (select 1 from register_person_services ps
+         where ps.person_id = ${p}.id and (ps.ended_on is null or ps.ended_on >= current_date)
+           and (ps.service_id::text = any(${i}.audience_services) or ps.specialism = any(${i}.audience_specialisms)
+                or ps.service_area = any(${i}.audience_areas)))
+    or exists (select 1 from register_person_roles r
+         where r.person_id = ${p}.id and (r.ended_on is null or r.ended_on >= current_date)
+           and r.role = any(${i}.audience_roles)))`);
+
+/**
  * Everyone who could be asked: on the register (consented, not erased, not
  * "do not contact"), sharing an interest with the opportunity (or it names
  * none), and in the initiative's audience (or it names none), with what they
@@ -91,16 +116,7 @@ function candidates(opportunityId: string, windowDays: number): SQL {
         array(select r.role from register_person_roles r
           where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
           order by r.role) as roles,
-        (cardinality(o.audience_services) + cardinality(o.audience_specialisms)
-          + cardinality(o.audience_areas) + cardinality(o.audience_roles) = 0
-         or p.area = any(o.audience_areas)
-         or exists (select 1 from register_person_services ps
-              where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-                and (ps.service_id::text = any(o.audience_services) or ps.specialism = any(o.audience_specialisms)
-                     or ps.service_area = any(o.audience_areas)))
-         or exists (select 1 from register_person_roles r
-              where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
-                and r.role = any(o.audience_roles))) as "inAudience"
+        (${noAudience('o')} or ${inAudience('p', 'o')}) as "inAudience"
       from register_people p cross join o
       where p.erased_at is null and not p.do_not_contact and 'register' = any(p.consents)
         and (cardinality(o.interests) = 0 or p.interests && o.interests)

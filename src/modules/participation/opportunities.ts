@@ -723,7 +723,7 @@ export interface PublicOpportunityRow {
 }
 
 /** Whether the public may see it and sign up: published, not past its closing date, initiative active. */
-const openToPublic = (today: string) =>
+export const openToPublic = (today: string) =>
   sql`o.status = 'published' and (o.closes_on is null or o.closes_on >= ${today}::date) and i.status = 'active'`;
 
 /** Published opportunities that have not closed, filtered: one query. */

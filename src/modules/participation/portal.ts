@@ -3,6 +3,9 @@ import { rowsOf } from '../../platform/db/index.ts';
 import type { PortalSection } from '../../platform/manifest.ts';
 import { formatDate } from '../../platform/views/index.ts';
 import { whenText } from './activities.ts';
+import { inAudience, noAudience } from './matching.ts';
+import { openToPublic } from './opportunities.ts';
+import { todayInLondon } from '../../platform/calendar/index.ts';
 
 /**
  * Participation's sections of the customer's own page (/my), for the person
@@ -60,6 +63,60 @@ export const upcomingSection: PortalSection = async (tx, { personId }, text, lan
       };
     }),
     empty: text('myInvolvement.upcoming.empty'),
+  };
+};
+
+interface ForYouRow {
+  id: string;
+  title: string;
+  closesOn: string | null;
+  /** Whether they share an interest with it (else they are in its audience). */
+  sharesInterest: boolean;
+}
+
+/**
+ * Open opportunities that fit the person as matching means it (matching.ts):
+ * a shared interest, or none named, and in the initiative's audience, or none
+ * named; at least one of the two must name them, so that the section is not
+ * the public list again. Those they signed up to already are left out. Their
+ * access needs do not hide an opportunity here: they may still ask. One query.
+ */
+export const opportunitiesSection: PortalSection = async (tx, { personId }, text, language) => {
+  if (!personId) return null;
+  const rows = rowsOf<ForYouRow>(
+    await tx.execute(sql`
+      select o.id, o.title, o.closes_on::text as "closesOn",
+        coalesce(p.interests && o.interests, false) as "sharesInterest"
+      from register_people p
+      cross join opportunities o
+      join initiative_summaries i on i.id = o.initiative_id
+      where p.id = ${personId} and p.erased_at is null and ${openToPublic(todayInLondon())}
+        and (cardinality(o.interests) = 0 or p.interests && o.interests)
+        and (${noAudience('i')} or ${inAudience('p', 'i')})
+        and (p.interests && o.interests or not ${noAudience('i')})
+        and not exists (select 1 from sign_ups s where s.opportunity_id = o.id and s.person_id = p.id)
+      order by o.closes_on nulls last, o.title
+      limit ${SHOWN}`),
+  );
+  return {
+    title: text('myInvolvement.forYou.title'),
+    easyRead: { picture: 'people', text: text('myInvolvement.forYou.easy') },
+    rows: rows.map((row) => ({
+      text: row.title,
+      href: `/opportunities/${row.id}`,
+      hint: [
+        text(
+          row.sharesInterest ? 'myInvolvement.forYou.interest' : 'myInvolvement.forYou.audience',
+        ),
+        row.closesOn
+          ? text('myInvolvement.forYou.closes', { date: formatDate(row.closesOn, language, false) })
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    })),
+    actions: [{ text: text('myInvolvement.forYou.all'), href: '/opportunities' }],
+    empty: text('myInvolvement.forYou.empty'),
   };
 };
 

@@ -248,3 +248,97 @@ describe("a customer's own page", () => {
     assert.equal((await client.get(`/my/activities/${theirs!.id}`)).statusCode, 404);
   });
 });
+
+describe('opportunities for the customer', () => {
+  const ids: Record<string, string> = {};
+  before(async () => {
+    await withOrg(async (tx) => {
+      await tx.execute(sql`update people set interests = array['gardening'], area = 'North'
+        where id = ${account.personId}`);
+      const initiative = async (title: string, status: string, areas: string[]) => {
+        const [row] = await tx
+          .insert(initiatives)
+          .values({
+            organisationId: org.id,
+            title,
+            kind: 'project',
+            rung: 3,
+            status,
+            audienceAreas: areas,
+          })
+          .returning({ id: initiatives.id });
+        return row!.id;
+      };
+      const everyone = await initiative('Open to all', 'active', []);
+      const north = await initiative('North estates', 'active', ['North']);
+      const south = await initiative('South estates', 'active', ['South']);
+      const ended = await initiative('Finished project', 'closed', []);
+      const opportunity = async (
+        key: string,
+        initiativeId: string,
+        fields: { interests?: string[]; status?: string; closes?: string },
+      ) => {
+        const id = randomUUID();
+        ids[key] = id;
+        await tx.execute(sql`insert into opportunities (organisation_id, id, initiative_id, title,
+            status, interests, closes_on, published_at)
+          values (${org.id}, ${id}, ${initiativeId}, ${`Opportunity ${key}`},
+            ${fields.status ?? 'published'},
+            ${fields.interests ? sql`array[${sql.join(fields.interests, sql`, `)}]::text[]` : sql`'{}'::text[]`},
+            ${fields.closes ?? null}::date, now())`);
+      };
+      await opportunity('garden', everyone, { interests: ['gardening'], closes: '2099-05-01' });
+      await opportunity('northern', north, {});
+      await opportunity('repairs', everyone, { interests: ['repairs'] });
+      await opportunity('general', everyone, {});
+      await opportunity('southern', south, { interests: ['gardening'] });
+      await opportunity('draft', everyone, { interests: ['gardening'], status: 'draft' });
+      await opportunity('closed', everyone, { interests: ['gardening'], closes: '2020-01-01' });
+      await opportunity('ended', ended, { interests: ['gardening'] });
+      await opportunity('joined', everyone, { interests: ['gardening'] });
+      await tx.execute(sql`insert into sign_ups (organisation_id, opportunity_id, person_id, status)
+        values (${org.id}, ${ids.joined}, ${account.personId}, 'new')`);
+      // Herbert's interests are not hers.
+      await tx.execute(sql`update people set interests = array['repairs'] where id = ${herbert}`);
+    });
+  });
+
+  it('lists the open opportunities that fit them, each a link, in one query', async () => {
+    const client = customer();
+    const res = await client.get('/my');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Opportunities for you/);
+    assert.match(
+      res.body,
+      new RegExp(`href="/opportunities/${ids.garden}"[^>]*>Opportunity garden`),
+    );
+    assert.match(res.body, /It matches your interests\. Closes on 1 May 2099\./);
+    assert.match(res.body, new RegExp(`href="/opportunities/${ids.northern}"`));
+    assert.match(res.body, /It is for people in your service, area or role\./);
+    for (const key of ['repairs', 'general', 'southern', 'draft', 'closed', 'ended', 'joined'])
+      assert.doesNotMatch(res.body, new RegExp(`Opportunity ${key}<`), key);
+    // The section is one statement, whatever the number of opportunities.
+    const { queries: before } = await testDb.countQueries(() => client.get('/my'));
+    await withOrg((tx) =>
+      tx.execute(sql`insert into opportunities (organisation_id, initiative_id, title, status, interests)
+        select organisation_id, initiative_id, title || ' again', status, interests
+        from opportunities where id = ${ids.garden}`),
+    );
+    const { result, queries } = await testDb.countQueries(() => client.get('/my'));
+    assert.match(result.body, /Opportunity garden again/);
+    assert.equal(queries, before);
+  });
+
+  it('shows the section with its easy-read words when easy read is chosen', async () => {
+    const res = await customer().get('/my?display=easy');
+    assert.match(res.body, /These are ways to get involved that we think you will like/);
+    assert.match(res.body, /class="app-easy-picture"/);
+    const standard = await customer().get('/my?display=standard');
+    assert.doesNotMatch(standard.body, /These are ways to get involved/);
+  });
+
+  it('shows no opportunities to an account linked to nobody', async () => {
+    const res = await new TestClient(app, signedInAs(org, ['customer'])).get('/my');
+    assert.doesNotMatch(res.body, /Opportunities for you/);
+  });
+});

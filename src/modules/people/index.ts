@@ -7,6 +7,8 @@ import { peopleLinkKinds, personLinks } from './links.ts';
 import { peopleStatistics } from './statistics.ts';
 import { registerSettings } from './settings.ts';
 import { registerWaiting } from './work-waiting.ts';
+import { changeRequestsPersonData } from './change-requests.ts';
+import { dataSection, detailsSection } from './portal.ts';
 
 export {
   addConsentRecords,
@@ -74,9 +76,10 @@ export const peopleModule: ModuleManifest = {
   links: { kinds: peopleLinkKinds },
   contributes: {
     timeline: { register: registerTimeline },
-    personData: [personLinks],
+    personData: [personLinks, changeRequestsPersonData],
     imports: [peopleImport, servicesImport],
     workWaiting: { register: registerWaiting },
+    portalSections: { details: detailsSection, data: dataSection },
   },
   navigation: [
     {

@@ -1,6 +1,7 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { personTimeline, type TimelineSource } from './hooks.ts';
+import { changeRequestsOf } from './change-requests.ts';
 import { duplicatesOf } from './service.ts';
 import { loadOptions, optionLabel } from './options.ts';
 import {
@@ -18,7 +19,7 @@ import {
 /**
  * Everything a person's page shows, in a fixed number of queries however
  * long their history: the record, services, roles, training, consent
- * history, possible duplicates, requests, the timeline, and equality answers
+ * history, possible duplicates, requests, changes they asked for, the timeline, and equality answers
  * only when the reader may see them.
  */
 export async function loadPerson(
@@ -77,6 +78,7 @@ export async function loadPerson(
     ? await tx.select().from(personEquality).where(eq(personEquality.personId, id))
     : [];
   const timeline = await personTimeline(tx, id, options.text);
+  const changeRequests = await changeRequestsOf(tx, id);
   return {
     person,
     supporter: related.find((r) => r.id === person.supporterId) ?? null,
@@ -88,6 +90,7 @@ export async function loadPerson(
     consentHistory,
     duplicates,
     requests,
+    changeRequests,
     equality: equality ?? null,
     timeline,
   };

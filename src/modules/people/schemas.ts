@@ -101,3 +101,15 @@ export const OptionParams = form({ list: text(), code: text() });
 
 /** Changing an entry: retire or restore, or a new label, Welsh label and status. */
 export const OptionForm = form({ action: text(), label: text(), labelCy: text(), status: text() });
+
+/** A customer's request to change their details (/my/details/change): which part, and what should change. */
+export const ChangeRequestBody = form({ section: text(), details: text() });
+
+/** Marking a change request done: what staff did (optional). */
+export const ChangeDoneForm = form({ outcome: text() });
+
+/** The page that stops a consent: done=1 after it is stopped. */
+export const ConsentStopQuery = form({ done: text() });
+
+/** Stopping a consent: the confirmation has no fields but its token. */
+export const ConsentStopForm = form({});

@@ -460,9 +460,49 @@ export const rightsRequests = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * A customer's request to change what the register holds about them (issue
+ * 10 §6), asked from their own page: staff check and make the change, then
+ * mark the request done. A customer never edits the record themselves.
+ */
+export const personChangeRequests = pgTable(
+  'person_change_requests',
+  {
+    organisationId: organisationIdColumn(),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    /** Which part of their details: name, contact, needs, consents, supporter or other. */
+    section: text('section').notNull(),
+    /** What should change, in their words. */
+    details: text('details').notNull(),
+    /** Who asked, as the audit trail names them (with the helper in assisted mode). */
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    /** open, or done once staff have acted on it. */
+    status: text('status').notNull().default('open'),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    doneBy: text('done_by'),
+    /** What staff did, for the person and for colleagues. */
+    outcome: text('outcome'),
+  },
+  (t) => [
+    tenantPrimaryKey('person_change_requests', t),
+    tenantForeignKey(
+      'person_change_requests_person_id_people_id_fk',
+      [t.organisationId, t.personId],
+      [people.organisationId, people.id],
+      'cascade',
+    ),
+    index('person_change_requests_person_idx').on(t.personId, t.requestedAt),
+    index('person_change_requests_status_idx').on(t.organisationId, t.status),
+    tenantIsolation('person_change_requests'),
+  ],
+).enableRLS();
+
 export type ServiceRow = typeof services.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type PartnerRow = typeof partnerOrganisations.$inferSelect;
 export type ConsentRow = typeof consents.$inferSelect;
 export type EqualityRow = typeof personEquality.$inferSelect;
 export type RightsRequestRow = typeof rightsRequests.$inferSelect;
+export type ChangeRequestRow = typeof personChangeRequests.$inferSelect;

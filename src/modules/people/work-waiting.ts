@@ -21,6 +21,11 @@ export const registerWaiting: WorkWaiting = {
       href: '/staff/rights?due=soon',
       action: 'rights:manage',
     },
+    changeRequests: {
+      labelKey: 'workWaiting.register.changeRequests',
+      href: '/staff/people/change-requests',
+      action: 'people:edit',
+    },
   },
   async read(tx, days) {
     const [row] = rowsOf<Record<string, number>>(
@@ -30,7 +35,9 @@ export const registerWaiting: WorkWaiting = {
           (select count(*) from people p where p.erased_at is null
             and exists (${trainingExpiring(sql`p.id`, days.monthStart, days.monthEnd)}))::int as training,
           (select count(*) from rights_requests r where r.status = 'open'
-            and coalesce(r.extended_to, r.due_on) <= ${days.weekEnd}::date)::int as rights`),
+            and coalesce(r.extended_to, r.due_on) <= ${days.weekEnd}::date)::int as rights,
+          (select count(*) from person_change_requests c
+            where c.status = 'open')::int as "changeRequests"`),
     );
     return row ?? {};
   },

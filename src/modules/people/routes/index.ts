@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { equalityRoutes } from './equality.ts';
 import { peopleRoutes } from './people.ts';
+import { myRegisterRoutes } from './my.ts';
 import { rightsRoutes } from './rights.ts';
 import { serviceRoutes } from './services.ts';
 import { registerSettingsRoutes } from './settings.ts';
@@ -10,6 +11,7 @@ export const registerRoutes: FastifyPluginAsync = async (app) => {
   await app.register(serviceRoutes);
   await app.register(peopleRoutes);
   await app.register(rightsRoutes);
+  await app.register(myRegisterRoutes);
   await app.register(equalityRoutes);
   await app.register(registerSettingsRoutes);
 };

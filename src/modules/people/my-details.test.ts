@@ -17,7 +17,7 @@ import {
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { createUser } from '../identity/index.ts';
-import { addConsentRecords, addPeople } from './index.ts';
+import { addConsentRecords, addPeople, erasePerson } from './index.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -354,5 +354,20 @@ describe('your details in easy read', () => {
     assert.match(res.body, /You can have a copy of everything we know about you\./);
     const form = await customer().get('/my/details/change?display=easy');
     assert.match(form.body, /Tell us what is wrong\. We will check it and change it\./);
+  });
+});
+
+describe('change requests and the person’s rights', () => {
+  it('are removed when the person is erased', async () => {
+    await withOrg(async (tx) => {
+      await tx.execute(sql`insert into person_change_requests
+          (organisation_id, person_id, section, details, requested_by)
+        values (${org.id}, ${herbert}, 'name', 'Call me Bert', 'Herbert')`);
+      await erasePerson(tx, { userId: null, label: 'test', ip: null }, herbert, org.id);
+    });
+    const left = await query<{ n: number }>(
+      sql`select count(*)::int as n from person_change_requests where person_id = ${herbert}`,
+    );
+    assert.equal(left[0]!.n, 0);
   });
 });

@@ -8,25 +8,19 @@ import { todayInLondon } from '../../src/platform/calendar/index.ts';
 
 let harness: Harness;
 let adminSecret = '';
-let lastStep = 0;
 
 before(async () => {
   harness = await startHarness(undefined, { realSignIn: true });
 });
 after(() => harness.close());
 
-/** An authenticator code the server has not seen yet (each works once). */
+/**
+ * A code the server will take now: each code works once, so the harness first
+ * forgets the step of the last one used (see Harness.forgetUsedCode).
+ */
 async function freshCode(secret: string): Promise<string> {
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    for (const candidate of [step, step + 1]) {
-      if (candidate > lastStep) {
-        lastStep = candidate;
-        return generate({ secret, epoch: candidate * 30 });
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 200));
-  }
+  await harness.forgetUsedCode('admin@demo.example');
+  return generate({ secret });
 }
 
 /** Pence from "£1,234.50". */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PUBLIC_ROUTE as PUBLIC, guard } from '../../platform/auth/index.ts';
-import { translator } from '../../platform/i18n/index.ts';
+import { bracketingEnglish, translator } from '../../platform/i18n/index.ts';
 import { namedContributions, type SectionContent } from '../../platform/manifest.ts';
 
 /**
@@ -18,7 +18,8 @@ export const portalRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/my', guard('account:use'), async (request, reply) => {
     const user = request.user!;
-    const { text } = translator(request.language, request.translations);
+    // The sections are shown on the page: English without Welsh is marked.
+    const text = bracketingEnglish(translator(request.language, request.translations));
     const sections = await request.db(async (tx) => {
       const shown: Array<SectionContent & { name: string }> = [];
       for (const [name, section] of namedContributions('portalSections')) {

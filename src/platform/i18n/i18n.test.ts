@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { i18n, loadCatalogue, translator } from './index.ts';
+import { bracketingEnglish, i18n, loadCatalogue, markEnglish, translator } from './index.ts';
+import { ENGLISH_CLOSE, ENGLISH_OPEN } from './mark-english.ts';
 import { ROOT } from '../views/index.ts';
 
 function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
@@ -57,5 +58,35 @@ describe('translations', () => {
     );
     assert.equal(english.text('home.lead', { organisation: 'A & B' }).startsWith('A & B'), true);
     assert.ok(i18n().exists('errors.notFound.title'));
+  });
+});
+
+describe('marking English on a Welsh page', () => {
+  const O = ENGLISH_OPEN;
+  const C = ENGLISH_CLOSE;
+  it('marks bracketed words in content and takes the brackets out where no mark can go', () => {
+    const html =
+      `<html lang="cy"><head><title>${O}Home${C} – Org</title></head><body>` +
+      `<label for="a">${O}Your name${C}</label><input id="a" aria-label="${O}Name${C}" value="x">` +
+      `<select><option value="1">${O}One${C}</option><option value="2">Dau</option></select>` +
+      `<textarea>${O}Note${C}</textarea><p>Croeso ${O}and <a href="/">more</a>${C}</p></body></html>`;
+    assert.equal(
+      markEnglish(html),
+      '<html lang="cy"><head><title>Home – Org</title></head><body>' +
+        '<label for="a"><span lang="en">Your name</span></label><input id="a" aria-label="Name" value="x">' +
+        '<select><option lang="en" value="1">One</option><option value="2">Dau</option></select>' +
+        '<textarea>Note</textarea><p>Croeso <span lang="en">and <a href="/">more</a></span></p></body></html>',
+    );
+  });
+
+  it('brackets only what has no Welsh, and nothing in English', () => {
+    const cy = bracketingEnglish(translator('cy'));
+    assert.equal(cy('layout.skipLink'), translator('cy').text('layout.skipLink'));
+    assert.equal(cy('no.such.key.anywhere'), `${O}no.such.key.anywhere${C}`);
+    assert.equal(
+      bracketingEnglish(translator('en'))('no.such.key.anywhere'),
+      'no.such.key.anywhere',
+    );
+    assert.equal(markEnglish('<p>plain</p>'), '<p>plain</p>');
   });
 });

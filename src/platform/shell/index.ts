@@ -9,6 +9,7 @@ import {
   type ModuleManifest,
   type StaffArea,
 } from '../manifest.ts';
+import { bracketingEnglish } from '../i18n/mark-english.ts';
 import { translator } from '../i18n/index.ts';
 import { todayInLondon, workDays } from '../calendar/index.ts';
 import { staffAreas } from './navigation.ts';
@@ -49,7 +50,8 @@ export function shellRoutes(
     // The work waiting for someone, and what is coming up: one query for each
     // module's contribution that the reader may see, however many rows there are.
     app.get('/staff', guard('staff-area:view'), async (request, reply) => {
-      const tr = translator(request.language, request.translations);
+      // Everything here is shown on the page: English without Welsh is marked.
+      const text = bracketingEnglish(translator(request.language, request.translations));
       const user = request.user!;
       const days = workDays(todayInLondon());
       const waiting = namedContributions('workWaiting').flatMap(([name, source]) => {
@@ -69,7 +71,7 @@ export function shellRoutes(
               key: `${name}.${key}`,
               count,
               href: c.href,
-              text: tr.text(c.labelKey, { count }),
+              text: text(c.labelKey, { count }),
             });
           }
         }
@@ -85,7 +87,7 @@ export function shellRoutes(
         coming,
         areas: staffAreas(navigation, user).map((entry) => ({
           href: entry.href,
-          text: tr.text(`nav.areas.${entry.area}`),
+          text: text(`nav.areas.${entry.area}`),
         })),
       });
     });
@@ -93,15 +95,15 @@ export function shellRoutes(
     // Each area of the staff navigation: its links, one click from the top row.
     app.get('/staff/areas/:area', guard('staff-area:view'), async (request, reply) => {
       const { area } = request.params as { area: string };
-      const tr = translator(request.language, request.translations);
+      const text = bracketingEnglish(translator(request.language, request.translations));
       const entry = (STAFF_AREAS as readonly string[]).includes(area)
         ? staffAreas(navigation, request.user).find((e) => e.area === (area as StaffArea))
         : undefined;
       if (!entry) return reply.callNotFound();
       return reply.page('shell/views/staff-area.njk', {
-        title: tr.text(`nav.areas.${entry.area}`),
-        lead: tr.text(`staffHome.areaLeads.${entry.area}`),
-        links: entry.links.map((item) => ({ href: item.href, text: tr.text(item.labelKey) })),
+        title: text(`nav.areas.${entry.area}`),
+        lead: text(`staffHome.areaLeads.${entry.area}`),
+        links: entry.links.map((item) => ({ href: item.href, text: text(item.labelKey) })),
       });
     });
 

@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import { translator } from '../i18n/index.ts';
+import { bracketingEnglish, markEnglish } from '../i18n/mark-english.ts';
 import { can } from '../auth/index.ts';
 import { organisationName, textColourOn } from '../tenancy/index.ts';
 import type { ModuleManifest, NavigationItem } from '../manifest.ts';
@@ -140,6 +141,8 @@ export const views = fp<ViewOptions>(
     function layoutContext(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
       const language = request.language ?? 'en';
       const tr = translator(language, request.translations);
+      // English without Welsh is bracketed and marked lang="en" when the page is finished.
+      const text = bracketingEnglish(tr);
       const org = request.organisation as FastifyRequest['organisation'] | null;
       const url = request.url;
       const pathOnly = url.split('?')[0] ?? '/';
@@ -159,7 +162,7 @@ export const views = fp<ViewOptions>(
           found ||= active;
           return {
             href: entry.href,
-            text: tr.text(`nav.areas.${entry.area}`),
+            text: text(`nav.areas.${entry.area}`),
             active,
             current: pathOnly === entry.href,
           };
@@ -169,7 +172,7 @@ export const views = fp<ViewOptions>(
           item.side === 'public' && (!item.action || can(user, item.action));
         nav = navigation.filter(visible).map((item) => ({
           href: item.href,
-          text: tr.text(item.labelKey),
+          text: text(item.labelKey),
           active:
             pathOnly === item.href || (item.href !== '/' && pathOnly.startsWith(`${item.href}/`)),
           current: pathOnly === item.href,
@@ -188,7 +191,7 @@ export const views = fp<ViewOptions>(
         htmlLang: language,
         language,
         t: tr.t,
-        text: tr.text,
+        text,
         cspNonce: reply.cspNonce?.script,
         styleNonce: reply.cspNonce?.style,
         assetVersion: version,
@@ -212,7 +215,16 @@ export const views = fp<ViewOptions>(
     app.decorateReply('page', function page(this: FastifyReply, template: string, data = {}) {
       const context = { ...layoutContext(this.request, this), ...data };
       this.header('content-type', 'text/html; charset=utf-8');
-      return this.view(template, context) as unknown as FastifyReply;
+      if ((this.request.language ?? 'en') === 'en') {
+        return this.view(template, context) as unknown as FastifyReply;
+      }
+      // Rendered, then finished by marking its English (mark-english.ts);
+      // returning the reply tells Fastify the answer follows.
+      this.viewAsync(template, context).then(
+        (html) => this.send(markEnglish(html)),
+        (error: unknown) => this.send(error),
+      );
+      return this;
     });
   },
   { name: 'views', dependencies: ['request-context'] },

@@ -332,6 +332,7 @@ describe('opportunities: staff', () => {
       `/staff/opportunities/${UNKNOWN}/publish`,
       `/staff/opportunities/${UNKNOWN}/matches`,
       `/staff/opportunities/${UNKNOWN}/sign-ups/${UNKNOWN}/decline`,
+      `/staff/opportunities/${UNKNOWN}/close`,
       '/staff/opportunities/not-an-id',
       `/opportunities/${UNKNOWN}`,
       `/opportunities/${UNKNOWN}/poster`,
@@ -1080,5 +1081,137 @@ describe('staff decisions on sign-ups', () => {
       { from: `/staff/opportunities/${id}` },
     );
     assert.equal(early.statusCode, 404);
+  });
+});
+
+describe('closing an opportunity to sign-ups', () => {
+  let id: string;
+  let theirs: string;
+
+  before(async () => {
+    id = await addOpportunity({ title: 'Close me carefully' });
+    await publish(id);
+    for (const [firstName, email] of [
+      ['Ada', 'ada@example.org'],
+      ['Bea', 'bea@example.org'],
+      ['Cy', 'cy@example.org'],
+    ] as const) {
+      const client = visitor();
+      await client.get(`/opportunities/${id}/sign-up`);
+      const res = await client.post(`/opportunities/${id}/sign-up`, {
+        ...SIGN_UP,
+        firstName,
+        lastName: 'Waiting',
+        email,
+      });
+      assert.equal(res.statusCode, 303);
+    }
+    // Another organisation's published opportunity, named by our staff.
+    const other = await makeOrganisation(testDb.database, { slug: 'elsewhere', name: 'Elsewhere' });
+    theirs = await testDb.database.withOrganisation(other.id, async (tx) => {
+      const [initiative] = await tx
+        .insert(initiatives)
+        .values({
+          organisationId: other.id,
+          title: 'Their initiative',
+          kind: 'consultation',
+          rung: 3,
+          status: 'active',
+          publishedAt: new Date(),
+          ...PURPOSE,
+        })
+        .returning({ id: initiatives.id });
+      const made = await createOpportunity(tx, SYSTEM_ACTOR, {
+        ...PLAIN,
+        initiativeId: initiative!.id,
+      });
+      assert.deepEqual(
+        await publishOpportunity(tx, SYSTEM_ACTOR, made, { confirmFindings: true }),
+        { published: true },
+      );
+      return made;
+    });
+  });
+
+  it('asks first: the opportunity page links to a confirmation page, which posts the closing', async () => {
+    const page = await lead.get(`/staff/opportunities/${id}`);
+    // The button is a link to the confirmation page, not a form that closes at once.
+    assert.match(
+      page.body,
+      new RegExp(`<a href="/staff/opportunities/${id}/close"[^>]*>\\s*Close to sign-ups`),
+    );
+    assert.doesNotMatch(page.body, new RegExp(`action="/staff/opportunities/${id}/close"`));
+
+    assert.equal((await visitor().get(`/staff/opportunities/${id}/close`)).statusCode, 303);
+    assert.equal((await board.get(`/staff/opportunities/${id}/close`)).statusCode, 403);
+    assert.equal((await lead.get(`/staff/opportunities/${theirs}/close`)).statusCode, 404);
+    assert.equal(
+      (
+        await lead.post(
+          `/staff/opportunities/${theirs}/close`,
+          {},
+          { from: `/staff/opportunities/${id}` },
+        )
+      ).statusCode,
+      404,
+    );
+    const [theirStatus] = await testDb.database.system
+      .execute(sql`select status from opportunities where id = ${theirs}`)
+      .then((r) => rowsOf<{ status: string }>(r));
+    assert.equal(theirStatus!.status, 'published');
+
+    // One accepted, one shortlisted, one new: two of the three still wait for a decision.
+    const rows = await q<{ id: string; first_name: string }>(
+      sql`select s.id, p.first_name from sign_ups s join people p on p.id = s.person_id
+          where s.opportunity_id = ${id}`,
+    );
+    const signUp = (name: string) => rows.find((r) => r.first_name === name)!.id;
+    await q(sql`update sign_ups set status = 'accepted' where id = ${signUp('Ada')}`);
+    await q(sql`update sign_ups set status = 'shortlisted' where id = ${signUp('Bea')}`);
+
+    const confirm = await lead.get(`/staff/opportunities/${id}/close`);
+    assert.equal(confirm.statusCode, 200);
+    assert.match(
+      confirm.body,
+      /<h1 class="govuk-heading-l">Close this opportunity to sign-ups\?<\/h1>/,
+    );
+    assert.match(confirm.body, /nobody else can sign up/);
+    assert.match(confirm.body, /2 sign-ups are waiting for a decision/);
+    assert.match(
+      confirm.body,
+      new RegExp(`<form method="post" action="/staff/opportunities/${id}/close"`),
+    );
+    assert.match(confirm.body, /name="_csrf"/);
+    assert.match(confirm.body, new RegExp(`href="/staff/opportunities/${id}">Keep it open</a>`));
+    // Reading the page changes nothing.
+    const [still] = await q<{ status: string }>(
+      sql`select status from opportunities where id = ${id}`,
+    );
+    assert.equal(still!.status, 'published');
+
+    const closed = await lead.post(`/staff/opportunities/${id}/close`, {});
+    assert.equal(closed.statusCode, 303);
+    assert.equal(closed.headers.location, `/staff/opportunities/${id}?saved=closed`);
+    const [after] = await q<{ status: string }>(
+      sql`select status from opportunities where id = ${id}`,
+    );
+    assert.equal(after!.status, 'closed');
+    const [logged] = await q<{ after: { status: string } }>(
+      sql`select after from audit_log where action = 'close' and entity_id = ${id}`,
+    );
+    assert.equal(logged!.after.status, 'closed');
+
+    // Once closed there is nothing to confirm: back to the opportunity.
+    const again = await lead.get(`/staff/opportunities/${id}/close`);
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `/staff/opportunities/${id}`);
+  });
+
+  it('says so when no sign-up is waiting', async () => {
+    const quiet = await addOpportunity({ title: 'Nobody came' });
+    await publish(quiet);
+    const confirm = await lead.get(`/staff/opportunities/${quiet}/close`);
+    assert.match(confirm.body, /No sign-ups are waiting for a decision/);
+    assert.match(confirm.body, /Its closing date is 31 December 2099/);
   });
 });

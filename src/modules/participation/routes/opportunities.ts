@@ -315,6 +315,26 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
     },
   );
 
+  // Closing: a page that says what it means and what is waiting, then the closing itself.
+  app.get('/staff/opportunities/:id/close', manage, async (request, reply) => {
+    const id = idParam(request);
+    const data = await request.db(async (tx) => {
+      const opportunity = await opportunityWithInitiative(tx, id);
+      if (!opportunity) return null;
+      return { opportunity, signUps: await signUpsOf(tx, id) };
+    });
+    if (!data) throw notFound();
+    // Only a published opportunity takes sign-ups to close; a draft or closed one has nothing to confirm.
+    if (data.opportunity.status !== 'published')
+      return reply.redirect(`/staff/opportunities/${id}`, 303);
+    return reply.page('participation/views/opportunities/close.njk', {
+      opportunity: data.opportunity,
+      waiting: data.signUps.filter(
+        (s) => !s.erased && (s.status === 'new' || s.status === 'shortlisted'),
+      ).length,
+    });
+  });
+
   app.post('/staff/opportunities/:id/close', manage, async (request, reply) => {
     const id = idParam(request);
     const done = await request.db((tx) => closeOpportunity(tx, actorOf(request), id));

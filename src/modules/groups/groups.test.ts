@@ -486,3 +486,25 @@ describe('groups: pages stay fast', () => {
     assert.equal(await list(), before);
   });
 });
+
+describe('groups: choosing a member’s buddy', () => {
+  it('tells staff with the same name apart in the buddy list', async () => {
+    const groupId = await makeGroup('Buddy list panel');
+    const one = await person({
+      firstName: 'Jo',
+      lastName: 'Twin',
+      kinds: ['staff'],
+      reference: 'TW-1',
+    });
+    const two = await person({
+      firstName: 'Jo',
+      lastName: 'Twin',
+      kinds: ['staff'],
+      reference: 'TW-2',
+    });
+    const form = await lead.get(`/staff/groups/${groupId}/members/new`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, new RegExp(`value="${one.id}"[^>]*>Jo Twin \\(TW-1\\)</option>`));
+    assert.match(form.body, new RegExp(`value="${two.id}"[^>]*>Jo Twin \\(TW-2\\)</option>`));
+  });
+});

@@ -11,7 +11,7 @@ import { createTestApp, makeOrganisation, signedInAs } from '../../platform/test
 import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { createUser } from '../identity/index.ts';
-import { addPeople, addServices } from './service.ts';
+import { addPeople, addServices, withDistinctNames } from './service.ts';
 import { fingerprint } from './rights.ts';
 import { areasInUse } from './queries.ts';
 
@@ -497,6 +497,72 @@ describe('the register: rights', () => {
     const page = await lead.get('/staff/rights/retention');
     assert.match(page.body, /Long Ago/);
     assert.doesNotMatch(page.body, /Marjorie/);
+  });
+});
+
+describe('the register: choosing a staff buddy', () => {
+  it('tells people with the same name apart in the list, and only them', async () => {
+    const [first, second, unique] = await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(tx, [
+        {
+          organisationId: org.id,
+          reference: 'ST-101',
+          firstName: 'Sam',
+          lastName: 'Jones',
+          kinds: ['staff'],
+          postcode: 'LS6 1AB',
+        },
+        {
+          organisationId: org.id,
+          reference: 'ST-102',
+          firstName: 'sam',
+          lastName: 'JONES',
+          kinds: ['staff'],
+        },
+        {
+          organisationId: org.id,
+          reference: 'ST-103',
+          firstName: 'Priya',
+          lastName: 'Shah',
+          kinds: ['staff'],
+        },
+      ]),
+    );
+    const customer = await addPerson({
+      firstName: 'Buddy',
+      lastName: 'Wanted',
+      email: 'wanted@example.org',
+    });
+    for (const url of ['/staff/people/new', `/staff/people/${customer}/edit`]) {
+      const page = await lead.get(url);
+      assert.equal(page.statusCode, 200, url);
+      const select = page.body.slice(page.body.indexOf('id="buddyId"'));
+      const options = select.slice(0, select.indexOf('</select>'));
+      assert.match(
+        options,
+        new RegExp(`value="${first}"[^>]*>Sam Jones \\(ST-101\\)</option>`),
+        url,
+      );
+      assert.match(
+        options,
+        new RegExp(`value="${second}"[^>]*>sam JONES \\(ST-102\\)</option>`),
+        url,
+      );
+      // A name no one else has stays as it is.
+      assert.match(options, new RegExp(`value="${unique}"[^>]*>Priya Shah</option>`), url);
+    }
+  });
+
+  it('falls back to the first part of the postcode when there is no reference', () => {
+    const rows = withDistinctNames([
+      { id: 'a', firstName: 'Sam', lastName: 'Jones', reference: '', postcode: 'ls61ab' },
+      { id: 'b', firstName: 'Sam', lastName: 'Jones', reference: null, postcode: 'M1 2AB' },
+      { id: 'c', firstName: 'Ann', lastName: 'Lee', reference: null, postcode: 'CF10 1AA' },
+    ]);
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      ['Sam Jones (LS6)', 'Sam Jones (M1)', 'Ann Lee'],
+    );
   });
 });
 

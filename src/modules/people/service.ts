@@ -612,14 +612,53 @@ export async function peopleByIds(tx: Queryable, ids: string[]) {
     .where(inArray(people.id, ids));
 }
 
-/** Staff on the register, to choose a buddy from. */
+/** The first part of a postcode ("LS6" of "LS6 1AB"), however it was typed. */
+export function outwardCode(postcode: string | null | undefined): string {
+  const squashed = (postcode ?? '').replace(/\s+/g, '').toUpperCase();
+  return squashed.length > 4 ? squashed.slice(0, -3) : squashed;
+}
+
+/**
+ * Each person in a picker with the text to show for them: the name, and
+ * only when someone else in the list has the same name, their reference
+ * (else the first part of their postcode) beside it, so two Sam Joneses can
+ * be told apart.
+ */
+export function withDistinctNames<
+  T extends {
+    firstName: string | null;
+    lastName: string | null;
+    reference: string | null;
+    postcode: string | null;
+  },
+>(rows: T[]): Array<Omit<T, 'reference' | 'postcode'> & { label: string }> {
+  const nameOf = (r: T) => `${r.firstName ?? ''} ${r.lastName ?? ''}`.trim();
+  const key = (r: T) => nameOf(r).toLowerCase().replace(/\s+/g, ' ');
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(key(r), (seen.get(key(r)) ?? 0) + 1);
+  return rows.map((row) => {
+    const { reference, postcode, ...rest } = row;
+    const repeated = (seen.get(key(row)) ?? 0) > 1;
+    const detail = repeated ? reference?.trim() || outwardCode(postcode) : '';
+    return { ...rest, label: detail ? `${nameOf(row)} (${detail})` : nameOf(row) };
+  });
+}
+
+/** Staff on the register, to choose a buddy from; a name two share shows who is who (`label`). */
 export async function staffPeople(tx: Queryable) {
-  return tx
-    .select({ id: people.id, firstName: people.firstName, lastName: people.lastName })
+  const rows = await tx
+    .select({
+      id: people.id,
+      firstName: people.firstName,
+      lastName: people.lastName,
+      reference: people.reference,
+      postcode: people.postcode,
+    })
     .from(people)
     .where(and(sql`'staff' = any(${people.kinds})`, isNull(people.erasedAt)))
-    .orderBy(people.lastName, people.firstName)
+    .orderBy(people.lastName, people.firstName, people.reference)
     .limit(500);
+  return withDistinctNames(rows);
 }
 
 /** Finds a person by reference (or an earlier, merged reference). */

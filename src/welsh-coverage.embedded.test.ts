@@ -3,13 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { parse } from 'parse5';
-import type { DefaultTreeAdapterMap } from 'parse5';
 import { createTestDatabase, type Seed, type TestDatabase } from './platform/testing/db.ts';
 import { createTestApp, signedInAs } from './platform/testing/app.ts';
 import { seedDemo } from './demo/seed.ts';
-import { loadCatalogue, translator } from './platform/i18n/index.ts';
-import { organisationOverrides } from './platform/i18n/overrides.ts';
+import { welshCounter, type WelshCount } from './platform/testing/welsh.ts';
 import type { Organisation } from './platform/tenancy/index.ts';
 import type { Role } from './platform/auth/index.ts';
 
@@ -30,9 +27,6 @@ import type { Role } from './platform/auth/index.ts';
  * and the route suite covers both databases.
  */
 
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
-
 const DEMO: Seed = {
   name: 'demo',
   make: async (database) => {
@@ -43,112 +37,18 @@ const DEMO: Seed = {
 let testDb: TestDatabase;
 let app: FastifyInstance;
 let demo: Organisation;
-/** Tests a piece of text against the English strings that have no Welsh. */
-let englishOnly: (text: string) => boolean;
-/** Tests a piece of text against the Welsh strings. */
-let welshText: (text: string) => boolean;
-
-function flatten(
-  catalogue: Record<string, unknown>,
-  prefix = '',
-  into = new Map<string, string>(),
-) {
-  for (const [key, value] of Object.entries(catalogue)) {
-    if (typeof value === 'string') into.set(`${prefix}${key}`, value);
-    else if (value && typeof value === 'object') {
-      flatten(value as Record<string, unknown>, `${prefix}${key}.`, into);
-    }
-  }
-  return into;
-}
-
-/**
- * Whether a piece of text is one of the strings, placeholders matching
- * anything; a string with no word of its own once its placeholders and tags
- * are out ("{{name}}") tells nothing and is left out.
- */
-function matcher(strings: string[]): (text: string) => boolean {
-  const exact = new Set<string>();
-  const patterns: string[] = [];
-  for (const value of strings) {
-    const text = squash(value);
-    const parts = text.split(/\{\{[^}]*\}\}|<[^>]*>/);
-    if (parts.length === 1) exact.add(text);
-    else if (/[a-z]{3}/i.test(parts.join(''))) {
-      patterns.push(`^${parts.map(escapeRegExp).join('.*?')}$`);
-    }
-  }
-  // One alternation per hundred strings keeps the test quick over thousands.
-  const joined: RegExp[] = [];
-  for (let i = 0; i < patterns.length; i += 100) {
-    joined.push(
-      new RegExp(
-        patterns
-          .slice(i, i + 100)
-          .map((p) => `(?:${p})`)
-          .join('|'),
-      ),
-    );
-  }
-  return (text) => exact.has(text) || joined.some((p) => p.test(text));
-}
-
-const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+let countPage: (html: string) => WelshCount;
 
 before(async () => {
   testDb = await createTestDatabase({ seed: DEMO });
   ({ organisation: demo } = await seedDemo(testDb.database));
   app = await createTestApp(testDb.database);
-  const overrides = await organisationOverrides(testDb.database, demo.id, 'cy');
-  const cy = translator('cy', overrides);
-  const english: string[] = [];
-  const welsh: string[] = [];
-  for (const [key, value] of flatten(loadCatalogue('en'))) {
-    const lookup = key.replace(/_(zero|one|two|few|many|other)$/, '');
-    if (cy.has(lookup)) welsh.push(cy.text(lookup, { count: 2 }));
-    else english.push(value);
-  }
-  const isEnglish = matcher(english);
-  const isWelsh = matcher(welsh);
-  englishOnly = (text) => isEnglish(text) && !isWelsh(text);
-  welshText = isWelsh;
+  countPage = await welshCounter(testDb.database, demo.id);
 });
 after(async () => {
   await app?.close();
   await testDb?.close();
 });
-
-interface Count {
-  welsh: number;
-  marked: number;
-  unmarked: string[];
-}
-
-/** Counts a page's interface text: Welsh, English marked lang="en", English not marked. */
-function countPage(html: string): Count {
-  const count: Count = { welsh: 0, marked: 0, unmarked: [] };
-  const visit = (node: Node, lang: string) => {
-    if (node.nodeName === '#text') {
-      const text = squash((node as DefaultTreeAdapterMap['textNode']).value);
-      if (!text) return;
-      if (lang === 'en') count.marked += 1;
-      else if (englishOnly(text)) count.unmarked.push(text);
-      else if (welshText(text)) count.welsh += 1;
-      return;
-    }
-    if (!('childNodes' in node)) return;
-    const element = node as Element;
-    // A title can hold no mark (the page's heading says the same, marked).
-    if (['script', 'style', 'template', 'svg', 'title'].includes(element.nodeName)) return;
-    const own = element.attrs?.find((a) => a.name === 'lang')?.value;
-    const here = own ?? lang;
-    const parts = element.childNodes ?? [];
-    for (const child of parts) visit(child, here);
-  };
-  visit(parse(html), 'cy');
-  return count;
-}
 
 const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b\d+\b/gi;
 const kindOf = (url: URL) =>
@@ -160,7 +60,7 @@ async function walk(roles: Role[] | null, start: string[], areas: RegExp) {
   const seen = new Set<string>();
   const kinds = new Set<string>();
   const queue = [...start];
-  const pages: Array<{ path: string; kind: string } & Count> = [];
+  const pages: Array<{ path: string; kind: string } & WelshCount> = [];
   while (queue.length) {
     const address = queue.shift()!;
     const url = new URL(address, 'http://demo.localhost');
@@ -203,7 +103,7 @@ const written: Record<string, string[]> = {};
 /** A string as the baseline keeps it: a word with a figure in it (a date, a reference) is #. */
 const normal = (text: string) => text.slice(0, 100).replace(/[\w-]*\d[\w-]*/g, '#');
 
-function report(pages: Array<{ path: string; kind: string } & Count>): string[] {
+function report(pages: Array<{ path: string; kind: string } & WelshCount>): string[] {
   const failures: string[] = [];
   for (const page of pages) {
     const shown = page.welsh + page.marked;

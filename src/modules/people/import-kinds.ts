@@ -9,6 +9,7 @@ import {
 } from '../../platform/manifest.ts';
 import { ACCESS_NEEDS, AVAILABILITY, CHANNELS, PERSON_KINDS, type OptionList } from './lists.ts';
 import { codeFromLabel, loadOptions, type Options } from './options.ts';
+import { languageCode } from './languages.ts';
 import { translator } from '../../platform/i18n/index.ts';
 import { fingerprint, suppressedAmong } from './rights.ts';
 import { checkContact, splitList, tidy, type FieldProblem } from './validate.ts';
@@ -120,9 +121,10 @@ export const PEOPLE_COLUMNS: readonly ImportColumn[] = [
   },
   {
     name: 'language',
-    meaning: 'a 2 or 3 letter language code; blank means `en`',
+    meaning:
+      'the language they prefer, by its English name or its 2 or 3 letter code (`bfi` is British Sign Language); blank means `en`',
     example: 'en',
-    examples: ['en', 'cy', 'pl'],
+    examples: ['en', 'cy', 'Polish', 'British Sign Language'],
   },
   {
     name: 'preferred_channels',
@@ -368,9 +370,10 @@ function checkPersonRow(
   for (const c of ['address_line_1', 'address_line_2', 'town', 'area'])
     if (has(c)) fields[c] = v(c) || null;
   if (has('language')) {
-    const language = v('language').toLowerCase() || 'en';
-    if (!/^[a-z]{2,3}$/.test(language)) problems.push({ field: 'language', key: 'language' });
-    fields.language = language;
+    // A code as stored (`pl`, `bfi`) or the language's name (`Polish`, `British Sign Language`).
+    const language = v('language') ? languageCode(v('language')) : 'en';
+    if (!language) problems.push({ field: 'language', key: 'language' });
+    fields.language = language ?? 'en';
   }
   if (has('kinds'))
     fields.kinds = checkCodes(

@@ -708,6 +708,48 @@ describe('imports a housing officer can fill in (issue 10 §8)', () => {
     await lead.post(`/staff/imports/${id}/cancel`, {}, { from: `/staff/imports/${id}` });
   });
 
+  it('takes a preferred language by its name as well as its code, storing the code', async () => {
+    const file = [
+      'reference,first_name,language',
+      'LA-1,Lena,Polish',
+      'LA-2,Lloyd,british sign language',
+      'LA-3,Lowri,cy',
+      'LA-4,Lin,Chinese (Cantonese)',
+      'LA-5,Lukas,Lithuanian',
+      'LA-6,Lou,',
+      '',
+    ].join('\r\n');
+    const { id, page } = await uploadAndCheck('people', 'languages.csv', file);
+    assert.equal((await importRow(id))?.problem_count, 0, page.body);
+    await apply(id, 'no');
+    const rows = await query<{ reference: string; language: string }>(
+      sql`select reference, language from people where reference like 'LA-%' order by reference`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.reference, r.language]),
+      [
+        ['LA-1', 'pl'],
+        ['LA-2', 'bfi'],
+        ['LA-3', 'cy'],
+        ['LA-4', 'yue'],
+        ['LA-5', 'lt'],
+        ['LA-6', 'en'],
+      ],
+    );
+
+    const bad = await uploadAndCheck(
+      'people',
+      'languages-bad.csv',
+      ['reference,first_name,language', 'LA-7,Lex,Klingon spoken', ''].join('\r\n'),
+    );
+    const problems = ((await importRow(bad.id))?.problems ?? []).map(
+      (p) => `${p.column} ${p.reason}`,
+    );
+    assert.deepEqual(problems, ['language language']);
+    assert.match(bad.page.body, /English name, like Polish, or its 2 or 3 letter code/);
+    await lead.post(`/staff/imports/${bad.id}/cancel`, {}, { from: `/staff/imports/${bad.id}` });
+  });
+
   it('shows the import guide as a page, with the template dates and names', async () => {
     const guide = await lead.get('/staff/imports/guide');
     assert.equal(guide.statusCode, 200);

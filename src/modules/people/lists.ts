@@ -42,6 +42,35 @@ export const AVAILABILITY = [
   'online',
 ] as const;
 
+/**
+ * The languages the person form offers by name, as the codes stored for them
+ * (ISO 639: two letters where there are, three for Cantonese and Mandarin;
+ * `bfi` is British Sign Language): English and Welsh, then the languages most
+ * spoken in UK communities, in alphabetical order of their English names. Any
+ * other language is stored by its code too (languages.ts).
+ */
+export const PREFERRED_LANGUAGES = [
+  'en',
+  'cy',
+  'ar',
+  'bn',
+  'bfi',
+  'yue',
+  'cmn',
+  'fa',
+  'gu',
+  'ku',
+  'pl',
+  'pt',
+  'pa',
+  'ro',
+  'so',
+  'es',
+  'ti',
+  'tr',
+  'ur',
+] as const;
+
 export const SUPPORTER_RELATIONSHIPS = ['carer', 'advocate', 'support_worker', 'family'] as const;
 
 /** What a person can consent to. Contact by a channel is a consent of its own. */

@@ -8,6 +8,7 @@ import {
   PERSON_KINDS,
   SUPPORTER_RELATIONSHIPS,
 } from './lists.ts';
+import { englishLanguageName, isListedLanguage, languageCode } from './languages.ts';
 import { activeCodes, type Options } from './options.ts';
 import type { PersonFields } from './service.ts';
 import type { PersonRow } from './tables.ts';
@@ -45,7 +46,9 @@ export function valuesFromPerson(person: PersonRow): FormValues {
     postcode: person.postcode ?? '',
     area: person.area ?? '',
     ...dateInputValues('dateOfBirth', person.dateOfBirth),
-    language: person.language,
+    // A language the form lists is chosen by name; any other shows in the "another language" box.
+    language: isListedLanguage(person.language) ? person.language : 'other',
+    languageOther: isListedLanguage(person.language) ? '' : englishLanguageName(person.language),
     preferredChannels: person.preferredChannels,
     bestTimes: person.bestTimes ?? '',
     doNotContact: person.doNotContact ? 'yes' : '',
@@ -62,6 +65,31 @@ export function valuesFromPerson(person: PersonRow): FormValues {
     partnerOrganisationId: person.partnerOrganisationId ?? '',
     notes: person.notes ?? '',
   };
+}
+
+/**
+ * The language chosen on the form as its code: one of the list, or "another
+ * language" given by name or code in the box beside it. A code posted in
+ * `language` itself (a page from before the list) is taken too, and the form
+ * shows it again by name.
+ */
+function readLanguage(values: FormValues, problems: FieldProblem[]): string {
+  const chosen = (values.language as string) || 'en';
+  if (chosen === 'other') {
+    const code = languageCode(values.languageOther as string);
+    if (!code) problems.push({ field: 'languageOther', key: 'languageOther' });
+    return code ?? 'en';
+  }
+  const code = languageCode(chosen);
+  if (!code) {
+    problems.push({ field: 'language', key: 'language' });
+    return 'en';
+  }
+  if (!isListedLanguage(code)) {
+    values.language = 'other';
+    values.languageOther = englishLanguageName(code);
+  }
+  return code;
 }
 
 /**
@@ -98,6 +126,7 @@ export function readPersonForm(
     'dateOfBirth-month',
     'dateOfBirth-year',
     'language',
+    'languageOther',
     'bestTimes',
     'doNotContact',
     'needsNote',
@@ -143,8 +172,7 @@ export function readPersonForm(
   );
   const kinds = only(values.kinds as string[], PERSON_KINDS);
   if (kinds.length === 0) problems.push({ field: 'kinds', key: 'kinds' });
-  const language = ((values.language as string) || 'en').toLowerCase();
-  if (!/^[a-z]{2,3}$/.test(language)) problems.push({ field: 'language', key: 'language' });
+  const language = readLanguage(values, problems);
   const relationship = values.supporterRelationship as string;
   const consentMethod = (values.consentMethod as string) || 'verbal';
   if (isNew && !(CONSENT_METHODS as readonly string[]).includes(consentMethod))

@@ -566,6 +566,117 @@ describe('the register: choosing a staff buddy', () => {
   });
 });
 
+describe('the register: preferred language', () => {
+  const languageOf = async (id: string) =>
+    (await q<{ language: string }>(sql`select language from people where id = ${id}`))[0]!.language;
+  const selected = (body: string) =>
+    /<select[^>]*id="language"[\s\S]*?<option value="([^"]+)" selected/.exec(body)?.[1];
+
+  it('offers languages by name, stores their codes, and takes another language by name', async () => {
+    const form = await lead.get('/staff/people/new');
+    const select = form.body.slice(form.body.indexOf('id="language"'));
+    const options = select.slice(0, select.indexOf('</select>'));
+    for (const [code, name] of [
+      ['en', 'English'],
+      ['cy', 'Welsh'],
+      ['pl', 'Polish'],
+      ['ur', 'Urdu'],
+      ['pa', 'Punjabi'],
+      ['bn', 'Bengali'],
+      ['gu', 'Gujarati'],
+      ['ar', 'Arabic'],
+      ['so', 'Somali'],
+      ['ro', 'Romanian'],
+      ['pt', 'Portuguese'],
+      ['es', 'Spanish'],
+      ['yue', 'Chinese \\(Cantonese\\)'],
+      ['cmn', 'Chinese \\(Mandarin\\)'],
+      ['ti', 'Tigrinya'],
+      ['fa', 'Farsi \\(Persian\\)'],
+      ['ku', 'Kurdish'],
+      ['tr', 'Turkish'],
+      ['bfi', 'British Sign Language'],
+      ['other', 'Another language'],
+    ])
+      assert.match(options, new RegExp(`<option value="${code}"[^>]*>${name}</option>`), code);
+    assert.equal(selected(form.body), 'en', 'English until someone says otherwise');
+    assert.match(form.body, /<input[^>]*id="languageOther"/);
+
+    const bsl = await addPerson({ firstName: 'Bea', lastName: 'Signer', language: 'bfi' });
+    assert.equal(await languageOf(bsl), 'bfi');
+    const page = await lead.get(`/staff/people/${bsl}`);
+    assert.match(page.body, /British Sign Language/);
+    assert.equal(selected((await lead.get(`/staff/people/${bsl}/edit`)).body), 'bfi');
+
+    const other = await addPerson({
+      firstName: 'Lukas',
+      lastName: 'Other',
+      language: 'other',
+      languageOther: 'Lithuanian',
+    });
+    assert.equal(await languageOf(other), 'lt');
+    assert.match((await lead.get(`/staff/people/${other}`)).body, /Lithuanian/);
+    const edit = await lead.get(`/staff/people/${other}/edit`);
+    assert.equal(selected(edit.body), 'other');
+    assert.match(
+      edit.body,
+      /id="languageOther" name="languageOther" type="text"[^>]* value="Lithuanian"/,
+    );
+  });
+
+  it('keeps a code stored before the list, and asks for the other language when it is missing', async () => {
+    // A code from an earlier form or an import: shown by name, under another language.
+    const older = await addPerson({ firstName: 'Zhu', lastName: 'Older', language: 'zh' });
+    assert.equal(await languageOf(older), 'zh');
+    const edit = await lead.get(`/staff/people/${older}/edit`);
+    assert.equal(selected(edit.body), 'other');
+    assert.match(edit.body, /name="languageOther" type="text"[^>]* value="Chinese"/);
+    // Saving the form unchanged keeps the code.
+    const saved = await lead.post(
+      `/staff/people/${older}`,
+      {
+        firstName: 'Zhu',
+        lastName: 'Older',
+        kinds: 'customer',
+        language: 'other',
+        languageOther: 'Chinese',
+      },
+      { from: `/staff/people/${older}/edit` },
+    );
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 1500));
+    assert.equal(await languageOf(older), 'zh');
+
+    const missing = await lead.post(
+      '/staff/people',
+      {
+        firstName: 'Nia',
+        lastName: 'Unsaid',
+        kinds: 'customer',
+        consentMethod: 'verbal',
+        language: 'other',
+        languageOther: '',
+      },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /href="#languageOther">Enter the other language’s name/);
+    assert.match(missing.body, /value="Nia"/);
+    const unknown = await lead.post(
+      '/staff/people',
+      {
+        firstName: 'Nia',
+        lastName: 'Unsaid',
+        kinds: 'customer',
+        consentMethod: 'verbal',
+        language: 'not a language',
+      },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /href="#language">Choose the language they prefer from the list/);
+  });
+});
+
 describe('the register: services and partner organisations', () => {
   it('adds a service with its configurable type, refusing a taken code', async () => {
     const ok = await lead.post(

@@ -5,7 +5,7 @@ import { audit } from '../../../platform/audit/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import type { Queryable } from '../../../platform/db/index.ts';
-import { translator } from '../../../platform/i18n/index.ts';
+import { bracketingEnglish, translator } from '../../../platform/i18n/index.ts';
 import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { formErrors, problemOnUnique, readDateInput } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
@@ -32,11 +32,13 @@ import {
   EQUALITY_FIELDS,
   EQUALITY_QUESTIONS,
   PERSON_KINDS,
+  PREFERRED_LANGUAGES,
   SUPPORTER_RELATIONSHIPS,
   ageBand,
   type ConsentPurpose,
   type EqualityQuestion,
 } from '../lists.ts';
+import { languageName } from '../languages.ts';
 import { loadOptions } from '../options.ts';
 import { loadPerson } from '../person.ts';
 import { readPersonForm, valuesFromPerson, type Body, type FormValues } from '../person-form.ts';
@@ -133,6 +135,7 @@ function renderForm(
     channels: CHANNELS,
     availability: AVAILABILITY,
     relationships: SUPPORTER_RELATIONSHIPS,
+    preferredLanguages: PREFERRED_LANGUAGES,
     consentPurposes: CONSENT_PURPOSES,
     consentMethods: CONSENT_METHODS,
   });
@@ -367,7 +370,9 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('people:view'), schema: { querystring: PeopleFilterQuery } },
     async (request, reply) => {
       const filter = parseFilter(request.query);
-      const rows = await request.db((tx) => contactSheet(tx, filter));
+      const found = await request.db((tx) => contactSheet(tx, filter));
+      const text = bracketingEnglish(translator(request.language, request.translations));
+      const rows = found.map((r) => ({ ...r, languageName: languageName(r.language, { text }) }));
       return reply.page('people/views/contact-sheet.njk', {
         phone: rows.filter((r) => r.channel === 'phone'),
         letters: rows.filter((r) => r.channel === 'letter'),
@@ -464,6 +469,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
         ...data,
         today,
         ageBand: data.person.dateOfBirth ? ageBand(data.person.dateOfBirth, today) : null,
+        languageName: languageName(data.person.language, { text: bracketingEnglish(tr) }),
         consentPurposes: CONSENT_PURPOSES,
         consentMethods: CONSENT_METHODS,
         current: currentConsentMap(data.consentHistory),

@@ -450,7 +450,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
       const tr = translator(request.language, request.translations);
       const withEquality = can(user, 'equality:read');
       const data = await request.db(async (tx) => {
-        const loaded = await loadPerson(tx, id, { withEquality, text: tr.text });
+        const loaded = await loadPerson(tx, id, { withEquality, text: bracketingEnglish(tr) });
         if (loaded?.equality)
           // Reading special category data is recorded.
           await audit(tx, actorOf(request), {
@@ -680,7 +680,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
     const id = idParam(request);
     const tr = translator(request.language, request.translations);
     const data = await request.db((tx) =>
-      loadPerson(tx, id, { withEquality: true, text: tr.text }),
+      loadPerson(tx, id, { withEquality: true, text: bracketingEnglish(tr) }),
     );
     if (!data || data.person.erasedAt) throw notFound();
     const values: Record<string, string> = {};

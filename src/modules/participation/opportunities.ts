@@ -945,6 +945,102 @@ export function readSignUpForm(body: Body): {
   };
 }
 
+// The easy-read sign-up (issue 10 §3): one question a page, asking only what a
+// sign-up must have. Its answers travel from page to page in hidden fields of
+// each page's form (posted, so never in an address or a log), and the last page
+// sends them through readSignUpForm and recordSignUp like the standard form.
+
+/** The easy-read sign-up's pages in order, and the form fields each one asks. */
+export const EASY_SIGN_UP_STEPS = [
+  { id: 'name', fields: ['firstName', 'lastName'] },
+  { id: 'contact', fields: ['channel', 'email', 'phone'] },
+  { id: 'help', fields: ['needs', 'needsNote'] },
+  { id: 'check', fields: ['consentRegister', 'consentContact'] },
+] as const;
+export type EasyStep = (typeof EASY_SIGN_UP_STEPS)[number]['id'];
+
+/** The ways to hear back the easy-read sign-up offers: email or a phone call. */
+export const EASY_CHANNELS = ['email', 'phone'] as const;
+
+/** The fields the easy-read pages carry, in the order they are asked. */
+export const EASY_FIELDS: readonly string[] = EASY_SIGN_UP_STEPS.flatMap((s) => s.fields);
+
+export function isEasyStep(value: unknown): value is EasyStep {
+  return EASY_SIGN_UP_STEPS.some((s) => s.id === value);
+}
+
+const stepIndex = (step: EasyStep) => EASY_SIGN_UP_STEPS.findIndex((s) => s.id === step);
+
+/** The page that asks a field; an address problem (never asked here) belongs to contact. */
+export function easyStepOf(field: string): EasyStep {
+  return (
+    EASY_SIGN_UP_STEPS.find((s) => (s.fields as readonly string[]).includes(field))?.id ?? 'contact'
+  );
+}
+
+/** The easy-read page after this one. */
+export function nextEasyStep(step: EasyStep): EasyStep {
+  return EASY_SIGN_UP_STEPS[Math.min(stepIndex(step) + 1, EASY_SIGN_UP_STEPS.length - 1)]!.id;
+}
+
+/** The easy-read page before this one, or null on the first. */
+export function previousEasyStep(step: EasyStep): EasyStep | null {
+  const at = stepIndex(step);
+  return at > 0 ? EASY_SIGN_UP_STEPS[at - 1]!.id : null;
+}
+
+/**
+ * A problem in easy-read words: each message names the question it is about
+ * ("What is your name? Please write your first name."). The checks are the
+ * standard form's own (readSignUpForm); only the words differ.
+ */
+export function easyProblem(problem: FieldProblem): FieldProblem {
+  const step = easyStepOf(problem.field);
+  return {
+    ...problem,
+    key: problem.key.replace('publicOpportunities.errors.', 'publicOpportunities.easy.errors.'),
+    ...(problem.label ? { label: `publicOpportunities.easy.questions.${step}` } : {}),
+  };
+}
+
+/**
+ * The easy-read pages' answers as the standard form's body: only what those
+ * pages ask (and the field people cannot see), so a sign-up from them goes
+ * through readSignUpForm and recordSignUp as any other.
+ */
+export function easySignUpBody(body: Body): Body {
+  const easy: Body = { [HONEYPOT_FIELD]: body[HONEYPOT_FIELD] };
+  for (const name of EASY_FIELDS) easy[name] = body[name];
+  // Only email or phone here: letters and text messages are for the standard form or a person.
+  if (!(EASY_CHANNELS as readonly string[]).includes(tidy(body.channel))) easy.channel = '';
+  return easy;
+}
+
+/**
+ * Reads the easy-read sign-up as far as a page: the answers so far, and the
+ * problems with the pages up to and including that one (later pages are not
+ * asked yet), each in easy-read words. The first problem's page is the one to
+ * show again.
+ */
+export function readEasySignUp(
+  body: Body,
+  upTo: EasyStep,
+): { values: FormValues; problems: FieldProblem[]; firstProblemStep: EasyStep | null } {
+  const read = readSignUpForm(easySignUpBody(body));
+  const last = stepIndex(upTo);
+  const problems = read.problems
+    .filter((p) => stepIndex(easyStepOf(p.field)) <= last)
+    .map(easyProblem);
+  const first = problems[0];
+  return {
+    values: read.values,
+    problems: first
+      ? problems.filter((p) => easyStepOf(p.field) === easyStepOf(first.field))
+      : problems,
+    firstProblemStep: first ? easyStepOf(first.field) : null,
+  };
+}
+
 /**
  * Whether one more sign-up may be taken: from this address (counted in the
  * same table as sign-in back-off, so it holds across servers) and to this

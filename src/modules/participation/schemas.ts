@@ -123,8 +123,8 @@ export const PublicListQuery = form({
   need: text(),
 });
 
-/** The public sign-up form. */
-export const SignUpForm = form({
+/** The public sign-up form's fields. */
+const signUpFields = {
   firstName: text(),
   lastName: text(),
   email: text(),
@@ -145,6 +145,23 @@ export const SignUpForm = form({
   consentContact: text(),
   /** The field people cannot see (HONEYPOT_FIELD): a program that fills it is told all went well. */
   website: text(),
+};
+
+/** The public sign-up form. */
+export const SignUpForm = form(signUpFields);
+
+/**
+ * A page of the easy-read sign-up: the answers so far (the sign-up form's own
+ * fields), the page they come from, and where to go instead of onward.
+ */
+export const EasySignUpForm = form({
+  ...signUpFields,
+  /** The page posted: name, contact, help or check. */
+  at: text(),
+  /** Back or Change: the page to show, with no checks. */
+  go: text(),
+  /** check when an answer is being changed from the check page: Continue goes back there. */
+  then: text(),
 });
 
 /** The page after signing up: how they will hear back, and whether to confirm an email. */

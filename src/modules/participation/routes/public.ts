@@ -10,8 +10,18 @@ import { actorOf } from '../../../platform/http/actor.ts';
 import { ACCESS_NEEDS, CHANNELS } from '../../people/index.ts';
 import { loadOptions } from '../../people/index.ts';
 import {
+  EASY_FIELDS,
+  EASY_SIGN_UP_STEPS,
   HONEYPOT_FIELD,
   atomFeed,
+  easyProblem,
+  easySignUpBody,
+  easyStepOf,
+  isEasyStep,
+  nextEasyStep,
+  previousEasyStep,
+  readEasySignUp,
+  type EasyStep,
   confirmContact,
   contactConfirmation,
   parsePublicFilter,
@@ -31,6 +41,7 @@ import {
   OpportunityParams,
   PublicListQuery,
   SignUpDoneQuery,
+  EasySignUpForm,
   SignUpForm,
 } from '../schemas.ts';
 
@@ -62,6 +73,87 @@ function renderSignUp(
     channels: CHANNELS,
     honeypot: HONEYPOT_FIELD,
   });
+}
+
+type SignUpRead = ReturnType<typeof readSignUpForm>;
+
+type SignUpOutcome =
+  | { kind: 'closed' | 'invalid' | 'limited'; row: OpportunityWithInitiative }
+  | { kind: 'done'; row: OpportunityWithInitiative; done: string };
+
+/**
+ * Takes a sign-up, from the standard form or the easy-read pages alike: in one
+ * short transaction the opportunity, the field people cannot see, the limits
+ * and recordSignUp (the new person, consents, duplicate flags and the email to
+ * confirm an address). Done gives the thank-you page's address.
+ */
+async function takeSignUp(request: FastifyRequest, read: SignUpRead): Promise<SignUpOutcome> {
+  const id = idParam(request);
+  const { form, problems, honeypot } = read;
+  const outcome = await request.db(async (tx) => {
+    const found = await publicOpportunity(tx, id, todayInLondon());
+    if (!found) return null;
+    const { row, open } = found;
+    const done = `/opportunities/${row.id}/sign-up/done`;
+    if (!open) return { kind: 'closed' as const, row };
+    // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
+    if (honeypot) return { kind: 'done' as const, row, done };
+    if (problems.length > 0) return { kind: 'invalid' as const, row };
+    if (!(await signUpAllowed(tx, row.id, request.ip))) return { kind: 'limited' as const, row };
+    const made = await recordSignUp(tx, actorOf(request), row, form, {
+      language: request.language,
+      baseUrl: request.publicBaseUrl,
+      organisation: organisationName(request.organisation, request.language),
+    });
+    const confirm = made.confirmByEmail ? '&confirm=1' : '';
+    return { kind: 'done' as const, row, done: `${done}?by=${form.channel}${confirm}` };
+  });
+  if (!outcome) throw notFound();
+  return outcome;
+}
+
+/**
+ * One page of the easy-read sign-up. The answers so far go in hidden fields
+ * (those the page does not ask itself); the page is never cached, as it holds
+ * them. `back` is 'check' when the person came from the check page to change
+ * an answer: Continue takes them back there.
+ */
+function renderEasySignUp(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opportunity: OpportunityWithInitiative,
+  step: EasyStep,
+  values: FormValues,
+  errors: FormErrors | null,
+  back: 'check' | null,
+) {
+  const carried: Array<{ name: string; value: string }> = [];
+  for (const name of EASY_FIELDS) {
+    const value = values[name];
+    for (const v of Array.isArray(value) ? value : [value ?? ''])
+      if (v !== '') carried.push({ name, value: v });
+  }
+  const asked = EASY_SIGN_UP_STEPS.find((s) => s.id === step)!.fields as readonly string[];
+  const tr = translator(request.language, request.translations);
+  return reply
+    .header('cache-control', 'no-store')
+    .page('participation/views/public/sign-up-easy.njk', {
+      opportunity,
+      step,
+      stepNumber: EASY_SIGN_UP_STEPS.findIndex((s) => s.id === step) + 1,
+      questionCount: EASY_SIGN_UP_STEPS.length - 1,
+      previous: back ?? previousEasyStep(step),
+      then: back,
+      values,
+      carried,
+      // The fields this page asks: not carried, or a changed answer would come twice.
+      keep: carried.filter((f) => !asked.includes(f.name)),
+      errorList: errors?.errorList,
+      errors: errors?.errors ?? {},
+      needs: ACCESS_NEEDS,
+      needLabels: (values.needs as string[]).map((n) => tr.text(`register.needLabels.${n}`)),
+      honeypot: HONEYPOT_FIELD,
+    });
 }
 
 /** The public side: /opportunities, the Atom feed, posters and sign-up (issue 5 §3–4). */
@@ -143,6 +235,9 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const { row, open } = await findPublic(request);
       if (!open) return closedPage(reply, row);
+      // Easy read asks one question a page, starting with the name.
+      if (request.easyRead)
+        return renderEasySignUp(request, reply, row, 'name', { needs: [] }, null, null);
       return renderSignUp(reply, row, {}, null);
     },
   );
@@ -151,49 +246,110 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     '/opportunities/:id/sign-up',
     { ...PUBLIC_ROUTE, schema: { params: OpportunityParams, body: SignUpForm } },
     async (request, reply) => {
-      const id = idParam(request);
-      const { values, form, problems, honeypot } = readSignUpForm(request.body);
-      // One short transaction: the opportunity, the limits and the writes.
-      const outcome = await request.db(async (tx) => {
-        const found = await publicOpportunity(tx, id, todayInLondon());
-        if (!found) return { kind: 'missing' as const };
-        const { row, open } = found;
-        if (!open) return { kind: 'closed' as const, row };
-        // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
-        if (honeypot) return { kind: 'ignored' as const, row };
-        if (problems.length > 0) return { kind: 'invalid' as const, row };
-        if (!(await signUpAllowed(tx, row.id, request.ip)))
-          return { kind: 'limited' as const, row };
-        const done = await recordSignUp(tx, actorOf(request), row, form, {
-          language: request.language,
-          baseUrl: request.publicBaseUrl,
-          organisation: organisationName(request.organisation, request.language),
-        });
-        return { kind: 'done' as const, row, confirmByEmail: done.confirmByEmail };
-      });
-      if (outcome.kind === 'missing') throw notFound();
+      const read = readSignUpForm(request.body);
+      const outcome = await takeSignUp(request, read);
       const { row } = outcome;
-      const done = `/opportunities/${row.id}/sign-up/done`;
       switch (outcome.kind) {
         case 'closed':
           return closedPage(reply, row);
-        case 'ignored':
-          return reply.redirect(done, 303);
         case 'invalid':
-          return renderSignUp(reply.code(400), row, values, toErrors(request, problems));
+          return renderSignUp(reply.code(400), row, read.values, toErrors(request, read.problems));
         case 'limited': {
           const tr = translator(request.language, request.translations);
-          return renderSignUp(reply.code(429), row, values, {
+          return renderSignUp(reply.code(429), row, read.values, {
             errorList: [
               { text: tr.text('publicOpportunities.errors.tooMany'), href: '#firstName' },
             ],
             errors: {},
           });
         }
-        case 'done': {
-          const confirm = outcome.confirmByEmail ? '&confirm=1' : '';
-          return reply.redirect(`${done}?by=${form.channel}${confirm}`, 303);
+        default:
+          return reply.redirect(outcome.done, 303);
+      }
+    },
+  );
+
+  // The easy-read sign-up: one question a page, its answers carried in each
+  // page's form. A visit to its address (the display switch links there) goes
+  // back to the start, in whichever display the visitor now has.
+  app.get(
+    '/opportunities/:id/sign-up/easy',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams } },
+    async (request, reply) => reply.redirect(`/opportunities/${idParam(request)}/sign-up`, 303),
+  );
+
+  app.post(
+    '/opportunities/:id/sign-up/easy',
+    { ...PUBLIC_ROUTE, schema: { params: OpportunityParams, body: EasySignUpForm } },
+    async (request, reply) => {
+      const body = request.body;
+      const back = body.then === 'check' ? 'check' : null;
+      // Back, or Change on the check page: that page, with the answers so far and no errors.
+      if (isEasyStep(body.go)) {
+        const { row, open } = await findPublic(request);
+        if (!open) return closedPage(reply, row);
+        const { values } = readEasySignUp(body, body.go);
+        return renderEasySignUp(request, reply, row, body.go, values, null, back);
+      }
+      const at = isEasyStep(body.at) ? body.at : 'name';
+      const { values, problems, firstProblemStep } = readEasySignUp(body, at);
+      if (at !== 'check' || firstProblemStep) {
+        const { row, open } = await findPublic(request);
+        if (!open) return closedPage(reply, row);
+        if (firstProblemStep)
+          return renderEasySignUp(
+            request,
+            reply.code(400),
+            row,
+            firstProblemStep,
+            values,
+            toErrors(request, problems),
+            back,
+          );
+        return renderEasySignUp(request, reply, row, back ?? nextEasyStep(at), values, null, null);
+      }
+      // Send: the standard form's checks, limits and records.
+      const read = readSignUpForm(easySignUpBody(body));
+      const outcome = await takeSignUp(request, read);
+      const { row } = outcome;
+      switch (outcome.kind) {
+        case 'closed':
+          return closedPage(reply, row);
+        case 'invalid': {
+          // Not reached from the pages themselves: they check as they go.
+          const problems = read.problems.map(easyProblem);
+          return renderEasySignUp(
+            request,
+            reply.code(400),
+            row,
+            easyStepOf(problems[0]!.field),
+            read.values,
+            toErrors(request, problems),
+            null,
+          );
         }
+        case 'limited': {
+          const tr = translator(request.language, request.translations);
+          return renderEasySignUp(
+            request,
+            reply.code(429),
+            row,
+            'check',
+            read.values,
+            {
+              errorList: [
+                {
+                  text: tr.text('publicOpportunities.easy.errors.tooMany'),
+                  href: '#consentRegister',
+                },
+              ],
+              errors: {},
+            },
+            null,
+          );
+        }
+        default:
+          return reply.redirect(outcome.done, 303);
       }
     },
   );

@@ -10,7 +10,7 @@ import { UUID } from '../../platform/http/params.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
-import { recordInvolvement, sumNeedsOf } from '../people/index.ts';
+import { needsEasyRead, recordInvolvement, sumNeedsOf } from '../people/index.ts';
 import { activities, attendance, invitations, type ActivityRow } from './tables.ts';
 import { unansweredThisWeek } from './work-waiting.ts';
 
@@ -619,6 +619,34 @@ export function whenText(activity: { startsAt: Date; endsAt: Date }, language: L
   return tr.text('activities.whenRange', { start, end });
 }
 
+/**
+ * The date and the time apart, for easy-read messages (each on a line of its
+ * own): "Monday 23 November 2026" and "10:15am to 12:45pm".
+ */
+export function easyWhen(
+  activity: { startsAt: Date; endsAt: Date },
+  language: Language,
+): { date: string; time: string } {
+  const tr = translator(language);
+  const dayOf = (at: Date) =>
+    new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/London',
+    })
+      .format(at)
+      .replace(',', '');
+  const startDay = dayOf(activity.startsAt);
+  const endDay = dayOf(activity.endsAt);
+  const range = (start: string, end: string) => tr.text('activities.whenRange', { start, end });
+  return {
+    date: startDay === endDay ? startDay : range(startDay, endDay),
+    time: range(clockTime(activity.startsAt), clockTime(activity.endsAt)),
+  };
+}
+
 /** The iCalendar file for an activity (one VEVENT), for the invitation. */
 export function activityCalendar(
   activity: Pick<ActivityRow, 'id' | 'title' | 'startsAt' | 'endsAt' | 'location' | 'onlineLink'>,
@@ -659,6 +687,8 @@ interface Invitee {
   language: string;
   /** The name they like to be called, for the greeting. */
   name: string | null;
+  /** Their record asks for easy read: messages come in easy read. */
+  easyRead: boolean;
 }
 
 const languageOf = (p: { language: string }): Language =>
@@ -731,6 +761,7 @@ export async function inviteToActivity(
     await tx.execute(sql`
       select p.id, p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
         coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as name,
+        ${needsEasyRead(sql`p`)} as "easyRead",
         ${acceptedByEmail(sql`p`, sql`(select a.initiative_id from activities a where a.id = ${activityId})`)} as "acceptedByEmail"
       from register_people p where p.id in (${uuidList(personIds)}) and p.erased_at is null`),
   );
@@ -767,12 +798,14 @@ export async function inviteToActivity(
       to: person.email!,
       template: 'activity-invitation',
       language,
+      easyRead: person.easyRead,
       vars: {
         organisation: organisationName,
         name: person.name ?? '',
         title: activity.title,
         when: whenText(activity, language),
         where: whereText(activity, language),
+        ...easyWhen(activity, language),
       },
       link,
       attachments: [
@@ -991,9 +1024,11 @@ export async function sendDueReminders(
     activityId: string;
     email: string;
     language: string;
+    easyRead: boolean;
   }>(
     await tx.execute(sql`
-      select v.id as "invitationId", v.activity_id as "activityId", p.email, p.language
+      select v.id as "invitationId", v.activity_id as "activityId", p.email, p.language,
+        ${needsEasyRead(sql`p`)} as "easyRead"
       from invitations v join register_people p on p.id = v.person_id
       where v.activity_id in (${uuidList(due.map((a) => a.id))})
         and (v.rsvp is null or v.rsvp = 'yes')
@@ -1020,12 +1055,14 @@ export async function sendDueReminders(
       to: invitee.email,
       template: 'activity-reminder',
       language,
+      easyRead: invitee.easyRead,
       vars: {
         organisation: organisationName,
         title: activity.title,
-        day: formatDate(activity.startsAt, language, false),
         when: whenText(activity, language),
         where: whereText(activity, language),
+        day: formatDate(activity.startsAt, language, false),
+        ...easyWhen(activity, language),
       },
       link: `${context.baseUrl}/rsvp/${tokens.get(invitee.invitationId)}`,
     });

@@ -10,7 +10,13 @@ import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { initiatives } from '../initiatives/index.ts';
 import { addPeople, type NewPerson } from '../people/index.ts';
-import { SIGN_UP_LIMITS, createOpportunity, publishOpportunity } from './opportunities.ts';
+import { createActivity, inviteToActivity, sendDueReminders } from './activities.ts';
+import {
+  SIGN_UP_LIMITS,
+  createOpportunity,
+  decideSignUp,
+  publishOpportunity,
+} from './opportunities.ts';
 
 // Easy read that is easier (issue 10 §3): the sign-up one question a page, and
 // messages in easy read to people whose record asks for it.
@@ -368,5 +374,141 @@ describe('the easy-read sign-up', () => {
     assert.equal(res.statusCode, 303);
     assert.equal(String(res.headers.location), `/opportunities/${opportunityId}/sign-up/done`);
     assert.equal((await q(sql`select 1 from people where email = 'bot@example.org'`)).length, 0);
+  });
+
+  it('sends the easy-read acceptance to the person whose record asks for easy read', async () => {
+    const decide = (signUpId: string) =>
+      testDb.database.withOrganisation(org.id, (tx) =>
+        decideSignUp(tx, SYSTEM_ACTOR, opportunityId, signUpId, 'accepted', {
+          organisation: 'Demo Homes',
+          baseUrl: 'http://demo.test',
+        }),
+      );
+    assert.deepEqual(await decide(easySignUpId), { done: true, mailed: true, channel: 'email' });
+    const [easy] = await q<{ subject: string; text_body: string; html_body: string }>(
+      sql`select subject, text_body, html_body from outbox
+          where to_address = 'rosa.easy@example.org' and template = 'sign-up-accepted'`,
+    );
+    assert.equal(easy!.subject, 'Yes, you can take part in Help us make repairs better');
+    assert.equal(
+      easy!.text_body,
+      [
+        'Hello Rosa,',
+        'Thank you for signing up for Help us make repairs better.',
+        'We would like you to take part.',
+        'We will contact you soon. We will tell you what happens next.',
+        'Do you need help to take part? Tell us. We will help.',
+        `Read about it again: http://demo.test/opportunities/${opportunityId}`,
+        easy!.text_body.split('\n\n').at(-1),
+      ].join('\n\n'),
+    );
+    assert.match(easy!.html_body, /font-size: 24px/);
+
+    // Another person, with no need for easy read, has the standard words.
+    const [other] = await q<{ id: string }>(
+      sql`select s.id from sign_ups s join people p on p.id = s.person_id
+          where p.email = 'rosa.standard@example.org'`,
+    );
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      tx.execute(
+        sql`update people set needs = '{step_free}' where email = 'rosa.standard@example.org'`,
+      ),
+    );
+    await decide(other!.id);
+    const [standard] = await q<{ subject: string; text_body: string }>(
+      sql`select subject, text_body from outbox
+          where to_address = 'rosa.standard@example.org' and template = 'sign-up-accepted'`,
+    );
+    assert.equal(standard!.subject, 'You can take part in Help us make repairs better');
+    assert.match(
+      standard!.text_body,
+      /Thank you for signing up for Help us make repairs better\. We would like you to take part\./,
+    );
+    assert.doesNotMatch(standard!.text_body, /Tell us\. We will help\./);
+  });
+});
+
+describe('invitations in easy read', () => {
+  it('invites a person whose record says easy read in easy read, and another in the standard words', async () => {
+    const easy = await person({
+      firstName: 'Eddie',
+      email: 'eddie@example.org',
+      consents: ['register', 'contact_email'],
+      needs: ['easy_read'],
+    });
+    const plain = await person({
+      firstName: 'Pat',
+      email: 'pat@example.org',
+      consents: ['register', 'contact_email'],
+      needs: ['large_print'],
+    });
+    // Tomorrow at 10am, London time, so the reminder is due too.
+    const startsAt = new Date(Date.now() + 24 * 3_600_000);
+    const activityId = await testDb.database.withOrganisation(org.id, (tx) =>
+      createActivity(
+        tx,
+        SYSTEM_ACTOR,
+        {
+          initiativeId,
+          kind: 'meeting',
+          title: 'Repairs panel',
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+          location: 'The Hub, 1 High Street',
+          onlineLink: null,
+          capacity: 20,
+        },
+        { baseUrl: 'http://demo.test' },
+      ),
+    );
+    const outcome = await testDb.database.withOrganisation(org.id, (tx) =>
+      inviteToActivity(tx, SYSTEM_ACTOR, activityId, [easy, plain], {
+        baseUrl: 'http://demo.test',
+      }),
+    );
+    assert.equal(outcome?.emailed, 2);
+    const mails = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'activity-invitation' order by to_address`,
+    );
+    const [eddie, pat] = mails;
+    assert.equal(eddie!.to_address, 'eddie@example.org');
+    assert.equal(eddie!.subject, 'You are invited: Repairs panel');
+    const lines = eddie!.text_body.split('\n\n');
+    assert.equal(lines[0], 'Hello Eddie,');
+    assert.equal(lines[1], 'You are invited to Repairs panel.');
+    assert.equal(lines[2], 'The invitation is from Demo Homes.');
+    // The date, the time and the place each on a line of their own.
+    assert.match(
+      lines[3]!,
+      /^Date: (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ \d{4}$/,
+    );
+    assert.match(lines[4]!, /^Time: \d{1,2}(:\d\d)?(am|pm) to \d{1,2}(:\d\d)?(am|pm)$/);
+    assert.equal(lines[5], 'Place: The Hub, 1 High Street');
+    assert.equal(lines[8], 'Can you come? Please tell us. Press the link below.');
+    assert.match(
+      lines[9]!,
+      /^Tell us if you can come: http:\/\/demo\.test\/rsvp\/[A-Za-z0-9_-]{43}$/,
+    );
+    for (const line of lines.slice(1, 9))
+      assert.ok(line.split(/\s+/).length <= 15, `a short sentence: ${line}`);
+
+    assert.equal(pat!.to_address, 'pat@example.org');
+    assert.equal(pat!.subject, 'Invitation: Repairs panel');
+    assert.match(pat!.text_body, /Demo Homes would like to invite you to Repairs panel/);
+    assert.match(pat!.text_body, /When: /);
+    assert.doesNotMatch(pat!.text_body, /Date: /);
+
+    // The reminder two days before follows the same record.
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      sendDueReminders(tx, { baseUrl: 'http://demo.test' }),
+    );
+    const reminders = await q<{ to_address: string; text_body: string }>(
+      sql`select to_address, text_body from outbox where template = 'activity-reminder' order by to_address`,
+    );
+    assert.equal(reminders.length, 2);
+    assert.match(reminders[0]!.text_body, /This is a reminder about Repairs panel\.\n\nDate: /);
+    assert.match(reminders[0]!.text_body, /Can you still come\? Please tell us\./);
+    assert.match(reminders[1]!.text_body, /When: /);
   });
 });

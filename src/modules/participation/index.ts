@@ -51,15 +51,27 @@ export const participationModule: ModuleManifest = {
   },
   jobs: { [REMINDERS_JOB]: remindersJob },
   mail: {
-    'sign-up-accepted': { paragraphs: ['intro', 'next'], action: 'action' },
+    'sign-up-accepted': {
+      paragraphs: ['intro', 'next'],
+      action: 'action',
+      easy: { paragraphs: ['intro', 'yes', 'next', 'needs'], action: 'action' },
+    },
     'sign-up-declined': { paragraphs: ['intro'], action: 'action' },
     'sign-up-confirm-contact': { paragraphs: ['intro', 'confirm', 'ignore'], action: 'action' },
     'opportunity-match': { paragraphs: ['intro', 'reason'], action: 'action' },
     'activity-invitation': {
       paragraphs: ['intro', 'when', 'where', 'needs', 'calendar'],
       action: 'action',
+      easy: {
+        paragraphs: ['intro', 'from', 'date', 'time', 'where', 'needs', 'calendar', 'next'],
+        action: 'action',
+      },
     },
-    'activity-reminder': { paragraphs: ['intro', 'when', 'where', 'change'], action: 'action' },
+    'activity-reminder': {
+      paragraphs: ['intro', 'when', 'where', 'change'],
+      action: 'action',
+      easy: { paragraphs: ['intro', 'date', 'time', 'where', 'next'], action: 'action' },
+    },
   },
   settings: participationSettings,
   statistics: participationStatistics,

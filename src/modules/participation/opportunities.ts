@@ -8,7 +8,7 @@ import { isLanguage, translator, type Language } from '../../platform/i18n/index
 import { queueMail } from '../../platform/mail/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { addressKey, allowUse } from '../identity/index.ts';
-import { ACCESS_NEEDS, CHANNELS } from '../people/index.ts';
+import { ACCESS_NEEDS, CHANNELS, needsEasyRead } from '../people/index.ts';
 import {
   checkContact,
   createPerson,
@@ -597,10 +597,12 @@ export async function decideSignUp(
       language: string;
       noContact: boolean;
       greetName: string | null;
+      easyRead: boolean;
     }
   >(
     await tx.execute(sql`
       select s.id, s.status, s.message, p.id as "personId", p.email, p.phone,
+        ${needsEasyRead(sql`p`)} as "easyRead",
         coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName",
         p.address_line_1 as "addressLine1", p.preferred_channels[1] as channel,
         coalesce(p.language, 'en') as language,
@@ -636,6 +638,8 @@ export async function decideSignUp(
       to: row.email,
       template: decision === 'accepted' ? 'sign-up-accepted' : 'sign-up-declined',
       language,
+      // Only the acceptance has an easy-read version: a decline carries staff's own words.
+      easyRead: row.easyRead,
       // A decline carries the kind message staff wrote, as its first paragraph.
       vars: {
         ...vars,

@@ -43,6 +43,7 @@ export {
   findPeople,
   hasServices,
   listServices,
+  needsEasyRead,
   savedListMembers,
   savedListsFor,
   sumNeedsOf,

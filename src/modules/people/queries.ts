@@ -256,6 +256,15 @@ export function filterConditions(filter: PeopleFilter): SQL[] {
   return where;
 }
 
+/**
+ * Whether a person's record asks for easy read (the access need easy_read):
+ * their messages then come in easy read. `person` is a register_people row's
+ * alias, such as sql`p`.
+ */
+export function needsEasyRead(person: SQL): SQL {
+  return sql`coalesce('easy_read' = any(${person}.needs), false)`;
+}
+
 /** Training of a person that expires between two days, for "training expiring this month". */
 export function trainingExpiring(personId: SQL, from: string, to: string): SQL {
   return sql`select 1 from person_training t where t.person_id = ${personId}

@@ -15,6 +15,12 @@ export interface TemplateSpec {
   /** i18n keys under mail.<template>: the first paragraph comes before the button. */
   paragraphs: readonly string[];
   action: string;
+  /**
+   * The easy-read version, for people whose record asks for easy read: keys
+   * under mail.<template>.easy (its own subject too), short sentences, one
+   * idea a paragraph, and the button after them all, where it says what to do.
+   */
+  easy?: { paragraphs: readonly string[]; action: string };
 }
 
 /** The template of that name from the installed modules' manifests. */
@@ -48,6 +54,8 @@ export interface MailMessage {
   link: string;
   /** Values that go into the paragraphs as they are (already in the reader's language). */
   extraParagraphs?: string[];
+  /** The reader asked for easy read: the template's easy version, when it has one. */
+  easyRead?: boolean;
   attachments?: MailAttachment[];
 }
 
@@ -84,34 +92,45 @@ function render(message: MailMessage): { subject: string; text: string; html: st
   const tr = translator(message.language);
   const spec = templateNamed(message.template);
   if (!spec) throw new Error(`No mail template "${message.template}"`);
-  const key = (part: string) => `mail.${message.template}.${part}`;
+  // Easy read in the reader's language; where only the standard words are in
+  // it (Welsh with no easy-read Welsh yet), those, rather than easy English.
+  const inLanguage = (name: string) => tr.has(`mail.${message.template}.${name}`);
+  const easy =
+    message.easyRead && spec.easy && (inLanguage('easy.subject') || !inLanguage('subject'))
+      ? spec.easy
+      : null;
+  const parts = easy ?? spec;
+  const key = (part: string) => `mail.${message.template}.${easy ? 'easy.' : ''}${part}`;
   const subject = tr.text(key('subject'), message.vars);
   // Strings with no trusted Welsh come in English: say so to mail readers too.
   const language = tr.has(key('subject')) ? message.language : 'en';
   const paragraphs = [
-    ...spec.paragraphs.map((p) => tr.text(key(p), message.vars)),
+    ...parts.paragraphs.map((p) => tr.text(key(p), message.vars)),
     ...(message.extraParagraphs ?? []),
   ];
-  const action = tr.text(key(spec.action), message.vars);
+  const action = tr.text(key(parts.action), message.vars);
+  // The button after the first paragraph; in easy read after them all, where they lead to it.
+  const before = easy ? paragraphs.length : 1;
+  const size = easy ? 24 : 19;
   // By the name the person likes to be called; "Hello," alone only when there is none.
   const greeting = message.vars.name?.trim()
     ? tr.text('mail.greetingNamed', { ...message.vars, name: message.vars.name.trim() })
     : tr.text('mail.greeting', message.vars);
   const text = [
     greeting,
-    ...paragraphs.slice(0, 1),
+    ...paragraphs.slice(0, before),
     `${action}: ${message.link}`,
-    ...paragraphs.slice(1),
+    ...paragraphs.slice(before),
     tr.text('mail.signOff', message.vars),
   ].join('\n\n');
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = [
     `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
-    '<body style="font-family: Arial, sans-serif; font-size: 19px; line-height: 1.5; color: #0b0c0c;">',
+    `<body style="font-family: Arial, sans-serif; font-size: ${size}px; line-height: 1.5; color: #0b0c0c;">`,
     `<p>${esc(greeting)}</p>`,
-    `<p>${esc(paragraphs[0] ?? '')}</p>`,
-    `<p><a href="${esc(message.link)}" style="font-size: 21px; font-weight: bold;">${esc(action)}</a></p>`,
-    ...paragraphs.slice(1).map((p) => `<p>${esc(p)}</p>`),
+    ...(easy ? paragraphs : [paragraphs[0] ?? '']).map((p) => `<p>${esc(p)}</p>`),
+    `<p><a href="${esc(message.link)}" style="font-size: ${size + 2}px; font-weight: bold;">${esc(action)}</a></p>`,
+    ...paragraphs.slice(before).map((p) => `<p>${esc(p)}</p>`),
     `<p>${esc(tr.text('mail.signOff', message.vars))}</p>`,
     '</body></html>',
   ].join('\n');

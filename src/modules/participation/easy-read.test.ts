@@ -195,8 +195,8 @@ describe('the easy-read sign-up', () => {
     assert.match(contact.body, /Question 2 of 3/);
     assert.deepEqual(carried(contact).firstName, ['Rosa'], 'the name travels on, hidden');
 
-    // Email chosen, no address: the error names the question, and the name is still kept.
-    const noEmail = await answer(client, contact, { at: 'contact', channel: 'email', email: '' });
+    // No way to reach them: the error names the question, and the name is still kept.
+    const noEmail = await answer(client, contact, { at: 'contact', email: '', phone: '' });
     assert.equal(noEmail.statusCode, 400);
     assert.match(
       noEmail.body,
@@ -204,14 +204,11 @@ describe('the easy-read sign-up', () => {
     );
     assert.deepEqual(carried(noEmail).firstName, ['Rosa']);
     assert.deepEqual(carried(noEmail).lastName, ['Easy']);
-    const badEmail = await answer(client, noEmail, { channel: 'email', email: 'rosa@' });
+    const badEmail = await answer(client, noEmail, { email: 'rosa@' });
     assert.equal(badEmail.statusCode, 400);
     assert.match(badEmail.body, /How can we contact you\? Your email address does not look right/);
 
-    const help = await answer(client, badEmail, {
-      channel: 'email',
-      email: 'Rosa.Easy@example.org',
-    });
+    const help = await answer(client, badEmail, { email: 'Rosa.Easy@example.org' });
     assert.equal(help.statusCode, 200);
     assert.match(help.body, /Do you need help to take part\?/);
     assert.match(help.body, /Question 3 of 3/);
@@ -223,12 +220,8 @@ describe('the easy-read sign-up', () => {
       back.body,
       /id="email" name="email" type="email"[^>]* value="Rosa.Easy@example.org"/,
     );
-    assert.match(back.body, /value="email" checked/);
     // What the browser sends back: the answers shown in the page's own fields.
-    const helpAgain = await answer(client, back, {
-      channel: 'email',
-      email: 'Rosa.Easy@example.org',
-    });
+    const helpAgain = await answer(client, back, { email: 'Rosa.Easy@example.org' });
     assert.match(helpAgain.body, /Do you need help to take part\?/);
 
     const check = await answer(client, helpAgain, {
@@ -238,7 +231,7 @@ describe('the easy-read sign-up', () => {
     assert.equal(check.statusCode, 200);
     assert.match(check.body, /<h1 class="govuk-heading-xl">\s*Check your answers/);
     assert.match(check.body, /Rosa Easy/);
-    assert.match(check.body, /By email: Rosa.Easy@example.org/);
+    assert.match(check.body, /Email: Rosa.Easy@example.org/);
     assert.match(check.body, /<li>Easy read<\/li><li>Step-free access<\/li>/);
     assert.match(check.body, /I come with my support worker\./);
     assert.match(check.body, /We will ask you the rest later\. Or someone will phone you\./);
@@ -358,6 +351,26 @@ describe('the easy-read sign-up', () => {
     assert.notEqual(after!.id, easyPersonId);
     assert.ok(after!.consents.includes('contact_email'));
     assert.ok(after!.needs.includes('easy_read'));
+  });
+
+  it('phones a person who gives only a phone number', async () => {
+    const client = easyVisitor();
+    await client.get(`/opportunities/${opportunityId}/sign-up`);
+    const res = await client.post(`/opportunities/${opportunityId}/sign-up/easy`, {
+      at: 'check',
+      firstName: 'Phoebe',
+      phone: '07700 900777',
+      consentRegister: 'yes',
+    });
+    assert.equal(res.statusCode, 303);
+    assert.equal(
+      String(res.headers.location),
+      `/opportunities/${opportunityId}/sign-up/done?by=phone`,
+    );
+    const [made] = await q<{ channels: string[] }>(
+      sql`select preferred_channels as channels from people where first_name = 'Phoebe'`,
+    );
+    assert.deepEqual(made?.channels, ['phone']);
   });
 
   it('takes nothing from a program that fills in the hidden field, and says all went well', async () => {

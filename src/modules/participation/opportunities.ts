@@ -957,14 +957,11 @@ export function readSignUpForm(body: Body): {
 /** The easy-read sign-up's pages in order, and the form fields each one asks. */
 export const EASY_SIGN_UP_STEPS = [
   { id: 'name', fields: ['firstName', 'lastName'] },
-  { id: 'contact', fields: ['channel', 'email', 'phone'] },
+  { id: 'contact', fields: ['email', 'phone'] },
   { id: 'help', fields: ['needs', 'needsNote'] },
   { id: 'check', fields: ['consentRegister', 'consentContact'] },
 ] as const;
 export type EasyStep = (typeof EASY_SIGN_UP_STEPS)[number]['id'];
-
-/** The ways to hear back the easy-read sign-up offers: email or a phone call. */
-export const EASY_CHANNELS = ['email', 'phone'] as const;
 
 /** The fields the easy-read pages carry, in the order they are asked. */
 export const EASY_FIELDS: readonly string[] = EASY_SIGN_UP_STEPS.flatMap((s) => s.fields);
@@ -1015,8 +1012,10 @@ export function easyProblem(problem: FieldProblem): FieldProblem {
 export function easySignUpBody(body: Body): Body {
   const easy: Body = { [HONEYPOT_FIELD]: body[HONEYPOT_FIELD] };
   for (const name of EASY_FIELDS) easy[name] = body[name];
-  // Only email or phone here: letters and text messages are for the standard form or a person.
-  if (!(EASY_CHANNELS as readonly string[]).includes(tidy(body.channel))) easy.channel = '';
+  // One question, no choice to make: we email whoever gives an email address,
+  // and phone whoever gives only a number. Letters and text messages are for
+  // the standard form or a person.
+  easy.channel = tidy(body.email) ? 'email' : tidy(body.phone) ? 'phone' : '';
   return easy;
 }
 
@@ -1033,6 +1032,8 @@ export function readEasySignUp(
   const read = readSignUpForm(easySignUpBody(body));
   const last = stepIndex(upTo);
   const problems = read.problems
+    // The channel follows from the answers: "give an email address or a phone number" says it all.
+    .filter((p) => p.field !== 'channel')
     .filter((p) => stepIndex(easyStepOf(p.field)) <= last)
     .map(easyProblem);
   const first = problems[0];

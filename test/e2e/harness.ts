@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase, type Seed, type TestDatabase } from '../../src/platform/testing/db.ts';
 import { createTestApp, signedInAs } from '../../src/platform/testing/app.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
+import { welshCounter, type WelshCount } from '../../src/platform/testing/welsh.ts';
 import { Worker } from '../../src/platform/jobs/index.ts';
 import type { Organisation } from '../../src/platform/tenancy/index.ts';
 import type { Role } from '../../src/platform/auth/index.ts';
@@ -30,6 +31,8 @@ export interface Harness {
    * built (identity's service tests), not by waiting here.
    */
   forgetUsedCode(email: string): Promise<void>;
+  /** Counts a page's Welsh, marked English and unmarked English (platform/testing/welsh.ts). */
+  countWelsh(html: string): Promise<WelshCount>;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function startHarness(
       '--disable-sync',
     ],
   });
+  let counter: ((html: string) => WelshCount) | undefined;
   const harness: Harness = {
     baseUrl: `http://127.0.0.1:${port}`,
     demo,
@@ -103,6 +107,10 @@ export async function startHarness(
       await testDb.database.system.execute(
         sql`update users set totp_last_epoch = null where email = ${email}`,
       );
+    },
+    async countWelsh(html) {
+      counter ??= await welshCounter(testDb.database, demo.id);
+      return counter(html);
     },
     async close() {
       await worker.stop();

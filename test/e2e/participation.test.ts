@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import { assertAccessible, startHarness, type Harness } from './harness.ts';
-import { Layout, SignIn } from './pages.ts';
+import { Layout, Outbox, SignIn } from './pages.ts';
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { todayInLondon } from '../../src/platform/calendar/index.ts';
 
@@ -364,7 +364,86 @@ for (const javaScript of [true, false]) {
       );
       assert.match(timeline, new RegExp(`Attended ${meetingTitle.replace(/[()]/g, '\\$&')}`));
       await assertAccessible(page);
+
+      // 7. The person's own side (issue 10, acceptance): a next meeting they
+      // are invited to, an account to sign in with, and /my — in easy read
+      // without JavaScript, in Welsh with it, each Welsh page counted.
+      const nextTitle = `Second repairs design meeting (${run})`;
+      await staff.open(`/staff/initiatives/${initiativeId}`);
+      await page.getByRole('link', { name: 'Add an activity' }).click();
+      await page.getByLabel('Kind of activity').selectOption({ label: 'Meeting' });
+      await page.getByLabel('Title').fill(nextTitle);
+      const next = new Date(Date.UTC(year, month - 1, day + 28));
+      const nextDate = page.getByRole('group', { name: 'Date' });
+      await nextDate.getByLabel('Day').fill(String(next.getUTCDate()));
+      await nextDate.getByLabel('Month').fill(String(next.getUTCMonth() + 1));
+      await nextDate.getByLabel('Year').fill(String(next.getUTCFullYear()));
+      await page.getByLabel('Start time').fill('18:00');
+      await page.getByLabel('End time').fill('20:00');
+      await page.getByLabel('Place', { exact: true }).fill('Community centre, High Street');
+      await page.getByRole('button', { name: 'Save the activity' }).click();
+      assert.equal(await staff.heading(), nextTitle);
+      await page.getByRole('button', { name: 'Invite them' }).click();
+      assert.match(await staff.banner(), /1 person invited/);
       await context.close();
+
+      const accounts = await adminBrowser(javaScript);
+      await accounts.page.goto(`/admin/users/invite?person=${personId}`);
+      await assertAccessible(accounts.page);
+      await accounts.page.getByLabel('Customer', { exact: true }).check();
+      await accounts.page.getByRole('button', { name: 'Send invitation' }).click();
+      assert.match(
+        await accounts.page.locator('.govuk-notification-banner').innerText(),
+        new RegExp(email.replace(/[.]/g, '\\.')),
+      );
+
+      // A customer's account has no password: they sign in by an emailed link.
+      const own = await harness.context({ javaScript });
+      const mine = await own.newPage();
+      const customer = new Journey(mine);
+      await new SignIn(mine).askForLink(email);
+      await assertAccessible(mine);
+      const link = await new Outbox(accounts.page).linkSentTo(email);
+      await accounts.context.close();
+      await customer.open(link);
+      await assertAccessible(mine);
+      await mine.getByRole('button', { name: 'Sign me in' }).click();
+      assert.equal(new URL(mine.url()).pathname, '/my');
+
+      /** Checks a customer's page, and in Welsh counts it: Welsh shown, no English unmarked. */
+      const check = async () => {
+        await assertAccessible(mine);
+        if (javaScript) {
+          assert.equal(await customer.language(), 'cy');
+          const count = await harness.countWelsh(await mine.content());
+          assert.deepEqual(count.unmarked, [], `English not marked on ${mine.url()}`);
+          assert.ok(count.welsh > 0, `no Welsh on ${mine.url()}`);
+        } else {
+          assert.ok(await customer.isEasyRead(), `${mine.url()} is not in easy read`);
+        }
+      };
+      if (javaScript) await customer.chooseLanguage('Cymraeg');
+      else await customer.toggleEasyRead();
+      await check();
+      const mainText = await customer.main();
+      assert.match(mainText, new RegExp(nextTitle.replace(/[()]/g, '\\$&')));
+      assert.match(mainText, new RegExp(meetingTitle.replace(/[()]/g, '\\$&')));
+
+      // Their answer to the next meeting, from their own page.
+      await mine.locator(`a[href^="/my/activities/"]`, { hasText: nextTitle }).click();
+      await check();
+      await mine.locator('input[type="radio"][value="yes"]').check();
+      await mine.locator('form button[type="submit"]').last().click();
+      await check();
+      await customer.open('/my');
+      assert.match(await customer.main(), /2 hours|2 awr/);
+      await check();
+
+      // The reward paid for the first meeting, on their statement.
+      await customer.open('/my/statement');
+      assert.match(await customer.main(), /£20\.00/);
+      await check();
+      await own.close();
     });
   });
 }

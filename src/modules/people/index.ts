@@ -37,7 +37,13 @@ export {
 } from './service.ts';
 export { checkContact, dateFromParts, tidy, validIsoDate } from './validate.ts';
 export type { OptionList } from './lists.ts';
-export { loadOptions, optionLabel, activeCodes, type Options } from './options.ts';
+export {
+  loadOptions,
+  optionLabel,
+  optionLabelOnPage,
+  activeCodes,
+  type Options,
+} from './options.ts';
 export {
   countPeople,
   findPeople,

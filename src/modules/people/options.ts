@@ -1,3 +1,4 @@
+import { asEnglish } from '../../platform/i18n/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
@@ -53,6 +54,23 @@ export function optionLabel(options: Options, list: OptionList, code: string, la
   const option = options[list].find((o) => o.code === code);
   if (!option) return code;
   return language === 'cy' && option.labelCy ? option.labelCy : option.label;
+}
+
+/**
+ * A list entry's label for a page: on a Welsh page with no Welsh label, the
+ * English marked as English (platform/i18n/mark-english.ts). Not for files,
+ * mail or the database, which take optionLabel.
+ */
+export function optionLabelOnPage(
+  options: Options,
+  list: OptionList,
+  code: string,
+  language = 'en',
+): string {
+  const option = options[list].find((o) => o.code === code);
+  if (!option) return code;
+  if (language === 'en') return option.label;
+  return option.labelCy || asEnglish(option.label);
 }
 
 /** The codes a list accepts for new records (retired entries stay readable on old ones). */

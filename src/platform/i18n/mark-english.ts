@@ -29,6 +29,12 @@ export function bracketingEnglish(tr: Translator): Translator['text'] {
   };
 }
 
+/**
+ * Words that are English whatever the page's language (an organisation's own
+ * list label with no Welsh), to be marked lang="en" on a page.
+ */
+export const asEnglish = (text: string): string => `${ENGLISH_OPEN}${text}${ENGLISH_CLOSE}`;
+
 const BRACKETS = /[\uE000\uE001]/g;
 /** A comment, or a tag with its attributes (quoted values may hold `>`). */
 const TAG = /<!--[\s\S]*?-->|<\/?[a-zA-Z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>/g;

@@ -28,7 +28,7 @@ import { actorOf } from '../../../platform/http/actor.ts';
 import {
   findPeople,
   loadOptions,
-  optionLabel,
+  optionLabelOnPage,
   savedListMembers,
   savedListsFor,
   type Options,
@@ -161,7 +161,7 @@ async function renderActivity(
   return reply.page('participation/views/activities/show.njk', {
     ...data,
     register,
-    kindLabel: optionLabel(data.options, 'activity_kind', activity.kind, request.language),
+    kindLabel: optionLabelOnPage(data.options, 'activity_kind', activity.kind, request.language),
     when: whenText(activity, request.language),
     where: whereText(activity, request.language),
     length,
@@ -220,7 +220,7 @@ export function rsvpPage(
     firstName: view.firstName,
     rsvp: view.rsvp,
     activity: view.activity,
-    kindLabel: optionLabel(options, 'activity_kind', view.activity.kind, request.language),
+    kindLabel: optionLabelOnPage(options, 'activity_kind', view.activity.kind, request.language),
     when: whenText(view.activity, request.language),
     where: whereText({ ...view.activity, onlineLink: null }, request.language),
     onlineLink: view.activity.onlineLink,

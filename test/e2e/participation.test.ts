@@ -215,6 +215,45 @@ for (const javaScript of [true, false]) {
       await assertAccessible(visitorPage);
       await visitorContext.close();
 
+      // 3b. In easy read the sign-up asks one question a page (issue 10 §3).
+      const easyContext = await harness.context({ javaScript });
+      const easyPage = await easyContext.newPage();
+      const easy = new Journey(easyPage);
+      const continueOn = () => easyPage.getByRole('button', { name: 'Continue' }).click();
+      await easy.open(`/opportunities/${opportunityId}/sign-up?display=easy`);
+      assert.equal(await easy.heading(), 'What is your name?');
+      await assertAccessible(easyPage);
+      await continueOn();
+      assert.match(await easy.main(), /What is your name\? Please write your first name\./);
+      await assertAccessible(easyPage);
+      await easyPage.getByLabel('Your first name').fill('Ezra');
+      await continueOn();
+      assert.equal(await easy.heading(), 'How can we contact you?');
+      await assertAccessible(easyPage);
+      await easyPage.getByLabel('Your email address').fill(`ezra.${run}@example.org`);
+      await continueOn();
+      assert.equal(await easy.heading(), 'Do you need help to take part?');
+      await assertAccessible(easyPage);
+      await easyPage.getByRole('checkbox', { name: 'Easy read' }).check();
+      await continueOn();
+      assert.equal(await easy.heading(), 'Check your answers');
+      assert.match(
+        await easy.main(),
+        /We will ask you the rest later\. Or someone will phone you\./,
+      );
+      await assertAccessible(easyPage);
+      // Back keeps the answers.
+      await easyPage.getByRole('button', { name: 'Back' }).click();
+      assert.equal(await easy.heading(), 'Do you need help to take part?');
+      assert.equal(await easyPage.getByRole('checkbox', { name: 'Easy read' }).isChecked(), true);
+      await continueOn();
+      await easyPage.getByRole('checkbox', { name: 'Yes, you can keep my details.' }).check();
+      await easyPage.getByRole('button', { name: 'Send' }).click();
+      assert.equal(await easy.heading(), 'Thank you for signing up');
+      assert.match(await easy.main(), /We have your answers\./);
+      await assertAccessible(easyPage);
+      await easyContext.close();
+
       // 4. Staff accept the sign-up.
       await staff.open(`/staff/opportunities/${opportunityId}`);
       const card = page.locator('.govuk-summary-card', { hasText: email });

@@ -5,7 +5,12 @@ import type { Queryable } from '../../platform/db/index.ts';
 import { formErrors, type FieldProblem } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
-import { translator, type Translator } from '../../platform/i18n/index.ts';
+import {
+  asEnglish,
+  bracketingEnglish,
+  translator,
+  type Translator,
+} from '../../platform/i18n/index.ts';
 import { financialYear, financialYearOf } from '../../platform/periods/index.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
@@ -85,7 +90,8 @@ function tables(tr: Translator, results: TsmResults) {
       },
     ]);
   const sample = results.sample.map((s) => [
-    { text: s.tenure },
+    // The regulator's tenure codes, English in either language.
+    { text: tr.language === 'en' ? s.tenure : asEnglish(s.tenure) },
     {
       text: s.homes === null ? tr.text('tsm.page.noHomes') : grouped(s.homes),
       classes: 'govuk-table__cell--numeric',
@@ -220,7 +226,9 @@ export const tsmRoutes: FastifyPluginAsync = async (plugin) => {
   app.get('/staff/tsm', { ...view, schema: { querystring: YearQuery } }, async (request, reply) => {
     const year = yearOf(request.query.year);
     const data = await request.db((tx) => pageData(tx, year));
-    const tr = translator(request.language, request.translations);
+    // The tables go into the page alone: English without Welsh is marked.
+    const shipped = translator(request.language, request.translations);
+    const tr: Translator = { ...shipped, text: bracketingEnglish(shipped) };
     const period = financialYear(year);
     return reply.page('tsm/views/index.njk', {
       year,

@@ -5,12 +5,7 @@ import type { Queryable } from '../../platform/db/index.ts';
 import { formErrors, type FieldProblem } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
-import {
-  asEnglish,
-  bracketingEnglish,
-  translator,
-  type Translator,
-} from '../../platform/i18n/index.ts';
+import { asEnglish, forPage, translator, type Translator } from '../../platform/i18n/index.ts';
 import { financialYear, financialYearOf } from '../../platform/periods/index.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
@@ -227,8 +222,7 @@ export const tsmRoutes: FastifyPluginAsync = async (plugin) => {
     const year = yearOf(request.query.year);
     const data = await request.db((tx) => pageData(tx, year));
     // The tables go into the page alone: English without Welsh is marked.
-    const shipped = translator(request.language, request.translations);
-    const tr: Translator = { ...shipped, text: bracketingEnglish(shipped) };
+    const tr = forPage(translator(request.language, request.translations));
     const period = financialYear(year);
     return reply.page('tsm/views/index.njk', {
       year,

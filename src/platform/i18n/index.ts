@@ -212,4 +212,4 @@ function makeTranslator(language: Language, inst: I18n): Translator {
     },
   };
 }
-export { asEnglish, bracketingEnglish, markEnglish } from './mark-english.ts';
+export { asEnglish, bracketingEnglish, forPage, markEnglish } from './mark-english.ts';

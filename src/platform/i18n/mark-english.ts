@@ -35,6 +35,11 @@ export function bracketingEnglish(tr: Translator): Translator['text'] {
  */
 export const asEnglish = (text: string): string => `${ENGLISH_OPEN}${text}${ENGLISH_CLOSE}`;
 
+/** The translator for text that goes into a page alone: its `text` brackets English. */
+export function forPage(tr: Translator): Translator {
+  return tr.language === 'en' ? tr : { ...tr, text: bracketingEnglish(tr) };
+}
+
 const BRACKETS = /[\uE000\uE001]/g;
 /** A comment, or a tag with its attributes (quoted values may hold `>`). */
 const TAG = /<!--[\s\S]*?-->|<\/?[a-zA-Z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>/g;

@@ -6,7 +6,7 @@ import { actorOf } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
 import { UUID } from '../http/params.ts';
 import { acceptUploads, type UploadBody, type UploadedFile } from '../http/uploads.ts';
-import { bracketingEnglish, translator, type Translator } from '../i18n/index.ts';
+import { forPage, translator, type Translator } from '../i18n/index.ts';
 import { enqueue } from '../jobs/index.ts';
 import type { ImportKind } from '../manifest.ts';
 import {
@@ -163,8 +163,7 @@ async function showIndex(
   extra: Record<string, unknown> = {},
 ) {
   // Everything here goes into the page: English without Welsh is marked.
-  const shipped = translator(request.language, request.translations);
-  const tr: Translator = { ...shipped, text: bracketingEnglish(shipped) };
+  const tr = forPage(translator(request.language, request.translations));
   const kinds = kindsFor(request);
   const { finished, waiting } = await request.db((tx) => listImports(tx));
   const who = (row: StoredImport) =>

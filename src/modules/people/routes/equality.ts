@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { EqualityQuery } from '../schemas.ts';
 import { guard } from '../../../platform/auth/index.ts';
-import { bracketingEnglish, translator, type Translator } from '../../../platform/i18n/index.ts';
+import { forPage, translator, type Translator } from '../../../platform/i18n/index.ts';
 import type { Cell } from '../../../platform/statistics/suppression.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { registerSettings } from '../settings.ts';
@@ -103,8 +103,7 @@ export const equalityRoutes: FastifyPluginAsync = async (plugin) => {
         return { figures, options, filter };
       });
       // Everything made here goes only into the page: English without Welsh is marked there.
-      const plain = translator(request.language, request.translations);
-      const tr: Translator = { ...plain, text: bracketingEnglish(plain) };
+      const tr = forPage(translator(request.language, request.translations));
       const people = figures.people;
       return reply.page('people/views/equality/figures.njk', {
         threshold: figures.threshold,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/index.ts';
 import type { PortalSection } from '../../platform/manifest.ts';
 import { formatDate } from '../../platform/views/index.ts';
+import { escapeHtml } from '../../platform/views/escape.ts';
 import { whenText } from './activities.ts';
 import { inAudience, noAudience } from './matching.ts';
 import { openToPublic } from './opportunities.ts';
@@ -166,11 +167,3 @@ export const pastSection: PortalSection = async (tx, { personId }, text, languag
     empty: text('myInvolvement.past.empty'),
   };
 };
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/index.ts';
 import type { PortalSection } from '../../platform/manifest.ts';
 import { formatDate } from '../../platform/views/index.ts';
+import { escapeHtml } from '../../platform/views/escape.ts';
 import { CONSENT_PURPOSES } from './lists.ts';
 
 /**
@@ -10,9 +11,6 @@ import { CONSENT_PURPOSES } from './lists.ts';
  * consent at once, and the download of everything held about them. Both are
  * for the account's person (users.person_id), never whoever has its email.
  */
-
-const escapeHtml = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 interface DetailsRow {
   firstName: string;

@@ -128,7 +128,7 @@ function render(message: MailMessage): { subject: string; text: string; html: st
     `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
     `<body style="font-family: Arial, sans-serif; font-size: ${size}px; line-height: 1.5; color: #0b0c0c;">`,
     `<p>${esc(greeting)}</p>`,
-    ...(easy ? paragraphs : [paragraphs[0] ?? '']).map((p) => `<p>${esc(p)}</p>`),
+    ...paragraphs.slice(0, before).map((p) => `<p>${esc(p)}</p>`),
     `<p><a href="${esc(message.link)}" style="font-size: ${size + 2}px; font-weight: bold;">${esc(action)}</a></p>`,
     ...paragraphs.slice(before).map((p) => `<p>${esc(p)}</p>`),
     `<p>${esc(tr.text('mail.signOff', message.vars))}</p>`,

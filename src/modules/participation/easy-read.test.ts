@@ -455,8 +455,11 @@ describe('invitations in easy read', () => {
       consents: ['register', 'contact_email'],
       needs: ['large_print'],
     });
-    // Tomorrow at 10am, London time, so the reminder is due too.
+    // Tomorrow at 10am UTC (10am or 11am in London), so the reminder is
+    // due too, and the two hours never cross midnight whatever the hour the
+    // test runs at.
     const startsAt = new Date(Date.now() + 24 * 3_600_000);
+    startsAt.setUTCHours(10, 0, 0, 0);
     const activityId = await testDb.database.withOrganisation(org.id, (tx) =>
       createActivity(
         tx,

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import type { ComingUp, WorkDays, WorkWaiting } from '../../platform/manifest.ts';
-import { translator } from '../../platform/i18n/index.ts';
+import { asEnglish, forPage, translator } from '../../platform/i18n/index.ts';
 import { whenText } from './activities.ts';
 
 /** The first moment after a London day: the end of "the next seven days". */
@@ -76,7 +76,8 @@ export const participationWaiting: WorkWaiting = {
 export const participationComingUp: ComingUp = {
   action: 'participation:manage',
   async read(tx, days, language) {
-    const tr = translator(language);
+    // For the staff home alone: English without Welsh is marked on a Welsh page.
+    const tr = forPage(translator(language));
     const rows = rowsOf<{
       id: string;
       title: string;
@@ -98,11 +99,12 @@ export const participationComingUp: ComingUp = {
     );
     return rows.map((row) => {
       const startsAt = new Date(row.startsAt);
+      const when = whenText({ startsAt, endsAt: new Date(row.endsAt) }, language);
       return {
         at: startsAt,
         title: row.title,
         href: `/staff/activities/${row.id}`,
-        when: whenText({ startsAt, endsAt: new Date(row.endsAt) }, language),
+        when: tr.has('activities.whenRange') ? when : asEnglish(when),
         hint: tr.text('workWaiting.participation.comingHint', {
           yes: row.yes,
           count: row.unanswered,

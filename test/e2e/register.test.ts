@@ -13,16 +13,27 @@ after(() => harness.close());
 
 /** The register's pages, as an involvement lead uses them. */
 class Register extends Layout {
+  /** Adds a person with what a record must have; the page it ends on is their summary. */
   async addPerson(first: string, last: string, email: string) {
     await this.open('/staff/people/new');
     await this.page.getByLabel('First name').fill(first);
     await this.page.getByLabel('Last name').fill(last);
     await this.page.getByLabel('Email address (optional)').fill(email);
     await this.page.getByLabel('Postcode (optional)').fill('ne1 4ab');
-    await this.page.getByRole('checkbox', { name: 'Step-free access' }).check();
-    await this.page.getByRole('checkbox', { name: 'BSL interpreter' }).check();
-    await this.page.getByRole('checkbox', { name: 'Email', exact: true }).first().check();
+    await this.page.getByRole('checkbox', { name: 'Email', exact: true }).check();
     await this.page.getByRole('checkbox', { name: 'Photos' }).check();
+    await this.page.getByRole('button', { name: 'Save' }).click();
+  }
+
+  /** Opens one section of the person's summary by its "Change" link. */
+  async change(section: string) {
+    await this.page.getByRole('link', { name: `Change (${section})` }).click();
+  }
+
+  /** Records the person's access needs from their summary, and comes back to it. */
+  async addNeeds(...needs: string[]) {
+    await this.change('Access needs');
+    for (const need of needs) await this.page.getByRole('checkbox', { name: need }).check();
     await this.page.getByRole('button', { name: 'Save' }).click();
   }
 
@@ -59,8 +70,54 @@ for (const javaScript of [true, false]) {
         `philippa.${surname}@example.org`.toLowerCase(),
       );
       assert.match(await page.locator('.govuk-notification-banner').innerText(), /has been added/);
-      assert.match(await page.getByRole('main').innerText(), /Step-free access/);
       await assertAccessible(page);
+
+      // The rest of the record, one section at a time from the summary (issue 10 §11).
+      await register.change('Access needs');
+      assert.equal(await register.heading(), 'Access needs');
+      await assertAccessible(page);
+      await page.getByRole('checkbox', { name: 'Step-free access' }).check();
+      await page.getByRole('checkbox', { name: 'BSL interpreter' }).check();
+      await page.getByRole('button', { name: 'Save' }).click();
+      assert.match(
+        await page.locator('.govuk-notification-banner').innerText(),
+        /Changes to their access needs have been saved/,
+      );
+      assert.match(await page.getByRole('main').innerText(), /Step-free access/);
+
+      // A mistake in a section names its field and keeps the answers; nothing else changes.
+      await register.change('Contact details');
+      await page.getByLabel('Phone number (optional)').fill('call me');
+      await page.getByLabel('Best times to contact them (optional)').fill('Mornings');
+      await page.getByRole('button', { name: 'Save' }).click();
+      assert.match(
+        await page.locator('.govuk-error-summary').innerText(),
+        /Enter a phone number using digits/,
+      );
+      assert.equal(
+        await page.getByLabel('Best times to contact them (optional)').inputValue(),
+        'Mornings',
+      );
+      await assertAccessible(page);
+      await page.getByLabel('Phone number (optional)').fill('07700 900123');
+      await page.getByRole('button', { name: 'Save' }).click();
+      assert.match(
+        await page.locator('.govuk-notification-banner').innerText(),
+        /Changes to their contact details have been saved/,
+      );
+      assert.match(await page.getByRole('main').innerText(), /07700 900123/);
+      assert.match(await page.getByRole('main').innerText(), /Step-free access/);
+
+      // Roles: the section lists them and adds one.
+      await register.change('Involvement roles');
+      await assertAccessible(page);
+      await page.getByLabel('Role').selectOption({ label: 'Quality Checker' });
+      await page.getByRole('button', { name: 'Add a role' }).click();
+      assert.match(
+        await page.locator('.govuk-notification-banner').innerText(),
+        /Changes to their involvement roles have been saved/,
+      );
+      assert.match(await page.getByRole('main').innerText(), /Quality Checker/);
 
       // Found by a misspelt name.
       await register.open('/staff/people');
@@ -76,6 +133,7 @@ for (const javaScript of [true, false]) {
         surname,
         `philippa.${surname}@example.org`.toLowerCase(),
       );
+      await register.addNeeds('Step-free access', 'BSL interpreter');
       assert.match(await page.getByRole('main').innerText(), /This may be the same person as/);
       await page.getByRole('link', { name: /Compare and merge/ }).click();
       assert.equal(await register.heading(), 'Merge two records');

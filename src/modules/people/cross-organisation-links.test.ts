@@ -82,6 +82,7 @@ const FORM = {
   lastName: 'Brackenbury',
   kinds: 'customer',
   language: 'en',
+  notes: 'Met at the Brackenbury forum',
 };
 
 function assertFieldMessage(res: LightMyRequestResponse, field: string, message: string): void {
@@ -91,7 +92,7 @@ function assertFieldMessage(res: LightMyRequestResponse, field: string, message:
   assert.ok(res.body.includes(message), `the form says "${message}"`);
   assert.ok(res.body.includes(`id="${field}-error"`), `${field} has its own message`);
   // The answers are kept.
-  assert.match(res.body, /value="Brackenbury"/);
+  assert.match(res.body, />Met at the Brackenbury forum</);
 }
 
 describe('a person’s links to other records', () => {
@@ -102,9 +103,9 @@ describe('a person’s links to other records', () => {
     it(`refuses ${what} buddy on the edit form, saving nothing`, async () => {
       const before = await saved();
       const res = await lead.post(
-        `/staff/people/${own.person}`,
+        `/staff/people/${own.person}/edit/support`,
         { ...FORM, buddyId: id().buddy },
-        { from: `/staff/people/${own.person}/edit` },
+        { from: `/staff/people/${own.person}/edit/support` },
       );
       assertFieldMessage(res, 'buddyId', 'Choose a staff buddy from the list');
       assert.deepEqual(await saved(), before);
@@ -113,9 +114,9 @@ describe('a person’s links to other records', () => {
     it(`refuses ${what} partner organisation on the edit form, saving nothing`, async () => {
       const before = await saved();
       const res = await lead.post(
-        `/staff/people/${own.person}`,
+        `/staff/people/${own.person}/edit/support`,
         { ...FORM, partnerOrganisationId: id().partner },
-        { from: `/staff/people/${own.person}/edit` },
+        { from: `/staff/people/${own.person}/edit/support` },
       );
       assertFieldMessage(
         res,
@@ -125,13 +126,7 @@ describe('a person’s links to other records', () => {
       assert.deepEqual(await saved(), before);
     });
 
-    it(`refuses ${what} buddy and partner when adding a person, adding no one`, async () => {
-      const count = async () =>
-        testDb.database.withOrganisation(
-          org.id,
-          async (tx) => (await tx.select().from(people)).length,
-        );
-      const before = await count();
+    it(`takes no ${what} buddy or partner when adding a person: they are the support section’s`, async () => {
       const res = await lead.post(
         '/staff/people',
         {
@@ -142,9 +137,15 @@ describe('a person’s links to other records', () => {
         },
         { from: '/staff/people/new' },
       );
-      assertFieldMessage(res, 'buddyId', 'Choose a staff buddy from the list');
-      assert.ok(res.body.includes('Choose a partner organisation from the list'));
-      assert.equal(await count(), before);
+      assert.equal(res.statusCode, 303);
+      const added = /([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+      const [row] = await testDb.database.withOrganisation(org.id, (tx) =>
+        tx
+          .select({ buddyId: people.buddyId, partnerOrganisationId: people.partnerOrganisationId })
+          .from(people)
+          .where(eq(people.id, added)),
+      );
+      assert.deepEqual(row, { buddyId: null, partnerOrganisationId: null });
     });
 
     it(`refuses ${what} service, linking nothing`, async () => {
@@ -152,14 +153,13 @@ describe('a person’s links to other records', () => {
       const res = await lead.post(
         `/staff/people/${own.person}/services`,
         { serviceId: id().service, startedOn: '2026-01-05' },
-        { from: `/staff/people/${own.person}` },
+        { from: `/staff/people/${own.person}/edit/services` },
       );
-      assert.equal(res.statusCode, 303);
-      assert.equal(res.headers.location, `/staff/people/${own.person}?problem=service#services`);
+      assert.equal(res.statusCode, 400);
+      assert.ok(res.body.includes('href="#serviceId"'), 'the summary links to the service');
+      assert.ok(res.body.includes('id="serviceId-error"'));
+      assert.match(res.body, /Choose a service from the list/);
       assert.deepEqual(await saved(), before);
-      const page = await lead.get(`/staff/people/${own.person}?problem=service`);
-      assert.ok(page.body.includes('id="serviceId-error"'));
-      assert.match(page.body, /Choose a service from the list/);
     });
   }
 
@@ -183,18 +183,18 @@ describe('a person’s links to other records', () => {
 
   it('refuses an id that is not an id, with the same message', async () => {
     const res = await lead.post(
-      `/staff/people/${own.person}`,
+      `/staff/people/${own.person}/edit/support`,
       { ...FORM, buddyId: 'not-an-id' },
-      { from: `/staff/people/${own.person}/edit` },
+      { from: `/staff/people/${own.person}/edit/support` },
     );
     assertFieldMessage(res, 'buddyId', 'Choose a staff buddy from the list');
   });
 
   it('takes its own organisation’s buddy, partner and service', async () => {
     const edit = await lead.post(
-      `/staff/people/${own.person}`,
+      `/staff/people/${own.person}/edit/support`,
       { ...FORM, buddyId: own.buddy, partnerOrganisationId: own.partner },
-      { from: `/staff/people/${own.person}/edit` },
+      { from: `/staff/people/${own.person}/edit/support` },
     );
     assert.equal(edit.statusCode, 303);
     const link = await lead.post(
@@ -202,7 +202,7 @@ describe('a person’s links to other records', () => {
       { serviceId: own.service, startedOn: '2026-01-05' },
       { from: `/staff/people/${own.person}` },
     );
-    assert.equal(link.headers.location, `/staff/people/${own.person}?saved=1#services`);
+    assert.equal(link.headers.location, `/staff/people/${own.person}?saved=services#services`);
     assert.deepEqual(await saved(), {
       buddyId: own.buddy,
       partnerOrganisationId: own.partner,

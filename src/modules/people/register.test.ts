@@ -50,15 +50,43 @@ after(async () => {
   await testDb.close();
 });
 
-/** Adds a person through the form, as staff do, and returns their id. */
+/** The section of a person's page each field beyond the add form's is changed in. */
+const SECTION_OF: Record<string, string> = {
+  preferredName: 'about',
+  'dateOfBirth-day': 'about',
+  area: 'contact',
+  language: 'contact',
+  languageOther: 'contact',
+  preferredChannels: 'contact',
+  bestTimes: 'contact',
+  doNotContact: 'contact',
+  needs: 'needs',
+  needsNote: 'needs',
+  skills: 'brings',
+  interests: 'brings',
+  availability: 'brings',
+  supporterReference: 'support',
+  buddyId: 'support',
+  partnerOrganisationId: 'support',
+  notes: 'support',
+};
+
+/**
+ * Adds a person as staff do: the add form, then each section of their page
+ * that the fields belong to. Returns their id.
+ */
 async function addPerson(fields: Record<string, string | string[]>): Promise<string> {
-  const res = await lead.post(
-    '/staff/people',
-    { kinds: 'customer', consentMethod: 'verbal', language: 'en', ...fields },
-    { from: '/staff/people/new' },
-  );
+  const all = { kinds: 'customer', consentMethod: 'verbal', ...fields };
+  const res = await lead.post('/staff/people', all, { from: '/staff/people/new' });
   assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
-  return /\/staff\/people\/([0-9a-f-]{36})/.exec(res.headers.location as string)![1]!;
+  const id = /\/staff\/people\/([0-9a-f-]{36})/.exec(res.headers.location as string)![1]!;
+  const sections = new Set(Object.keys(fields).flatMap((f) => SECTION_OF[f] ?? []));
+  for (const section of sections) {
+    const url = `/staff/people/${id}/edit/${section}`;
+    const saved = await lead.post(url, all, { from: url });
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 2000));
+  }
+  return id;
 }
 
 describe('the register: adding and finding people', () => {
@@ -102,10 +130,11 @@ describe('the register: adding and finding people', () => {
     assert.match(blank.body, /<label[^>]*for="lastName">\s*Last name \(optional\)/);
     assert.match(blank.body, /<label[^>]*for="firstName">\s*First name\s*</);
     // A length limit says which box is too long (issue 10 §11).
+    const ann = await addPerson({ firstName: 'Ann' });
     const long = await lead.post(
-      '/staff/people',
+      `/staff/people/${ann}/edit/about`,
       { firstName: 'Ann', lastName: 'x'.repeat(101), preferredName: 'y'.repeat(101) },
-      { from: '/staff/people/new' },
+      { from: `/staff/people/${ann}/edit/about` },
     );
     assert.equal(long.statusCode, 400);
     assert.match(long.body, /href="#lastName">Last name must be 100 characters or fewer/);
@@ -158,6 +187,207 @@ describe('the register: adding and finding people', () => {
       ),
     );
     assert.equal(await count(), before);
+  });
+});
+
+describe('the register: a person’s page in sections (issue 10 §11)', () => {
+  it('adds a person with only what a record must have, and offers the rest as sections', async () => {
+    const form = await lead.get('/staff/people/new');
+    assert.equal(form.statusCode, 200);
+    const controls = form.body.match(/<(input|select|textarea)\b(?![^>]*type="hidden")/g) ?? [];
+    assert.ok(controls.length <= 30, `${controls.length} controls on the add form`);
+    for (const asked of ['firstName', 'lastName', 'email', 'phone', 'postcode', 'consents'])
+      assert.match(form.body, new RegExp(`name="${asked}"`), asked);
+    for (const later of ['needs', 'skills', 'buddyId', 'supporterReference', 'language'])
+      assert.doesNotMatch(form.body, new RegExp(`name="${later}"`), later);
+
+    // A field the add form does not have is not taken from a post either.
+    const res = await lead.post(
+      '/staff/people',
+      { firstName: 'Sectioned', lastName: 'Sam', kinds: 'customer', needs: 'step_free' },
+      { from: '/staff/people/new' },
+    );
+    assert.equal(res.statusCode, 303);
+    const page = await lead.get(String(res.headers.location));
+    assert.match(page.body, /The person has been added/);
+    const id = /([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+    const [row] = await q<{ needs: string[] }>(sql`select needs from people where id = ${id}`);
+    assert.deepEqual(row!.needs, []);
+    for (const section of ['about', 'contact', 'needs', 'consents', 'brings', 'support'])
+      assert.match(
+        page.body,
+        new RegExp(
+          `href="/staff/people/${id}/edit/${section}">Change<span class="govuk-visually-hidden"> \\(`,
+        ),
+        section,
+      );
+    for (const section of ['services', 'roles', 'training'])
+      assert.ok(page.body.includes(`href="/staff/people/${id}/edit/${section}"`), section);
+    for (const url of [
+      'about',
+      'contact',
+      'needs',
+      'brings',
+      'support',
+      'consents',
+      'services',
+      'roles',
+      'training',
+    ])
+      assert.equal((await lead.get(`/staff/people/${id}/edit/${url}`)).statusCode, 200, url);
+  });
+
+  it('saves one section, audited, and says which on the summary', async () => {
+    const id = await addPerson({
+      firstName: 'Section',
+      lastName: 'Saver',
+      email: 'saver@example.org',
+      phone: '07700 900001',
+    });
+    const url = `/staff/people/${id}/edit/contact`;
+    const form = await lead.get(url);
+    assert.match(form.body, /value="saver@example.org"/);
+    assert.match(form.body, /<h1[^>]*>\s*Contact details\s*<\/h1>/);
+    const res = await lead.post(
+      url,
+      {
+        email: 'saver@example.org',
+        phone: '07700 900002',
+        preferredChannels: 'phone',
+        // Not this section's: ignored.
+        firstName: 'Changed',
+        needs: 'step_free',
+      },
+      { from: url },
+    );
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `/staff/people/${id}?saved=contact#contact`);
+    const page = await lead.get(`/staff/people/${id}?saved=contact`);
+    assert.match(page.body, /Changes to their contact details have been saved/);
+    const [row] = await q<{
+      phone: string;
+      first_name: string;
+      needs: string[];
+      channels: string[];
+    }>(
+      sql`select phone, first_name, needs, preferred_channels as channels from people where id = ${id}`,
+    );
+    assert.equal(row!.phone, '07700 900002');
+    assert.deepEqual(row!.channels, ['phone']);
+    assert.equal(row!.first_name, 'Section');
+    assert.deepEqual(row!.needs, []);
+    const [logged] = await q<{ before: Record<string, unknown>; after: Record<string, unknown> }>(
+      sql`select before, after from audit_log where entity = 'person' and action = 'update' and entity_id = ${id} order by at desc limit 1`,
+    );
+    assert.equal(logged!.before.phone, '07700 900001');
+    assert.equal(logged!.after.phone, '07700 900002');
+    assert.ok(!('firstName' in logged!.after), 'only the section’s fields change');
+  });
+
+  it('re-shows a refused section with the field named, the answers kept, and nothing else touched', async () => {
+    const id = await addPerson({
+      firstName: 'Refused',
+      lastName: 'Change',
+      email: 'refused@example.org',
+      needs: ['quiet_space'],
+    });
+    const url = `/staff/people/${id}/edit/about`;
+    const res = await lead.post(
+      url,
+      {
+        firstName: '',
+        lastName: 'Kept',
+        'dateOfBirth-day': '31',
+        'dateOfBirth-month': '2',
+        'dateOfBirth-year': '1980',
+      },
+      { from: url },
+    );
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /href="#firstName">Enter a first name/);
+    assert.match(res.body, /href="#dateOfBirth-day">Enter a real date/);
+    assert.ok(res.body.includes('id="firstName-error"'));
+    assert.match(res.body, /value="Kept"/);
+    assert.match(res.body, /name="dateOfBirth-day" type="text" value="31"/);
+    // Another section's problem is not this one's: a bad email on record does not stop it.
+    await q(sql`update people set email = 'not-an-email' where id = ${id}`);
+    const ok = await lead.post(
+      url,
+      { firstName: 'Refused', lastName: 'Kept', kinds: 'customer' },
+      { from: url },
+    );
+    assert.equal(ok.statusCode, 303, ok.body.replace(/<[^>]+>/g, ' ').slice(0, 600));
+    const [row] = await q<{ last_name: string; email: string; needs: string[] }>(
+      sql`select last_name, email, needs from people where id = ${id}`,
+    );
+    assert.equal(row!.last_name, 'Kept');
+    assert.equal(row!.email, 'not-an-email', 'the contact details are untouched');
+    assert.deepEqual(row!.needs, ['quiet_space']);
+
+    // A role that is not on the list is named on the roles page.
+    const role = await lead.post(
+      `/staff/people/${id}/roles`,
+      { role: 'astronaut', startedOn: '2026-01-05' },
+      { from: `/staff/people/${id}/edit/roles` },
+    );
+    assert.equal(role.statusCode, 400);
+    assert.match(role.body, /href="#role">Choose a role from the list/);
+    const training = await lead.post(
+      `/staff/people/${id}/training`,
+      { module: 'safeguarding', completedOn: '2026-02-10', expiresOn: '2026-01-01' },
+      { from: `/staff/people/${id}/edit/training` },
+    );
+    assert.equal(training.statusCode, 400);
+    assert.match(training.body, /href="#expiresOn">The expiry date must be/);
+    assert.match(training.body, /value="2026-02-10"/);
+  });
+
+  it('keeps other organisations’ people and other roles out of the sections', async () => {
+    const id = await addPerson({ firstName: 'Guarded', lastName: 'Sections' });
+    const other = await makeOrganisation(testDb.database, {
+      slug: 'sections-other',
+      name: 'Other',
+    });
+    const [theirs] = await testDb.database.withOrganisation(other.id, (tx) =>
+      addPeople(tx, [
+        {
+          organisationId: other.id,
+          reference: 'S-1',
+          firstName: 'Their',
+          lastName: 'Person',
+          kinds: ['customer'],
+        },
+      ]),
+    );
+    for (const section of ['about', 'contact', 'consents', 'roles'])
+      assert.equal((await lead.get(`/staff/people/${theirs}/edit/${section}`)).statusCode, 404);
+    const post = await lead.post(
+      `/staff/people/${theirs}/edit/about`,
+      { firstName: 'Taken', kinds: 'customer' },
+      { from: `/staff/people/${id}/edit/about` },
+    );
+    assert.equal(post.statusCode, 404);
+    const [still] = await testDb.database.withOrganisation(other.id, async (tx) =>
+      rowsOf<{ first_name: string }>(
+        await tx.execute(sql`select first_name from people where id = ${theirs}`),
+      ),
+    );
+    assert.equal(still!.first_name, 'Their');
+    assert.equal((await lead.get(`/staff/people/${id}/edit/nonsense`)).statusCode, 404);
+
+    const board = new TestClient(app, signedInAs(org, ['board_member']));
+    assert.equal((await board.get(`/staff/people/${id}/edit/about`)).statusCode, 403);
+    const refused = await board.post(
+      `/staff/people/${id}/edit/about`,
+      { firstName: 'Board', kinds: 'customer' },
+      { from: `/staff/people/${id}/edit/about` },
+    );
+    assert.equal(refused.statusCode, 403);
+    const [row] = await q<{ first_name: string }>(
+      sql`select first_name from people where id = ${id}`,
+    );
+    assert.equal(row!.first_name, 'Guarded');
   });
 });
 
@@ -393,17 +623,9 @@ describe('the register: rights', () => {
       consents: ['register', 'contact_email', 'equality'],
     });
     await lead.post(
-      `/staff/people/${id}`,
-      {
-        firstName: name,
-        lastName: surname,
-        email,
-        phone,
-        postcode,
-        kinds: 'customer',
-        notes: `${name} likes mornings`,
-      },
-      { from: `/staff/people/${id}/edit` },
+      `/staff/people/${id}/edit/support`,
+      { notes: `${name} likes mornings` },
+      { from: `/staff/people/${id}/edit/support` },
     );
     await lead.post(
       `/staff/people/${id}/roles`,
@@ -533,7 +755,7 @@ describe('the register: choosing a staff buddy', () => {
       lastName: 'Wanted',
       email: 'wanted@example.org',
     });
-    for (const url of ['/staff/people/new', `/staff/people/${customer}/edit`]) {
+    for (const url of [`/staff/people/${customer}/edit/support`]) {
       const page = await lead.get(url);
       assert.equal(page.statusCode, 200, url);
       const select = page.body.slice(page.body.indexOf('id="buddyId"'));
@@ -573,7 +795,8 @@ describe('the register: preferred language', () => {
     /<select[^>]*id="language"[\s\S]*?<option value="([^"]+)" selected/.exec(body)?.[1];
 
   it('offers languages by name, stores their codes, and takes another language by name', async () => {
-    const form = await lead.get('/staff/people/new');
+    const someone = await addPerson({ firstName: 'Lang', lastName: 'Chooser' });
+    const form = await lead.get(`/staff/people/${someone}/edit/contact`);
     const select = form.body.slice(form.body.indexOf('id="language"'));
     const options = select.slice(0, select.indexOf('</select>'));
     for (const [code, name] of [
@@ -606,7 +829,7 @@ describe('the register: preferred language', () => {
     assert.equal(await languageOf(bsl), 'bfi');
     const page = await lead.get(`/staff/people/${bsl}`);
     assert.match(page.body, /British Sign Language/);
-    assert.equal(selected((await lead.get(`/staff/people/${bsl}/edit`)).body), 'bfi');
+    assert.equal(selected((await lead.get(`/staff/people/${bsl}/edit/contact`)).body), 'bfi');
 
     const other = await addPerson({
       firstName: 'Lukas',
@@ -616,7 +839,7 @@ describe('the register: preferred language', () => {
     });
     assert.equal(await languageOf(other), 'lt');
     assert.match((await lead.get(`/staff/people/${other}`)).body, /Lithuanian/);
-    const edit = await lead.get(`/staff/people/${other}/edit`);
+    const edit = await lead.get(`/staff/people/${other}/edit/contact`);
     assert.equal(selected(edit.body), 'other');
     assert.match(
       edit.body,
@@ -628,49 +851,32 @@ describe('the register: preferred language', () => {
     // A code from an earlier form or an import: shown by name, under another language.
     const older = await addPerson({ firstName: 'Zhu', lastName: 'Older', language: 'zh' });
     assert.equal(await languageOf(older), 'zh');
-    const edit = await lead.get(`/staff/people/${older}/edit`);
+    const edit = await lead.get(`/staff/people/${older}/edit/contact`);
     assert.equal(selected(edit.body), 'other');
     assert.match(edit.body, /name="languageOther" type="text"[^>]* value="Chinese"/);
     // Saving the form unchanged keeps the code.
     const saved = await lead.post(
-      `/staff/people/${older}`,
-      {
-        firstName: 'Zhu',
-        lastName: 'Older',
-        kinds: 'customer',
-        language: 'other',
-        languageOther: 'Chinese',
-      },
-      { from: `/staff/people/${older}/edit` },
+      `/staff/people/${older}/edit/contact`,
+      { language: 'other', languageOther: 'Chinese' },
+      { from: `/staff/people/${older}/edit/contact` },
     );
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 1500));
     assert.equal(await languageOf(older), 'zh');
 
+    const nia = await addPerson({ firstName: 'Nia', lastName: 'Unsaid' });
+    const contact = `/staff/people/${nia}/edit/contact`;
     const missing = await lead.post(
-      '/staff/people',
-      {
-        firstName: 'Nia',
-        lastName: 'Unsaid',
-        kinds: 'customer',
-        consentMethod: 'verbal',
-        language: 'other',
-        languageOther: '',
-      },
-      { from: '/staff/people/new' },
+      contact,
+      { email: 'nia@example.org', language: 'other', languageOther: '' },
+      { from: contact },
     );
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /href="#languageOther">Enter the other language’s name/);
-    assert.match(missing.body, /value="Nia"/);
+    assert.match(missing.body, /value="nia@example.org"/);
     const unknown = await lead.post(
-      '/staff/people',
-      {
-        firstName: 'Nia',
-        lastName: 'Unsaid',
-        kinds: 'customer',
-        consentMethod: 'verbal',
-        language: 'not a language',
-      },
-      { from: '/staff/people/new' },
+      contact,
+      { email: 'nia@example.org', language: 'not a language' },
+      { from: contact },
     );
     assert.equal(unknown.statusCode, 400);
     assert.match(unknown.body, /href="#language">Choose the language they prefer from the list/);
@@ -788,6 +994,7 @@ describe('the register: services and partner organisations', () => {
       { from: '/staff/services' },
     );
     assert.equal(res.statusCode, 303);
-    assert.match((await lead.get('/staff/people/new')).body, /Carers Voice/);
+    const someone = await addPerson({ firstName: 'Partner', lastName: 'Chooser' });
+    assert.match((await lead.get(`/staff/people/${someone}/edit/support`)).body, /Carers Voice/);
   });
 });

@@ -8,7 +8,7 @@ import { form, text } from '../../platform/forms/schema.ts';
 /** The register's filters (search, kinds, services …), read by parseFilter. */
 export const PeopleFilterQuery = form({});
 
-/** The person form, read field by field by readPersonForm (person-form.ts). */
+/** The add form or one section's form, read field by field by readPersonForm (person-form.ts) or readSection (sections.ts). */
 export const PersonForm = form({});
 
 /** Saving the current filters as a list: its name, whether it is shared, and the filters. */
@@ -21,6 +21,7 @@ export const SavedListForm = form({
 /** A person's page: the banner after a change and which form had a problem. */
 export const PersonShowQuery = form({
   added: text(),
+  /** 1, or the section just changed (about, contact … equality), which the banner names. */
   saved: text(),
   merged: text(),
   /** Which form had a problem: service, role, training … */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { equalityRoutes } from './equality.ts';
 import { peopleRoutes } from './people.ts';
+import { personSectionRoutes } from './person-sections.ts';
 import { myRegisterRoutes } from './my.ts';
 import { rightsRoutes } from './rights.ts';
 import { serviceRoutes } from './services.ts';
@@ -10,6 +11,7 @@ import { registerSettingsRoutes } from './settings.ts';
 export const registerRoutes: FastifyPluginAsync = async (app) => {
   await app.register(serviceRoutes);
   await app.register(peopleRoutes);
+  await app.register(personSectionRoutes);
   await app.register(rightsRoutes);
   await app.register(myRegisterRoutes);
   await app.register(equalityRoutes);

@@ -10,30 +10,22 @@ import { csvStream, xlsxStream } from '../../../platform/spreadsheets/index.ts';
 import { formErrors, problemOnUnique, readDateInput } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import {
-  ConsentsForm,
   EqualityForm,
   MergeForm,
   MergeQuery,
   PeopleFilterQuery,
   PersonForm,
   PersonShowQuery,
-  RoleForm,
   SavedListForm,
-  ServiceLinkForm,
-  TrainingForm,
 } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import {
   ACCESS_NEEDS,
-  AVAILABILITY,
-  CHANNELS,
   CONSENT_METHODS,
   CONSENT_PURPOSES,
   EQUALITY_FIELDS,
   EQUALITY_QUESTIONS,
   PERSON_KINDS,
-  PREFERRED_LANGUAGES,
-  SUPPORTER_RELATIONSHIPS,
   ageBand,
   type ConsentPurpose,
   type EqualityQuestion,
@@ -41,7 +33,7 @@ import {
 import { languageName } from '../languages.ts';
 import { loadOptions } from '../options.ts';
 import { loadPerson } from '../person.ts';
-import { readPersonForm, valuesFromPerson, type Body, type FormValues } from '../person-form.ts';
+import { readPersonForm, type Body, type FormValues } from '../person-form.ts';
 import {
   PAGE_SIZE,
   areasInUse,
@@ -54,28 +46,21 @@ import {
   type PeopleFilter,
 } from '../queries.ts';
 import { MERGE_FIELDS, mergePeople, type MergeField } from '../rights.ts';
+import { ADD_INPUTS, currentConsentMap, isSection } from '../sections.ts';
 import {
-  addTraining,
   createPerson,
   dismissDuplicate,
-  endRole,
-  endServiceLink,
-  linkService,
   openDuplicates,
   personByReference,
   recordConsents,
   saveEquality,
-  startRole,
   staffPeople,
-  unknownLinks,
-  updatePerson,
-  type ConsentChange,
 } from '../service.ts';
 import { partnerOrganisations, people, savedLists } from '../tables.ts';
-import { tidy, validIsoDate, type FieldProblem } from '../validate.ts';
+import { tidy, type FieldProblem } from '../validate.ts';
 
 /** The register's problems (keys under register.errors) as the GOV.UK macros take them. */
-function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
+export function problemsToErrors(request: FastifyRequest, problems: FieldProblem[]) {
   return formErrors(
     translator(request.language, request.translations),
     problems.map((p) => ({
@@ -102,7 +87,7 @@ export async function ensurePerson(request: FastifyRequest, id: string): Promise
 }
 
 /** What the person form needs besides its values: the lists to choose from. */
-async function formLists(request: FastifyRequest) {
+export async function formLists(request: FastifyRequest) {
   return request.db(async (tx) => ({
     options: await loadOptions(tx),
     staff: await staffPeople(tx),
@@ -113,36 +98,23 @@ async function formLists(request: FastifyRequest) {
   }));
 }
 
+/** The add form: only what a record must have (the rest is added section by section). */
 function renderForm(
   reply: FastifyReply,
-  data: {
-    values: FormValues;
-    lists: Awaited<ReturnType<typeof formLists>>;
-    personId?: string;
-    errors?: ReturnType<typeof problemsToErrors>;
-    supporterName?: string | null;
-  },
+  data: { values: FormValues; errors?: ReturnType<typeof problemsToErrors> },
 ) {
   return reply.page('people/views/person-form.njk', {
-    ...data.lists,
     values: data.values,
-    personId: data.personId ?? null,
-    supporterName: data.supporterName ?? null,
     errorList: data.errors?.errorList,
     errors: data.errors?.errors ?? {},
     kinds: PERSON_KINDS,
-    needs: ACCESS_NEEDS,
-    channels: CHANNELS,
-    availability: AVAILABILITY,
-    relationships: SUPPORTER_RELATIONSHIPS,
-    preferredLanguages: PREFERRED_LANGUAGES,
     consentPurposes: CONSENT_PURPOSES,
     consentMethods: CONSENT_METHODS,
   });
 }
 
 /** The value of a date typed as YYYY-MM-DD or into a GOV.UK date input; '' when empty. */
-function dateField(body: Body, name: string): string {
+export function dateField(body: Body, name: string): string {
   const direct = tidy(body[name]);
   if (direct) return direct;
   const date = readDateInput(body, name);
@@ -254,10 +226,8 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
     },
   );
 
-  app.get('/staff/people/new', guard('people:edit'), async (request, reply) => {
-    const lists = await formLists(request);
+  app.get('/staff/people/new', guard('people:edit'), async (_request, reply) => {
     return renderForm(reply, {
-      lists,
       values: {
         kinds: ['customer'],
         language: 'en',
@@ -271,13 +241,13 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/people',
     { ...guard('people:edit'), schema: { body: PersonForm } },
     async (request, reply) => {
-      const body = request.body;
-      const lists = await formLists(request);
-      const today = todayInLondon();
-      const form = readPersonForm(body, lists.options, today, true);
+      // Only the add form's own fields: the rest is changed section by section afterwards.
+      const body: Body = {};
+      for (const input of ADD_INPUTS) body[input] = request.body[input];
+      const options = await request.db((tx) => loadOptions(tx));
+      const form = readPersonForm(body, options, todayInLondon(), true);
       if (form.problems.length > 0)
         return renderForm(reply.code(400), {
-          lists,
           values: form.values,
           errors: problemsToErrors(request, form.problems),
         });
@@ -285,11 +255,6 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
       const written = await problemOnUnique(
         () =>
           request.db(async (tx) => {
-            const unknown = await unknownLinks(tx, form.fields);
-            if (unknown.length > 0) return { taken: 'links' as const, unknown };
-            const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
-            if (supporter === undefined) return { taken: 'supporter' as const };
-            form.fields.supporterId = supporter;
             if (form.fields.reference) {
               const [taken] = await tx
                 .select({ id: people.id })
@@ -315,18 +280,8 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
       const outcome = written.ok ? written.value : { taken: 'reference' as const };
       if (outcome.taken)
         return renderForm(reply.code(400), {
-          lists,
           values: form.values,
-          errors: problemsToErrors(
-            request,
-            outcome.taken === 'links'
-              ? outcome.unknown
-              : [
-                  outcome.taken === 'reference'
-                    ? { field: 'reference', key: 'referenceTaken' }
-                    : { field: 'supporterReference', key: 'supporterNotFound' },
-                ],
-          ),
+          errors: problemsToErrors(request, [{ field: 'reference', key: 'referenceTaken' }]),
         });
       return reply.redirect(`/staff/people/${outcome.id}?added=1`, 303);
     },
@@ -484,195 +439,11 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
           account: can(user, 'users:manage'),
         },
         flash: query.added ? 'added' : query.saved ? 'saved' : query.merged ? 'merged' : null,
+        // A change to one section names it in the banner; saved=1 (rights, change requests) does not.
+        savedSection: query.saved && isSection(query.saved) ? query.saved : null,
         problem: Boolean(query.problem),
         serviceProblem: query.problem === 'service',
       });
-    },
-  );
-
-  app.get('/staff/people/:id/edit', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    const lists = await formLists(request);
-    const found = await request.db(async (tx) => {
-      const [person] = await tx.select().from(people).where(eq(people.id, id));
-      const [supporter] = person?.supporterId
-        ? await tx
-            .select({ reference: people.reference })
-            .from(people)
-            .where(eq(people.id, person.supporterId))
-        : [];
-      return person && { person, supporterReference: supporter?.reference ?? '' };
-    });
-    if (!found || found.person.erasedAt) throw notFound();
-    return renderForm(reply, {
-      lists,
-      values: { ...valuesFromPerson(found.person), supporterReference: found.supporterReference },
-      personId: id,
-    });
-  });
-
-  app.post(
-    '/staff/people/:id',
-    { ...guard('people:edit'), schema: { body: PersonForm } },
-    async (request, reply) => {
-      const id = idParam(request);
-      const body = request.body;
-      const lists = await formLists(request);
-      const form = readPersonForm(body, lists.options, todayInLondon(), false);
-      if (form.problems.length > 0)
-        return renderForm(reply.code(400), {
-          lists,
-          values: form.values,
-          personId: id,
-          errors: problemsToErrors(request, form.problems),
-        });
-      const { reference: _reference, ...fields } = form.fields;
-      const outcome = await request.db(async (tx) => {
-        const [row] = await tx
-          .select({ id: people.id, erasedAt: people.erasedAt })
-          .from(people)
-          .where(eq(people.id, id));
-        if (!row || row.erasedAt) return 'missing' as const;
-        const unknown = await unknownLinks(tx, fields);
-        if (unknown.length > 0) return unknown;
-        const supporter = await resolveSupporter(tx, form.values.supporterReference as string);
-        if (supporter === undefined) return 'supporterNotFound' as const;
-        if (supporter === id) return 'supporterSelf' as const;
-        await updatePerson(tx, actorOf(request), id, { ...fields, supporterId: supporter });
-        return 'saved' as const;
-      });
-      if (outcome === 'missing') throw notFound();
-      if (outcome !== 'saved')
-        return renderForm(reply.code(400), {
-          lists,
-          values: form.values,
-          personId: id,
-          errors: problemsToErrors(
-            request,
-            Array.isArray(outcome) ? outcome : [{ field: 'supporterReference', key: outcome }],
-          ),
-        });
-      return reply.redirect(`/staff/people/${id}?saved=1`, 303);
-    },
-  );
-
-  app.post(
-    '/staff/people/:id/consents',
-    { ...guard('people:edit'), schema: { body: ConsentsForm } },
-    async (request, reply) => {
-      const id = idParam(request);
-      await ensurePerson(request, id);
-      const body = request.body;
-      const method = (CONSENT_METHODS as readonly string[]).includes(tidy(body.method))
-        ? tidy(body.method)
-        : 'verbal';
-      const changes: ConsentChange[] = [];
-      for (const purpose of CONSENT_PURPOSES) {
-        const status = tidy(body[`consent-${purpose}`]);
-        if (
-          status === 'given' ||
-          status === 'withdrawn' ||
-          (purpose === 'equality' && status === 'objected')
-        )
-          changes.push({ purpose, status, method });
-      }
-      await request.db((tx) => recordConsents(tx, actorOf(request), id, changes));
-      return reply.redirect(`/staff/people/${id}?saved=1#consents`, 303);
-    },
-  );
-
-  app.post(
-    '/staff/people/:id/services',
-    { ...guard('people:edit'), schema: { body: ServiceLinkForm } },
-    async (request, reply) => {
-      const id = idParam(request);
-      await ensurePerson(request, id);
-      const body = request.body;
-      const serviceId = tidy(body.serviceId);
-      const startedOn = dateField(body, 'startedOn') || todayInLondon();
-      if (!UUID.test(serviceId) || !validIsoDate(startedOn))
-        return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
-      // A service of another organisation, or none, is a wrong choice: nothing is saved.
-      const linked = await request.db((tx) =>
-        linkService(tx, actorOf(request), id, serviceId, startedOn),
-      );
-      if (!linked) return reply.redirect(`/staff/people/${id}?problem=service#services`, 303);
-      return reply.redirect(`/staff/people/${id}?saved=1#services`, 303);
-    },
-  );
-
-  app.post(
-    '/staff/people/:id/services/:linkId/end',
-    guard('people:edit'),
-    async (request, reply) => {
-      const id = idParam(request);
-      await ensurePerson(request, id);
-      const linkId = idParam(request, 'linkId');
-      await request.db((tx) => endServiceLink(tx, actorOf(request), id, linkId, todayInLondon()));
-      return reply.redirect(`/staff/people/${id}?saved=1#services`, 303);
-    },
-  );
-
-  app.post(
-    '/staff/people/:id/roles',
-    { ...guard('people:edit'), schema: { body: RoleForm } },
-    async (request, reply) => {
-      const id = idParam(request);
-      await ensurePerson(request, id);
-      const body = request.body;
-      const role = tidy(body.role);
-      const startedOn = dateField(body, 'startedOn') || todayInLondon();
-      const ok = await request.db(async (tx) => {
-        const options = await loadOptions(tx);
-        if (
-          !options.involvement_role.some((o) => o.code === role && !o.retired) ||
-          !validIsoDate(startedOn)
-        )
-          return false;
-        await startRole(tx, actorOf(request), id, role, startedOn);
-        return true;
-      });
-      return reply.redirect(`/staff/people/${id}?${ok ? 'saved=1' : 'problem=role'}#roles`, 303);
-    },
-  );
-
-  app.post('/staff/people/:id/roles/:roleId/end', guard('people:edit'), async (request, reply) => {
-    const id = idParam(request);
-    await ensurePerson(request, id);
-    const roleId = idParam(request, 'roleId');
-    await request.db((tx) => endRole(tx, actorOf(request), id, roleId, todayInLondon()));
-    return reply.redirect(`/staff/people/${id}?saved=1#roles`, 303);
-  });
-
-  app.post(
-    '/staff/people/:id/training',
-    { ...guard('people:edit'), schema: { body: TrainingForm } },
-    async (request, reply) => {
-      const id = idParam(request);
-      await ensurePerson(request, id);
-      const body = request.body;
-      const module = tidy(body.module);
-      const completedOn = dateField(body, 'completedOn');
-      const expiresOn = dateField(body, 'expiresOn');
-      const ok = await request.db(async (tx) => {
-        const options = await loadOptions(tx);
-        if (!options.training_module.some((o) => o.code === module && !o.retired)) return false;
-        if (
-          !validIsoDate(completedOn) ||
-          (expiresOn && (!validIsoDate(expiresOn) || expiresOn < completedOn))
-        )
-          return false;
-        await addTraining(tx, actorOf(request), id, {
-          module,
-          completedOn,
-          expiresOn: expiresOn || null,
-        });
-        return true;
-      });
-      return reply.redirect(
-        `/staff/people/${id}?${ok ? 'saved=1' : 'problem=training'}#training`,
-        303,
-      );
     },
   );
 
@@ -705,7 +476,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
       const outcome = await request.db((tx) => saveEquality(tx, actorOf(request), id, answers));
       if (outcome === 'no-consent')
         return reply.redirect(`/staff/people/${id}/equality?problem=consent`, 303);
-      return reply.redirect(`/staff/people/${id}?saved=1#equality`, 303);
+      return reply.redirect(`/staff/people/${id}?saved=equality#equality`, 303);
     },
   );
 
@@ -759,18 +530,11 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
 };
 
 /** The supporter's id from their reference: null for none, undefined when no one has it. */
-async function resolveSupporter(
+export async function resolveSupporter(
   tx: Queryable,
   reference: string,
 ): Promise<string | null | undefined> {
   if (!reference) return null;
   const person = await personByReference(tx, reference);
   return person && !person.erasedAt ? person.id : undefined;
-}
-
-/** The decision that holds for each purpose, from the history newest first. */
-function currentConsentMap(history: Array<{ purpose: string; status: string }>) {
-  const map: Record<string, string> = {};
-  for (const row of history) map[row.purpose] ??= row.status;
-  return map;
 }

@@ -24,7 +24,7 @@ export const PersonShowQuery = form({
   /** 1, or the section just changed (about, contact … equality), which the banner names. */
   saved: text(),
   merged: text(),
-  /** Which form had a problem: service, role, training … */
+  /** Which form on the page had a problem: request (a rights request); the sections name their own fields. */
   problem: text(),
 });
 

@@ -413,9 +413,7 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
             entity: 'person',
             entityId: id,
           });
-        return (
-          loaded && { ...loaded, options: await loadOptions(tx), services: await listServices(tx) }
-        );
+        return loaded && { ...loaded, options: await loadOptions(tx) };
       });
       if (!data || data.person.erasedAt) throw notFound();
       const today = todayInLondon();
@@ -426,7 +424,6 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
         ageBand: data.person.dateOfBirth ? ageBand(data.person.dateOfBirth, today) : null,
         languageName: languageName(data.person.language, { text: bracketingEnglish(tr) }),
         consentPurposes: CONSENT_PURPOSES,
-        consentMethods: CONSENT_METHODS,
         current: currentConsentMap(data.consentHistory),
         equalityFields: EQUALITY_FIELDS,
         may: {
@@ -442,7 +439,6 @@ export const peopleRoutes: FastifyPluginAsync = async (plugin) => {
         // A change to one section names it in the banner; saved=1 (rights, change requests) does not.
         savedSection: query.saved && isSection(query.saved) ? query.saved : null,
         problem: Boolean(query.problem),
-        serviceProblem: query.problem === 'service',
       });
     },
   );

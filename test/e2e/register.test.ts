@@ -119,6 +119,24 @@ for (const javaScript of [true, false]) {
       );
       assert.match(await page.getByRole('main').innerText(), /Quality Checker/);
 
+      // Every section's own page passes axe and reflows at 320 px.
+      const summary = new URL(page.url()).pathname;
+      for (const section of [
+        'about',
+        'contact',
+        'needs',
+        'consents',
+        'brings',
+        'support',
+        'services',
+        'roles',
+        'training',
+      ]) {
+        await register.open(`${summary}/edit/${section}`);
+        await assertAccessible(page);
+      }
+      await register.open(summary);
+
       // Found by a misspelt name.
       await register.open('/staff/people');
       await page.getByLabel('Search').fill(`Phillipa ${surname.slice(0, 4)}${surname.slice(5)}`);

@@ -110,6 +110,22 @@ describe('the public side', () => {
     assert.match(res.body, /<html lang="en"/);
   });
 
+  it('sets the form-token cookie only on a page that has a form', async () => {
+    const home = await app.inject('/');
+    assert.equal(
+      home.cookies.find((c) => c.name === 'csrf'),
+      undefined,
+    );
+    const signIn = await app.inject('/sign-in');
+    const cookie = signIn.cookies.find((c) => c.name === 'csrf');
+    assert.ok(cookie, 'the sign-in form sets its cookie');
+    // The token is made once a page, however many forms write it.
+    const tokens = new Set(
+      [...signIn.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]),
+    );
+    assert.equal(tokens.size, 1);
+  });
+
   it('sends a strict Content-Security-Policy whose nonce the inline script carries', async () => {
     const res = await app.inject('/');
     const csp = res.headers['content-security-policy'] as string;

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomText } from './random.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
@@ -44,7 +45,7 @@ function cookieNonce(request: FastifyRequest): string | null {
  * carries a token bound to it.
  */
 export function rotateCsrf(reply: FastifyReply, session?: string | null): void {
-  issue(reply, randomBytes(24).toString('base64url'));
+  issue(reply, randomText(24, 'base64url'));
   if (session !== undefined) (state(reply.request).csrfState ??= {}).session = session;
 }
 
@@ -104,7 +105,7 @@ export const csrf = fp<{ secure: boolean }>(
       const nonce =
         state(this.request).csrfState?.issued ??
         cookieNonce(this.request) ??
-        issue(this, randomBytes(24).toString('base64url'));
+        issue(this, randomText(24, 'base64url'));
       return tokenFor(nonce, sessionOf(this.request));
     });
     app.addHook('preHandler', async (request) => {

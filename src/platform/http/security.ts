@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from './random.ts';
 import fp from 'fastify-plugin';
 import type { FastifyReply } from 'fastify';
 
@@ -76,7 +76,7 @@ export const security = fp<{ https: boolean }>(
       getter(this: FastifyReply) {
         let nonce = nonces.get(this);
         if (!nonce) {
-          const value = randomBytes(16).toString('hex');
+          const value = randomText(16, 'hex');
           nonce = { script: value, style: value };
           nonces.set(this, nonce);
           this.header('content-security-policy', contentSecurityPolicy(https, value));

@@ -14,6 +14,34 @@ import { organisationName, textColourOn } from '../tenancy/index.ts';
 import type { ModuleManifest, NavigationItem } from '../manifest.ts';
 import { inArea, staffAreas } from '../shell/navigation.ts';
 
+/**
+ * A template imported without the importer's context (`{% from "x" import y %}`,
+ * as every govuk-frontend macro is) gives the same macros each time: Nunjucks
+ * runs the imported template again on every render to find them, which was a
+ * tenth of a page's time. They are kept per compiled template, so a template
+ * recompiled in development brings its new macros. An import `with context`
+ * still runs each time, as its exports may read the page's variables.
+ */
+type Exported = Record<string, unknown>;
+type ExportedCallback = (error: Error | null, exported: Exported) => void;
+const exportsOf = new WeakMap<object, Exported>();
+const templatePrototype = nunjucks.Template.prototype as unknown as {
+  getExported: (...args: unknown[]) => void;
+};
+const runForExports = templatePrototype.getExported;
+templatePrototype.getExported = function getExported(this: object, ...args: unknown[]) {
+  const [callback] = args;
+  if (args.length !== 1 || typeof callback !== 'function') {
+    return runForExports.apply(this, args);
+  }
+  const kept = exportsOf.get(this);
+  if (kept) return (callback as ExportedCallback)(null, kept);
+  return runForExports.call(this, (error: Error | null, exported: Exported) => {
+    if (!error) exportsOf.set(this, exported);
+    (callback as ExportedCallback)(error, exported);
+  });
+};
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../..');
 export const BUILD_DIR = path.join(ROOT, 'public/build');
@@ -187,6 +215,12 @@ export const views = fp<ViewOptions>(
             current: lang === language,
           }))
         : null;
+      // The form token is made when a template first writes it: most public
+      // pages have no form, and issuing one signs a cookie and sends it.
+      let token: string | undefined;
+      const csrfToken = {
+        toString: () => (token ??= reply.csrfToken()),
+      };
       return {
         htmlLang: language,
         language,
@@ -208,7 +242,7 @@ export const views = fp<ViewOptions>(
         easyRead: request.easyRead,
         displayToggleHref: withQuery(url, 'display', request.easyRead ? 'standard' : 'easy'),
         currentPath: pathOnly,
-        csrfToken: reply.csrfToken(),
+        csrfToken,
       };
     }
 

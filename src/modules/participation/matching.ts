@@ -85,7 +85,12 @@ export const inAudience = (p: string, i: string): SQL =>
  * Everyone who could be asked: on the register (consented, not erased, not
  * "do not contact"), sharing an interest with the opportunity (or it names
  * none), and in the initiative's audience (or it names none), with what they
- * need that is not on offer and how often they were invited in the window.
+ * need that is not on offer and how often they were asked in the window.
+ *
+ * How often each was asked is one grouped count of the window's invitations
+ * and asks, joined on, not a count for each person on the register; what
+ * shows why a person fits (services, roles, the date they were asked about
+ * this one) is read only for the page of matches (`details`).
  */
 function candidates(opportunityId: string, windowDays: number): SQL {
   return sql`
@@ -95,32 +100,43 @@ function candidates(opportunityId: string, windowDays: number): SQL {
       from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where o.id = ${opportunityId}
     ),
+    asked as (
+      select person_id, count(*)::int as n from (
+        select v.person_id from invitations v
+        where v.invited_at > now() - make_interval(days => ${windowDays}::int)
+        union all
+        select k.person_id from opportunity_asks k
+        where k.opportunity_id <> ${opportunityId}
+          and k.asked_at > now() - make_interval(days => ${windowDays}::int)
+      ) recent
+      group by person_id
+    ),
     candidates as (
       select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
         p.email, p.language, p.consents, p.contact_via_supporter as "contactViaSupporter",
         p.skills, p.area, p.availability, p.last_involved_on::text as "lastInvolvedOn",
         array(select x from unnest(p.interests) x where x = any(o.interests)) as "sharedInterests",
         array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds",
-        ((select count(*) from invitations v
-           where v.person_id = p.id
-             and v.invited_at > now() - make_interval(days => ${windowDays}::int))
-         + (select count(*) from opportunity_asks k
-           where k.person_id = p.id and k.opportunity_id <> ${opportunityId}
-             and k.asked_at > now() - make_interval(days => ${windowDays}::int)))::int
-          as "recentInvitations",
-        (select k.asked_at from opportunity_asks k
-          where k.person_id = p.id and k.opportunity_id = ${opportunityId}) as "askedAt",
-        array(select ps.service_name from register_person_services ps
-          where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-          order by ps.service_name) as services,
-        array(select r.role from register_person_roles r
-          where r.person_id = p.id and (r.ended_on is null or r.ended_on >= current_date)
-          order by r.role) as roles,
+        coalesce(a.n, 0) as "recentInvitations",
         (${noAudience('o')} or ${inAudience('p', 'o')}) as "inAudience"
       from register_people p cross join o
+        left join asked a on a.person_id = p.id
       where p.erased_at is null and not p.do_not_contact and 'register' = any(p.consents)
         and (cardinality(o.interests) = 0 or p.interests && o.interests)
     )`;
+}
+
+/** Why each of a page of matches fits, and whether they were asked about this one. */
+function details(opportunityId: string): SQL {
+  return sql`
+    (select k.asked_at from opportunity_asks k
+      where k.person_id = m.id and k.opportunity_id = ${opportunityId}) as "askedAt",
+    array(select ps.service_name from register_person_services ps
+      where ps.person_id = m.id and (ps.ended_on is null or ps.ended_on >= current_date)
+      order by ps.service_name) as services,
+    array(select r.role from register_person_roles r
+      where r.person_id = m.id and (r.ended_on is null or r.ended_on >= current_date)
+      order by r.role) as roles`;
 }
 
 /**
@@ -136,10 +152,17 @@ export async function matchPeople(
   const limit = options.invitationLimit;
   const matches = rowsOf<MatchRow>(
     await tx.execute(sql`${base}
-      select * from candidates
-      where "inAudience" and cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
-      order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id
-      limit ${options.limit}::int`),
+      select m.*, ${details(opportunityId)}
+      from (
+        select id, reference, "firstName", "lastName", email, language, consents,
+          "contactViaSupporter", skills, area, availability, "lastInvolvedOn",
+          "sharedInterests", "recentInvitations"
+        from candidates
+        where "inAudience" and cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
+        order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id
+        limit ${options.limit}::int
+      ) m
+      order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id`),
   );
   const [counts] = rowsOf<{ fitting: number; unmetNeed: number; askedTooOften: number }>(
     await tx.execute(sql`${base}

@@ -59,6 +59,26 @@ describe('translations', () => {
     assert.equal(english.text('home.lead', { organisation: 'A & B' }).startsWith('A & B'), true);
     assert.ok(i18n().exists('errors.notFound.title'));
   });
+
+  it('gives each set of values its own line, the same as i18next, when lines are remembered', () => {
+    const english = translator('en');
+    for (let round = 0; round < 2; round += 1) {
+      for (const organisation of ['Oak Homes', 'Elm & Co', '<i>Ash</i>']) {
+        assert.equal(
+          String(english.t('home.lead', { organisation })),
+          i18n().t('home.lead', { lng: 'en', organisation }),
+        );
+        assert.equal(
+          english.text('home.lead', { organisation }),
+          i18n().t('home.lead', {
+            lng: 'en',
+            organisation,
+            interpolation: { escapeValue: false },
+          }),
+        );
+      }
+    }
+  });
 });
 
 describe('marking English on a Welsh page', () => {

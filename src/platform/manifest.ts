@@ -336,7 +336,7 @@ export interface ImportKind<Row = unknown> {
 export interface StagedImport<Row> {
   /** Starts keeping rows for this transaction, forgetting any kept before. */
   begin(tx: Queryable, context: ImportContext): Promise<void>;
-  /** Keeps a batch of good rows (status not yet known). */
+  /** Keeps a batch of good rows (status not yet known); the pipeline reads on while it runs. */
   add(tx: Queryable, records: ImportRecord<Row>[], context: ImportContext): Promise<void>;
   /** Forgets the kept rows of these lines (their key came earlier in the file); returns how many it kept. */
   drop(tx: Queryable, lines: readonly number[], context: ImportContext): Promise<number>;

@@ -56,6 +56,9 @@ export interface ImportPlan {
 /** A staged kind is handed the good rows this many at a time. */
 export const STAGE_BATCH = 10_000;
 
+/** The check reports its progress about every this many rows (after a batch of them). */
+const PROGRESS_EVERY = 5000;
+
 /** Keep at most this many problems to show; the count says how many there were. */
 export const PROBLEM_LIMIT = 500;
 
@@ -151,39 +154,60 @@ export async function checkImport(
   // Whether a key came earlier in the file: a set in memory, or for a staged
   // kind (a million rows) a temporary table of keys, asked once at the end.
   const seen = new Set<string>();
-  let keys: Array<{ line: number; key: string }> = [];
+  let keyLines: number[] = [];
+  let keys: string[] = [];
   if (staged) await beginKeys(tx);
-  for await (const line of sheet) {
-    plan.total++;
-    if (plan.total % 5000 === 0) await options.onProgress?.(plan.total);
-    const problems: Array<{ column: string; reason: string }> = [];
-    const reference = tidy(line.values[kind.reference]);
-    const key = (kind.rowKey?.(reference, line.values) ?? reference).toLowerCase();
-    if (!reference) problems.push({ column: kind.reference, reason: 'required' });
-    else if (staged) keys.push({ line: line.line, key });
-    else if (seen.has(key)) problems.push({ column: kind.reference, reason: 'repeated' });
-    else seen.add(key);
-    const row = checkRow(line.values, problems);
-    if (problems.length === 0) {
-      plan.records.push({ line: line.line, reference, status: 'created', row });
-      if (staged && plan.records.length >= STAGE_BATCH) {
-        await staged.add(tx, plan.records, context);
-        plan.records = [];
+  // The database keeps the last batch while the next is read and checked.
+  const writes = writeBehind();
+  const problems: Array<{ column: string; reason: string }> = [];
+  let nextProgress = PROGRESS_EVERY;
+  try {
+    for await (const batch of sheet.batches()) {
+      for (const line of batch) {
+        plan.total++;
+        const reference = tidy(line.values[kind.reference]);
+        const key = (kind.rowKey?.(reference, line.values) ?? reference).toLowerCase();
+        if (!reference) problems.push({ column: kind.reference, reason: 'required' });
+        else if (staged) {
+          keyLines.push(line.line);
+          keys.push(key);
+        } else if (seen.has(key)) problems.push({ column: kind.reference, reason: 'repeated' });
+        else seen.add(key);
+        const row = checkRow(line.values, problems);
+        if (problems.length === 0) {
+          plan.records.push({ line: line.line, reference, status: 'created', row });
+        } else {
+          plan.counts.invalid++;
+          for (const p of problems) addProblem(plan, { line: line.line, ...p });
+          problems.length = 0;
+        }
       }
-    } else {
-      plan.counts.invalid++;
-      for (const p of problems) addProblem(plan, { line: line.line, ...p });
+      if (staged && plan.records.length >= STAGE_BATCH) {
+        const records = plan.records;
+        plan.records = [];
+        await writes.send(() => staged.add(tx, records, context));
+      }
+      if (keys.length >= STAGE_BATCH) {
+        const [lines, texts] = [keyLines, keys];
+        [keyLines, keys] = [[], []];
+        await writes.send(() => addKeys(tx, lines, texts));
+      }
+      if (plan.total >= nextProgress) {
+        await options.onProgress?.(plan.total);
+        nextProgress = plan.total + PROGRESS_EVERY;
+      }
     }
-    if (keys.length >= STAGE_BATCH) {
-      await addKeys(tx, keys);
-      keys = [];
-    }
+  } catch (error) {
+    // A file that fails part way leaves no statement of its check running behind it.
+    await writes.done().catch(() => {});
+    throw error;
   }
+  await writes.done();
   await options.onProgress?.(plan.total);
   if (staged) {
     if (plan.records.length > 0) await staged.add(tx, plan.records, context);
     plan.records = [];
-    await addKeys(tx, keys);
+    await addKeys(tx, keyLines, keys);
     const repeated = await repeatedLines(tx);
     if (repeated.length > 0) {
       // The rows good but for their key are kept no longer.
@@ -216,27 +240,49 @@ async function beginKeys(tx: Queryable) {
   );
 }
 
-async function addKeys(tx: Queryable, keys: ReadonlyArray<{ line: number; key: string }>) {
-  if (keys.length === 0) return;
+async function addKeys(tx: Queryable, lines: readonly number[], keys: readonly string[]) {
+  if (lines.length === 0) return;
   await tx.execute(sql`
     insert into ${sql.raw(KEYS)} (line, key)
-    select * from unnest(${arrayParam(
-      keys.map((k) => k.line),
-      'int',
-    )}, ${arrayParam(
+    select * from unnest(${arrayParam(lines, 'int')}, ${arrayParam(
       // Text in PostgreSQL cannot hold NUL (rowKey joins with it): escaped, one to one.
-      keys.map((k) => k.key.replace(/\\/g, '\\\\').split('\u0000').join('\\0')),
+      keys.map((key) =>
+        key.includes('\\') || key.includes('\u0000')
+          ? key.replace(/\\/g, '\\\\').split('\u0000').join('\\0')
+          : key,
+      ),
       'text',
     )})`);
+}
+
+/**
+ * Statements sent one after another while the caller goes on (reading and
+ * checking the next rows): the database works while JavaScript does. Each
+ * waits for the one before, so the transaction runs one at a time; a
+ * failure comes out of the next send, or of done.
+ */
+function writeBehind() {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    async send(work: () => Promise<unknown>): Promise<void> {
+      await last;
+      last = work();
+      // Awaited by the next send or by done; until then it must not count as unhandled.
+      last.catch(() => {});
+    },
+    done: () => last,
+  };
 }
 
 /** The lines whose key an earlier line has, in line order. */
 async function repeatedLines(tx: Queryable): Promise<number[]> {
   return rowsOf<{ line: number }>(
     await tx.execute(
-      sql.raw(`select line from (
-        select line, row_number() over (partition by key order by line) as nth from ${KEYS}
-      ) k where nth > 1 order by line`),
+      // Grouped rather than sorted: a good file has no key twice, and says so quickly.
+      sql.raw(`select k.line from ${KEYS} k
+        join (select key, min(line) as first from ${KEYS} group by key having count(*) > 1) d
+          on d.key = k.key and k.line > d.first
+        order by k.line`),
     ),
   ).map((r) => r.line);
 }

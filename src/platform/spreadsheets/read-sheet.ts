@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { readCsvRecords } from './read-csv.ts';
+import { readCsvBatches } from './read-csv.ts';
 import { readXlsxRecords } from './read-xlsx.ts';
 import type { SheetRecord } from './sheet-record.ts';
 import { damagedExcel, noHeader, unsupportedType } from './spreadsheet-error.ts';
@@ -16,13 +16,16 @@ export interface SheetRow {
 }
 
 /**
- * An open spreadsheet whose header row has been read. Iterate it once for its
- * rows; stopping early, or calling close() instead of iterating, releases the
- * file (an input stream is destroyed).
+ * An open spreadsheet whose header row has been read. Iterate it once, for
+ * its rows or (a long file's quicker way) its batches of rows; stopping
+ * early, or calling close() instead of iterating, releases the file (an input
+ * stream is destroyed).
  */
 export interface Sheet extends AsyncIterable<SheetRow> {
   /** Normalised column names in column order; '' for a column with no name, whose cells are left out. */
   header: string[];
+  /** The rows a chunk of the file at a time (for a CSV, about a thousand rows of a long file). */
+  batches(): AsyncIterable<SheetRow[]>;
   close(): Promise<void>;
 }
 
@@ -40,11 +43,11 @@ const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
  */
 export async function readSheet(input: SheetInput): Promise<Sheet> {
   const opened = await openInput(input);
-  let records: AsyncGenerator<SheetRecord> | undefined;
+  let records: AsyncGenerator<SheetRecord[]> | undefined;
   try {
     records = readRecords(opened, chooseFormat(filenameOf(input), opened.head));
-    const header = await readHeader(records);
-    return openSheet(header, records);
+    const { header, rest } = await readHeader(records);
+    return openSheet(header, rest, records);
   } catch (error) {
     await records?.return(undefined);
     await opened.close();
@@ -145,10 +148,12 @@ function asBuffer(chunk: string | Buffer): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
-/** Records from the right reader; the input is closed however reading ends. */
-async function* readRecords(opened: OpenedInput, format: Format): AsyncGenerator<SheetRecord> {
+/** Records from the right reader, in batches; the input is closed however reading ends. */
+async function* readRecords(opened: OpenedInput, format: Format): AsyncGenerator<SheetRecord[]> {
   try {
-    yield* format === 'xlsx' ? readXlsxRecords(opened.bytes) : readCsvRecords(opened.bytes);
+    if (format === 'csv') yield* readCsvBatches(opened.bytes);
+    // An .xlsx is read a row at a time: exceljs streams its rows one by one.
+    else for await (const record of readXlsxRecords(opened.bytes)) yield [record];
   } catch (error) {
     throw opened.readError() ?? error;
   } finally {
@@ -157,37 +162,70 @@ async function* readRecords(opened: OpenedInput, format: Format): AsyncGenerator
   if (opened.readError()) throw opened.readError();
 }
 
-/** The first non-blank record, read by hand: a for await loop would close the records on leaving. */
-async function readHeader(records: AsyncGenerator<SheetRecord>): Promise<string[]> {
+/**
+ * The first non-blank record, read by hand (a for await loop would close the
+ * records on leaving), and the records after it in its batch.
+ */
+async function readHeader(
+  records: AsyncGenerator<SheetRecord[]>,
+): Promise<{ header: string[]; rest: SheetRecord[] }> {
   for (let next = await records.next(); !next.done; next = await records.next()) {
-    const cells = next.value.cells.map((cell) => cell.trim());
-    if (!isBlank(cells)) return cells.map(normaliseHeaderName);
+    const batch = next.value;
+    for (let i = 0; i < batch.length; i++) {
+      const cells = batch[i]!.cells.map((cell) => cell.trim());
+      if (!isBlank(cells))
+        return { header: cells.map(normaliseHeaderName), rest: batch.slice(i + 1) };
+    }
   }
   throw noHeader();
 }
 
-function openSheet(header: string[], records: AsyncGenerator<SheetRecord>): Sheet {
+function openSheet(
+  header: string[],
+  rest: SheetRecord[],
+  records: AsyncGenerator<SheetRecord[]>,
+): Sheet {
+  const batches = () => readRows(header, rest, records);
   return {
     header,
-    [Symbol.asyncIterator]: () => readRows(header, records),
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const rows of batches()) yield* rows;
+    },
     async close() {
       await records.return(undefined);
     },
   };
 }
 
+/** Each batch's rows that are not blank, their cells trimmed and named by the header. */
 async function* readRows(
   header: string[],
-  records: AsyncGenerator<SheetRecord>,
-): AsyncGenerator<SheetRow> {
-  for await (const record of records) {
-    const cells = record.cells.map((cell) => cell.trim());
-    if (isBlank(cells)) continue;
-    const values: Record<string, string> = {};
-    header.forEach((name, column) => {
-      if (name) values[name] = cells[column] ?? '';
-    });
-    yield { line: record.line, values };
+  rest: SheetRecord[],
+  records: AsyncGenerator<SheetRecord[]>,
+): AsyncGenerator<SheetRow[]> {
+  const named = header.flatMap((name, column) => (name ? [{ name, column }] : []));
+  const rowsOf = (batch: SheetRecord[]) => {
+    const rows: SheetRow[] = [];
+    for (const record of batch) {
+      const cells = record.cells;
+      let blank = true;
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i]!.trim();
+        cells[i] = cell;
+        if (cell !== '') blank = false;
+      }
+      if (blank) continue;
+      const values: Record<string, string> = {};
+      for (const { name, column } of named) values[name] = cells[column] ?? '';
+      rows.push({ line: record.line, values });
+    }
+    return rows;
+  };
+  if (rest.length > 0) yield rowsOf(rest);
+  for await (const batch of records) {
+    const rows = rowsOf(batch);
+    if (rows.length > 0) yield rows;
   }
 }
 

@@ -43,29 +43,33 @@ export function eventsOf(
 ): OperationsEvent[] {
   const events: OperationsEvent[] = [];
   for (const { id, reference, before, after } of changes) {
-    const base = { organisationId: context.organisationId, record: { kind: spec.linkKind!, id } };
+    const record = { kind: spec.linkKind!, id };
+    const { organisationId } = context;
     if (spec.kind === 'complaints' && after.responded_on && !before?.responded_on)
       events.push({
-        ...base,
         name: EVENT_NAMES.complaintResponded,
+        organisationId,
         occurredOn: String(after.responded_on),
+        record,
         personId: (after.person_id as string | null) ?? null,
         data: { stage: Number(after.stage), reference },
       });
     else if (spec.kind === 'repairs' && after.completed_on && !before?.completed_on)
       events.push({
-        ...base,
         name: EVENT_NAMES.repairCompleted,
+        organisationId,
         occurredOn: String(after.completed_on),
+        record,
         personId: (after.person_id as string | null) ?? null,
         data: { reference, priority: after.priority },
       });
     else if (spec.kind === 'recruitment' && usedPanel(after) && !usedPanel(before))
       events.push({
-        ...base,
         name: EVENT_NAMES.interviewPanelHeld,
+        organisationId,
         // The panel's own day is not recorded: the recruitment's close, else the day it was recorded.
         occurredOn: String(after.closed_on ?? context.today),
+        record,
         personId: null,
         data: { reference, title: after.title },
       });

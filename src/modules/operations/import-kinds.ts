@@ -3,7 +3,7 @@ import { rowsOf } from '../../platform/db/index.ts';
 import { defineImportKind, type ImportKind } from '../../platform/manifest.ts';
 import { raiseOperationsEvents } from './raise.ts';
 import { eventsOf } from './events.ts';
-import { KINDS, SPECS, TENURES, readRecord, type KindSpec, type Values } from './kinds.ts';
+import { KINDS, SPECS, TENURES, recordReader, type KindSpec, type Values } from './kinds.ts';
 import {
   applyStage,
   beginStage,
@@ -21,11 +21,9 @@ import {
  * file imported again changes nothing and raises no event again.
  */
 
-/** A good row: its values, and what is stored under its key. */
+/** A good row: its values by table column (what is stored under its key is the staging table's to find). */
 export interface OperationsRow {
   values: Values;
-  existingId: string | null;
-  before: Values | null;
 }
 
 function importKindOf(spec: KindSpec): ImportKind {
@@ -50,14 +48,13 @@ function importKindOf(spec: KindSpec): ImportKind {
         }
       : {}),
     async prepare(tx, context) {
-      const context2 = await loadCheckContext(tx, {
-        people: context.header.includes('person_reference') ? 'all' : null,
-      });
-      return (values, problems) => ({
-        values: readRecord(spec, values, context2, problems),
-        existingId: null,
-        before: null,
-      });
+      const read = recordReader(
+        spec,
+        await loadCheckContext(tx, {
+          people: context.header.includes('person_reference') ? 'all' : null,
+        }),
+      );
+      return (values, problems) => ({ values: read(values, problems) });
     },
     // Files run to a million repairs: the rows wait in a temporary table, not in memory.
     staged: {

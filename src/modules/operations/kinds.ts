@@ -414,15 +414,16 @@ export function splitCell(value: string): string[] {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Whether YYYY-MM-DD names a real calendar date between 1900 and 2100. */
 export function isIsoDate(value: string): boolean {
   const m = ISO_DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1900 || y > 2100) return false;
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
 
 /** What one record is checked against: the services by code, the menu, the people by reference. */
@@ -432,79 +433,135 @@ export interface CheckContext {
   personId(reference: string): string | null;
 }
 
-const tidy = (value: string | undefined) => (value ?? '').trim().replace(/[ \t]+/g, ' ');
+/** A cell as a record holds it: trimmed, runs of spaces and tabs made one space. */
+const tidy = (value: string | undefined) => {
+  const trimmed = (value ?? '').trim();
+  return trimmed.includes('  ') || trimmed.includes('\t')
+    ? trimmed.replace(/[ \t]+/g, ' ')
+    : trimmed;
+};
+
+const YES_NO = new Set(['', 'yes', 'no', 'y', 'n', 'true', 'false']);
+const YES = new Set(['yes', 'y', 'true']);
+const COUNT = /^\d{1,7}$/;
+
+/** Reads one tidied, non-empty cell of a field into values, or says what is wrong with it. */
+type ReadCell = (raw: string, values: Values, problems: Problem[]) => void;
+
+/** The reader of a field's non-empty cell, chosen once a file rather than once a row. */
+function cellReader(field: FieldSpec, context: CheckContext): ReadCell {
+  const { name, column } = field;
+  switch (field.type) {
+    case 'text':
+      return (raw, values, problems) => {
+        if (raw.length > 200) problems.push({ column: name, reason: 'ops_tooLong' });
+        values[column] = raw;
+      };
+    case 'date':
+      return (raw, values, problems) => {
+        const good = isIsoDate(raw);
+        if (!good) problems.push({ column: name, reason: 'ops_date' });
+        values[column] = good ? raw : null;
+      };
+    case 'count':
+      return (raw, values, problems) => {
+        const good = COUNT.test(raw);
+        if (!good) problems.push({ column: name, reason: 'ops_count' });
+        values[column] = good ? Number(raw) : null;
+      };
+    case 'choice': {
+      const choices = new Set(field.choices);
+      const upper = name === 'tenure';
+      const numeric = name === 'stage';
+      return (raw, values, problems) => {
+        const code = upper ? raw.toUpperCase() : raw.toLowerCase();
+        if (!choices.has(code)) problems.push({ column: name, reason: 'ops_choice' });
+        values[column] = numeric ? Number(code) : code;
+      };
+    }
+    case 'service':
+      return (raw, values, problems) => {
+        const id = context.services.get(raw.toLowerCase()) ?? null;
+        if (!id) problems.push({ column: name, reason: 'unknownService' });
+        values[column] = id;
+      };
+    case 'person':
+      return (raw, values, problems) => {
+        const id = context.personId(raw);
+        if (!id) problems.push({ column: name, reason: 'ops_person' });
+        values[column] = id;
+      };
+    default:
+      throw new Error(`A ${field.type} field is read whether empty or not`);
+  }
+}
+
+/** Reads one tidied cell of a field, empty or not, into values. */
+function fieldReader(field: FieldSpec, context: CheckContext): ReadCell {
+  const { name, column } = field;
+  switch (field.type) {
+    case 'yesno':
+      return (raw, values, problems) => {
+        const answer = raw.toLowerCase();
+        if (!YES_NO.has(answer)) problems.push({ column: name, reason: 'yesNo' });
+        values[column] = YES.has(answer);
+      };
+    case 'involvement':
+      return (raw, values, problems) => {
+        const codes = [...new Set(splitCell(raw).map((c) => c.toLowerCase()))];
+        if (codes.some((c) => !context.involvementMenu.has(c)))
+          problems.push({ column: name, reason: 'ops_involvement' });
+        values[column] = codes;
+      };
+    case 'lines':
+      return (raw, values) => {
+        values[column] = splitCell(raw.replace(/\r?\n/g, ';')).join('\n');
+      };
+    default: {
+      const read = cellReader(field, context);
+      const required = field.required === true;
+      return (raw, values, problems) => {
+        if (raw) read(raw, values, problems);
+        else {
+          if (required) problems.push({ column: name, reason: 'required' });
+          values[column] = null;
+        }
+      };
+    }
+  }
+}
 
 /**
- * Reads one record's fields (as a file's cells or a form's answers, dates
- * already ISO), pushing a problem for each field that is wrong; returns the
- * values by table column. The reference is the pipeline's to check.
+ * The reader of a kind's records against one context, made once and used
+ * for every row of a file: it reads one record's fields (as a file's cells
+ * or a form's answers, dates already ISO), pushing a problem for each field
+ * that is wrong, and returns the values by table column. The reference is
+ * the pipeline's to check.
  */
+export function recordReader(
+  spec: KindSpec,
+  context: CheckContext,
+): (cells: Record<string, string | undefined>, problems: Problem[]) => Values {
+  const fields = spec.fields.map((field) => ({
+    name: field.name,
+    read: fieldReader(field, context),
+  }));
+  return (cells, problems) => {
+    const values: Values = {};
+    for (const { name, read } of fields) read(tidy(cells[name]), values, problems);
+    spec.check?.(values, problems);
+    return values;
+  };
+}
+
+/** Reads one record's fields (a form's answers): see recordReader. */
 export function readRecord(
   spec: KindSpec,
   cells: Record<string, string | undefined>,
   context: CheckContext,
   problems: Problem[],
 ): Values {
-  const values: Values = {};
-  for (const field of spec.fields) {
-    const raw = tidy(cells[field.name]);
-    const fail = (reason: string) => problems.push({ column: field.name, reason });
-    if (field.type === 'yesno') {
-      const answer = raw.toLowerCase();
-      if (!['', 'yes', 'no', 'y', 'n', 'true', 'false'].includes(answer)) fail('yesNo');
-      values[field.column] = ['yes', 'y', 'true'].includes(answer);
-      continue;
-    }
-    if (field.type === 'involvement') {
-      const codes = [...new Set(splitCell(raw).map((c) => c.toLowerCase()))];
-      if (codes.some((c) => !context.involvementMenu.has(c))) fail('ops_involvement');
-      values[field.column] = codes;
-      continue;
-    }
-    if (field.type === 'lines') {
-      values[field.column] = splitCell(raw.replace(/\r?\n/g, ';')).join('\n');
-      continue;
-    }
-    if (!raw) {
-      if (field.required) fail('required');
-      values[field.column] = null;
-      continue;
-    }
-    switch (field.type) {
-      case 'text':
-        if (raw.length > 200) fail('ops_tooLong');
-        values[field.column] = raw;
-        break;
-      case 'date':
-        if (!isIsoDate(raw)) fail('ops_date');
-        values[field.column] = isIsoDate(raw) ? raw : null;
-        break;
-      case 'count':
-        if (!/^\d{1,7}$/.test(raw)) fail('ops_count');
-        values[field.column] = /^\d{1,7}$/.test(raw) ? Number(raw) : null;
-        break;
-      case 'choice': {
-        const code = field.name === 'tenure' ? raw.toUpperCase() : raw.toLowerCase();
-        if (!field.choices!.includes(code)) fail('ops_choice');
-        values[field.column] = field.name === 'stage' ? Number(code) : code;
-        break;
-      }
-      case 'service': {
-        const id = context.services.get(raw.toLowerCase()) ?? null;
-        if (!id) fail('unknownService');
-        values[field.column] = id;
-        break;
-      }
-      case 'person': {
-        const id = context.personId(raw);
-        if (!id) fail('ops_person');
-        values[field.column] = id;
-        break;
-      }
-    }
-  }
-  spec.check?.(values, problems);
-  return values;
+  return recordReader(spec, context)(cells, problems);
 }
 
 /** Whether two stored values are the same (arrays by their items). */

@@ -380,27 +380,36 @@ export async function dropStaged(tx: Queryable, lines: readonly number[]): Promi
 
 /**
  * Matches the staged rows with the stored records on their key (reference,
- * and stage for complaints) and marks each created, updated or unchanged,
- * in one statement; returns how many of each.
+ * and stage for complaints): the unchanged are forgotten (a file imported
+ * again is mostly these, and forgetting a row costs less than rewriting it),
+ * the changed marked updated with the stored record's id, the rest stay
+ * created; returns how many of each.
  */
 export async function compareStage(
   tx: Queryable,
   spec: KindSpec,
 ): Promise<{ created: number; updated: number; unchanged: number }> {
-  // A temporary table has no statistics until it is analysed; the apply reads it by line.
-  await tx.execute(sql.raw(`analyze ${STAGE}`));
-  await tx.execute(sql.raw(`create index on ${STAGE} (line)`));
+  // A temporary table has no statistics until it is analysed.
+  await tx.execute(sql.raw(`analyze ${STAGE} (line, reference)`));
   const same = stored(spec)
     .map((f) => `r.${f.column} is not distinct from s.${f.column}`)
     .join(' and ');
-  await tx.execute(
-    sql.raw(`update ${STAGE} s set existing_id = r.id,
-      status = case when ${same} then 'unchanged' else 'updated' end
-      from ${spec.table} r
-      where r.reference = s.reference${spec.staged ? ' and r.stage = s.stage' : ''}`),
+  const match = `r.reference = s.reference${spec.staged ? ' and r.stage = s.stage' : ''}`;
+  const [forgotten] = rowsOf<{ n: number }>(
+    await tx.execute(
+      sql.raw(`with gone as (
+        delete from ${STAGE} s using ${spec.table} r where ${match} and ${same} returning 1
+      ) select count(*)::int as n from gone`),
+    ),
   );
-  const counts = { created: 0, updated: 0, unchanged: 0 };
-  for (const row of rowsOf<{ status: keyof typeof counts; n: number }>(
+  await tx.execute(
+    sql.raw(`update ${STAGE} s set existing_id = r.id, status = 'updated'
+      from ${spec.table} r where ${match}`),
+  );
+  // The apply reads the rows a range of lines at a time.
+  await tx.execute(sql.raw(`create index on ${STAGE} (line)`));
+  const counts = { created: 0, updated: 0, unchanged: forgotten?.n ?? 0 };
+  for (const row of rowsOf<{ status: 'created' | 'updated'; n: number }>(
     await tx.execute(sql.raw(`select status, count(*)::int as n from ${STAGE} group by status`)),
   ))
     counts[row.status] = row.n;
@@ -418,7 +427,8 @@ export interface StagedChange {
 /**
  * Writes the staged rows found created or updated, a range of lines at a
  * time; with `changed`, each range's changes are handed over (for events)
- * before the next range is written.
+ * while the next range is written (its statements and the listeners' share
+ * the transaction, one at a time).
  */
 export async function applyStage(
   tx: Queryable,
@@ -427,19 +437,22 @@ export async function applyStage(
 ): Promise<void> {
   const fields = stored(spec);
   const names = fields.map((f) => f.column);
-  const [range] = rowsOf<{ first: number | null; last: number | null }>(
+  // What compareStage left: the rows found created or updated.
+  const [range] = rowsOf<{ first: number | null; last: number | null; updated: number }>(
     await tx.execute(
-      sql.raw(`select min(line) as first, max(line) as last from ${STAGE}
-        where status in ('created', 'updated')`),
+      sql.raw(`select min(line) as first, max(line) as last,
+        count(*) filter (where status = 'updated')::int as updated from ${STAGE}`),
     ),
   );
   if (range?.first === null || range?.first === undefined || range.last === null) return;
+  const updates = range.updated > 0;
   const valuesOf = (row: Record<string, unknown>, prefix: string): Values => {
     const values: Values = {};
     for (const n of names) values[n] = (row[`${prefix}${n}`] ?? null) as Values[string];
     return values;
   };
-  for (let from = range.first; from <= range.last; from += APPLY_LINES) {
+  // One range's statements: the rows it creates, then those it changes (values before and after).
+  const writeRange = async (from: number) => {
     const lines = `s.line >= ${from} and s.line < ${from + APPLY_LINES}`;
     const made = rowsOf<Record<string, unknown>>(
       await tx.execute(
@@ -449,34 +462,51 @@ export async function applyStage(
           returning id, reference${changed ? `, ${names.join(', ')}` : ''}`),
       ),
     );
-    const updated = changed
-      ? rowsOf<Record<string, unknown>>(
-          await tx.execute(
-            sql.raw(`select s.existing_id as id, s.reference,
+    const updated =
+      changed && updates
+        ? rowsOf<Record<string, unknown>>(
+            await tx.execute(
+              sql.raw(`select s.existing_id as id, s.reference,
               ${names.map((n) => `t.${n} as "before_${n}", s.${n} as "after_${n}"`).join(', ')}
               from ${STAGE} s join ${spec.table} t on t.id = s.existing_id
               where s.status = 'updated' and ${lines}`),
-          ),
-        )
-      : [];
-    await tx.execute(
-      sql.raw(`update ${spec.table} as t
-        set ${names.map((n) => `${n} = s.${n}`).join(', ')}, updated_at = now()
-        from ${STAGE} s where t.id = s.existing_id and s.status = 'updated' and ${lines}`),
-    );
-    await changed?.([
-      ...made.map((row) => ({
-        id: String(row.id),
-        reference: String(row.reference),
-        before: null,
-        after: valuesOf(row, ''),
-      })),
-      ...updated.map((row) => ({
-        id: String(row.id),
-        reference: String(row.reference),
-        before: valuesOf(row, 'before_'),
-        after: valuesOf(row, 'after_'),
-      })),
-    ]);
+            ),
+          )
+        : [];
+    if (updates)
+      await tx.execute(
+        sql.raw(`update ${spec.table} as t
+          set ${names.map((n) => `${n} = s.${n}`).join(', ')}, updated_at = now()
+          from ${STAGE} s where t.id = s.existing_id and s.status = 'updated' and ${lines}`),
+      );
+    return { made, updated };
+  };
+  let next: ReturnType<typeof writeRange> | null = writeRange(range.first);
+  for (let from = range.first; next; from += APPLY_LINES) {
+    const { made, updated } = await next;
+    // The next range is written while this one's events are made and raised.
+    next = from + APPLY_LINES <= range.last ? writeRange(from + APPLY_LINES) : null;
+    next?.catch(() => {});
+    try {
+      await changed?.([
+        // A new record's returned row is its values (its id and reference besides).
+        ...made.map((row) => ({
+          id: String(row.id),
+          reference: String(row.reference),
+          before: null,
+          after: row as Values,
+        })),
+        ...updated.map((row) => ({
+          id: String(row.id),
+          reference: String(row.reference),
+          before: valuesOf(row, 'before_'),
+          after: valuesOf(row, 'after_'),
+        })),
+      ]);
+    } catch (error) {
+      // Nothing of this import may reach the connection once the caller has it back.
+      await next?.catch(() => {});
+      throw error;
+    }
   }
 }

@@ -26,6 +26,14 @@ export const textArray = (name: string) =>
  */
 export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
+/** One item of an array literal: quoted, its backslashes and quotes escaped (most have none). */
+function arrayItem(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  const text = String(value);
+  return NEEDS_ESCAPE.test(text) ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
+}
+const NEEDS_ESCAPE = /[\\"]/;
+
 /**
  * Any list as one array parameter of the given SQL type (text, date, int,
  * uuid…): one statement for a batch of rows, whatever its length. Each value
@@ -35,10 +43,6 @@ export function arrayParam(
   values: ReadonlyArray<string | number | boolean | null>,
   type: string,
 ): SQL {
-  const literal = `{${values
-    .map((v) =>
-      v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
-    )
-    .join(',')}}`;
+  const literal = `{${values.map(arrayItem).join(',')}}`;
   return sql`${literal}::${sql.raw(type)}[]`;
 }

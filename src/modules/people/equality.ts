@@ -125,8 +125,10 @@ export async function countEquality(
   const where: SQL[] = [
     sql`p.erased_at is null`,
     sql`'equality' = any(p.consents)`,
-    // people.consents mirrors the latest decision; this holds even if it did not.
-    sql`coalesce((select c.status from consents c where c.person_id = p.id and c.purpose = 'equality' order by c.recorded_at desc limit 1), 'given') = 'given'`,
+    // people.consents mirrors the latest decision; this holds even if it did
+    // not. One pass over the equality decisions (the CTE below), not a lookup
+    // for each person: a third of the time at 100,000 people (issue 15).
+    sql`not exists (select 1 from withdrawn w where w.person_id = p.id)`,
   ];
   if (filter.kind) where.push(sql`${filter.kind} = any(p.kinds)`);
   if (filter.specialism) {
@@ -139,7 +141,14 @@ export async function countEquality(
       sql`union all select ${question}::text, ${sql.raw(COLUMNS[question])}, null::text, count(*)::int from eligible group by ${sql.raw(COLUMNS[question])}`,
   );
   const result = await tx.execute(sql`
-    with current_specialism as (
+    with withdrawn as (
+      select latest.person_id from (
+        select distinct on (c.person_id) c.person_id, c.status from consents c
+        where c.purpose = 'equality' order by c.person_id, c.recorded_at desc
+      ) latest
+      where latest.status <> 'given'
+    ),
+    current_specialism as (
       select ps.person_id,
         case when count(distinct s.specialism) > 1 then ${MORE_THAN_ONE}::text else min(s.specialism) end as specialism
       from person_services ps join services s on s.id = ps.service_id

@@ -228,7 +228,7 @@ export async function growOrganisation(
               case s.i % 4 when 0 then 'submitted' when 1 then 'approved' when 2 then 'paid' else 'rejected' end,
               current_date - (s.i % 365), now() - (s.i % 365) * interval '1 day'
        from generate_series(1, $2::int) s(i)
-       join map_people p on p.n = 1 + (s.i * 7919) % (select count(*) from map_people)`,
+       join map_people p on p.n = 1 + (s.i::bigint * 7919) % (select count(*) from map_people)`,
       [organisationId, size.claims],
     );
     // A year of audit trail, spread over the days, on the people copied.
@@ -238,7 +238,7 @@ export async function growOrganisation(
               case s.i % 3 when 0 then 'person.update' when 1 then 'attendance.record' else 'consent.record' end,
               'person', p.new_id::text, null, jsonb_build_object('field', 'phone')
        from generate_series(1, $2::int * $3::int) s(i)
-       join map_people p on p.n = 1 + (s.i * 104729) % (select count(*) from map_people)`,
+       join map_people p on p.n = 1 + (s.i::bigint * 104729) % (select count(*) from map_people)`,
       [organisationId, size.auditPerDay, size.auditDays],
     );
     await client.query('commit');

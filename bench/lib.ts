@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { generate } from 'otplib';
 import autocannon from 'autocannon';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -136,6 +137,8 @@ export async function signIn(
   email: string,
   password: string,
   headers: Record<string, string> = {},
+  /** The account's authenticator secret, when it has one. */
+  totpSecret?: string,
 ): Promise<string> {
   const form = await formToken(`${base}/sign-in`, '', headers);
   const response = await fetch(`${base}/sign-in`, {
@@ -148,7 +151,26 @@ export async function signIn(
     },
     body: new URLSearchParams({ _csrf: form.token, email, password }).toString(),
   });
-  const cookie = cookiesOf(response, form.cookie);
+  let cookie = cookiesOf(response, form.cookie);
+  if (totpSecret && response.headers.get('location') === '/sign-in/code') {
+    // The second step, for an account with an authenticator.
+    const step = await formToken(`${base}/sign-in/code`, cookie, headers);
+    const answer = await fetch(`${base}/sign-in/code`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        ...headers,
+        cookie: step.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        _csrf: step.token,
+        code: await generate({ secret: totpSecret }),
+      }).toString(),
+    });
+    cookie = cookiesOf(answer, step.cookie);
+    if (answer.status !== 303) throw new Error(`${email}'s code was refused: ${answer.status}`);
+  }
   if (response.status !== 303 || !cookie.includes('sid=')) {
     throw new Error(`could not sign in as ${email}: ${response.status}`);
   }

@@ -51,6 +51,8 @@ export interface ContextOptions {
 }
 
 const YEAR = 60 * 60 * 24 * 365;
+/** How many host names the organisation lookup remembers at most. */
+const HOSTS_REMEMBERED = 10_000;
 /** Paths that answer whatever the host, even one that reaches no organisation. */
 const ORGANISATION_OPTIONAL = ['/assets/', '/healthz', '/readyz'];
 
@@ -75,7 +77,11 @@ export const requestContext = fp<ContextOptions>(
         byHost: found?.byHost ?? false,
         expires: now + ttl,
       };
-      if (cache.size > 1000) cache.clear();
+      // Bounded (any Host header can be sent): the oldest host is forgotten
+      // first, so a hosted service with thousands of organisations keeps
+      // the rest rather than starting again (issue 15's 1,000 organisations).
+      cache.delete(host);
+      if (cache.size >= HOSTS_REMEMBERED) cache.delete(cache.keys().next().value as string);
       cache.set(host, entry);
       return entry;
     }

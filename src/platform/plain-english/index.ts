@@ -50,10 +50,22 @@ export interface PlainEnglishResult {
 export interface PlainEnglishOptions {
   /** Acronyms the organisation uses, with what they stand for, added to DEFAULT_ACRONYMS. */
   acronyms?: Record<string, string>;
+  /**
+   * Flag sentences longer than this many words instead of LONG_SENTENCE_WORDS:
+   * easy read asks for shorter ones (EASY_READ_SENTENCE_WORDS).
+   */
+  longSentenceWords?: number;
 }
 
 /** A sentence longer than this many words is flagged. */
 export const LONG_SENTENCE_WORDS = 25;
+/**
+ * The longest sentence easy read allows: "no more than 10–15 words" (GOV.UK,
+ * accessible communication formats; the Department of Health's guidance says
+ * over 15 words is harder), uk-standards.md §4. Pass it as
+ * `options.longSentenceWords` when checking text written for easy read.
+ */
+export const EASY_READ_SENTENCE_WORDS = 15;
 /** A field scoring below this on Flesch reading ease is flagged (60–70 is plain English). */
 export const READING_EASE_TARGET = 60;
 /** Fields shorter than this are not scored: one long word skews a short text. */
@@ -362,6 +374,7 @@ export function checkPlainEnglish(
   options: PlainEnglishOptions = {},
 ): PlainEnglishResult {
   const known: Record<string, string> = { ...DEFAULT_ACRONYMS, ...options.acronyms };
+  const sentenceLimit = options.longSentenceWords ?? LONG_SENTENCE_WORDS;
   const findings: Finding[] = [];
   const seenAcronyms = new Set<string>();
   const allSentences: Sentence[] = [];
@@ -390,14 +403,14 @@ export function checkPlainEnglish(
 
     // Long sentences.
     for (const s of sentences)
-      if (s.words.length > LONG_SENTENCE_WORDS)
+      if (s.words.length > sentenceLimit)
         add({
           start: s.start,
           end: s.end,
           kind: 'longSentence',
           message: {
             key: 'plainEnglish.findings.longSentence',
-            vars: { words: s.words.length, limit: LONG_SENTENCE_WORDS },
+            vars: { words: s.words.length, limit: sentenceLimit },
           },
           sentence: rangeOf(s),
         });

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_ACRONYMS, checkPlainEnglish, inPlace, syllables } from './index.ts';
+import {
+  DEFAULT_ACRONYMS,
+  EASY_READ_SENTENCE_WORDS,
+  checkPlainEnglish,
+  inPlace,
+  syllables,
+} from './index.ts';
 
 const check = (text: string, acronyms?: Record<string, string>) =>
   checkPlainEnglish([{ field: 'description', text }], acronyms ? { acronyms } : {}).findings;
@@ -83,6 +89,20 @@ describe('the plain-English check', () => {
     assert.equal(findings.length, 1);
     assert.equal(text.slice(findings[0]!.start, findings[0]!.end), long);
     assert.equal(findings[0]!.message.vars.words, 35);
+  });
+
+  it('flags shorter sentences when asked, as easy read does (15 words)', () => {
+    const sixteen =
+      'We meet once a month at the community centre on Grey Street with some other people.';
+    const text = `${sixteen} You can bring a friend.`;
+    assert.deepEqual(check(text), [], 'plain English at 25 words');
+    const findings = checkPlainEnglish([{ field: 'easyRead', text }], {
+      longSentenceWords: EASY_READ_SENTENCE_WORDS,
+    }).findings;
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.kind, 'longSentence');
+    assert.equal(text.slice(findings[0]!.start, findings[0]!.end), sixteen);
+    assert.deepEqual(findings[0]!.message.vars, { words: 16, limit: 15 });
   });
 
   it('flags complex words and sector jargon with plainer ones', () => {

@@ -188,6 +188,13 @@ export async function seedParticipation(
       title: 'Become a Quality Checker',
       description:
         'Visit our services with another checker and tell us what it feels like to live there. We give you training first.',
+      // Easy read (issue 10 §3): short sentences, one a line, points parted by an empty line.
+      easyRead: [
+        'You visit places where people live.\nAnother Quality Checker comes with you.',
+        'You tell us how it feels to live there.\nWe listen and make things better.',
+        'We train you first.\nA visit is about once a month.',
+        'We pay you £10 for each hour.\nWe pay for taxis.',
+      ].join('\n\n'),
       timeAsked: 'About one visit a month',
       whenWhere: 'Services across Newcastle. We pay for taxis.',
       accessProvisions: [

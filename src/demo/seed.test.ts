@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../platform/testing/db.ts
 import { peopleTables } from '../modules/people/index.ts';
 
 const { people, personServices, services } = peopleTables;
+import { EASY_READ_SENTENCE_WORDS, checkPlainEnglish } from '../platform/plain-english/index.ts';
 import { seedDemo } from './seed.ts';
 import { daysFrom } from './random.ts';
 
@@ -77,6 +78,19 @@ describe('the demo organisation', () => {
     );
     assert.equal(customer?.name, 'Ben Jones');
     assert.ok(customer.upcoming > 0);
+    // One published opportunity has an easy-read version (issue 10 §3), plain by easy read's rules.
+    const easy = await first.database.withOrganisation(a.organisation.id, async (tx) =>
+      rowsOf<{ easyRead: string }>(
+        await tx.execute(sql`
+          select easy_read as "easyRead" from opportunities
+          where status = 'published' and easy_read is not null`),
+      ),
+    );
+    assert.equal(easy.length, 1);
+    const { findings } = checkPlainEnglish([{ field: 'easyRead', text: easy[0]!.easyRead }], {
+      longSentenceWords: EASY_READ_SENTENCE_WORDS,
+    });
+    assert.deepEqual(findings, []);
   });
 
   it('does nothing when the demo is already there', async () => {

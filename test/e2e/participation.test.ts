@@ -160,6 +160,10 @@ for (const javaScript of [true, false]) {
       await page.getByLabel('When and where').fill('At the community centre on High Street.');
       await page.getByRole('radio', { name: 'Online or in person' }).check();
       await page.getByLabel('Reward offered').fill('£10 voucher for each hour.');
+      // Written for easy read too (issue 10 §3): a sentence a line, points parted by an empty line.
+      await page
+        .getByLabel('Easy read version (optional)')
+        .fill('You join a group.\nThe group looks at repairs.\n\nWe pay you £10 for each hour.');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       assert.equal(await staff.heading(), opportunityTitle);
       assert.match(await staff.banner(), /added as a draft/);
@@ -209,6 +213,19 @@ for (const javaScript of [true, false]) {
       assert.equal(await visitor.heading(), opportunityTitle);
       assert.match(await visitor.main(), /We will write to everyone who took part/);
       await checkVisitor();
+      // In easy read the page is the easy-read version, a picture beside each point.
+      await visitor.open(`/opportunities/${opportunityId}?display=easy`);
+      assert.equal(await visitor.heading(), opportunityTitle);
+      assert.match(await visitor.main(), /You join a group\.\s+The group looks at repairs\./);
+      assert.doesNotMatch(await visitor.main(), /Join the TSM group/);
+      assert.equal(
+        await visitorPage.getByRole('img', { name: 'A pound coin' }).count(),
+        2,
+        'the pay point and the money point',
+      );
+      await checkVisitor();
+      await visitor.open(`/opportunities/${opportunityId}?display=standard`);
+      assert.match(await visitor.main(), /Join the TSM group/);
       if (javaScript) {
         await visitorPage.getByRole('button', { name: 'Sign up' }).first().click();
         assert.equal(await visitor.heading(), 'Sign up');

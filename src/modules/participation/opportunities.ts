@@ -19,8 +19,10 @@ import {
 } from '../people/index.ts';
 import {
   checkPlainEnglish,
+  EASY_READ_SENTENCE_WORDS,
   type Finding,
   type PlainEnglishOptions,
+  type PlainEnglishResult,
 } from '../../platform/plain-english/index.ts';
 import { opportunities, signUps, type OpportunityRow } from './tables.ts';
 import { toTellCondition, UNDECIDED } from './work-waiting.ts';
@@ -100,6 +102,8 @@ export interface OpportunityInput {
   title: string;
   /** What is involved. */
   description: string;
+  /** The easy-read version, written for it (issue 10 §3); null or absent when there is none. */
+  easyRead?: string | null;
   timeAsked?: string | null;
   whenWhere?: string | null;
   /** in_person unless given. */
@@ -124,6 +128,7 @@ export function valuesFromOpportunity(row: OpportunityRow): FormValues {
     initiativeId: row.initiativeId,
     title: row.title,
     description: row.description,
+    easyRead: row.easyRead ?? '',
     timeAsked: row.timeAsked ?? '',
     whenWhere: row.whenWhere ?? '',
     mode: row.mode,
@@ -159,6 +164,7 @@ export function readOpportunityForm(
     initiativeId: tidy(body.initiativeId),
     title: tidy(body.title),
     description: text('description'),
+    easyRead: text('easyRead'),
     timeAsked: text('timeAsked'),
     whenWhere: text('whenWhere'),
     mode: isOpportunityMode(body.mode) ? body.mode : '',
@@ -178,7 +184,14 @@ export function readOpportunityForm(
     problems.push({ field: 'title', key: 'opportunities.errors.titleLong' });
   if (!v('description'))
     problems.push({ field: 'description', key: 'opportunities.errors.description' });
-  for (const name of ['description', 'timeAsked', 'whenWhere', 'rewardOffered', 'whoCanApply'])
+  for (const name of [
+    'description',
+    'easyRead',
+    'timeAsked',
+    'whenWhere',
+    'rewardOffered',
+    'whoCanApply',
+  ])
     if (v(name).length > TEXT_LIMIT)
       problems.push({
         field: name,
@@ -206,6 +219,7 @@ export function readOpportunityForm(
       initiativeId: v('initiativeId'),
       title: v('title'),
       description: v('description'),
+      easyRead: v('easyRead') || null,
       timeAsked: v('timeAsked') || null,
       whenWhere: v('whenWhere') || null,
       mode: isOpportunityMode(values.mode) ? values.mode : 'in_person',
@@ -224,6 +238,7 @@ function columnsOf(input: OpportunityInput) {
     initiativeId: input.initiativeId,
     title: input.title,
     description: input.description,
+    easyRead: input.easyRead ?? null,
     timeAsked: input.timeAsked ?? null,
     whenWhere: input.whenWhere ?? null,
     mode: input.mode ?? 'in_person',
@@ -309,6 +324,71 @@ export function opportunityText(
   ];
 }
 
+/**
+ * The plain-English check of an opportunity before it is published: its
+ * standard text as one document, then its easy-read version (field
+ * `easyRead`) as a document of its own, since its readers may read nothing
+ * else: an acronym explained only in the standard text is flagged there.
+ * Easy read is held to its own sentence length, EASY_READ_SENTENCE_WORDS (15
+ * words, GOV.UK's 10–15). The reading ease shown is the standard text's.
+ */
+export function checkOpportunity(
+  row: Parameters<typeof opportunityText>[0] & Pick<OpportunityRow, 'easyRead'>,
+  options: PlainEnglishOptions = {},
+): PlainEnglishResult {
+  const standard = checkPlainEnglish(opportunityText(row), options);
+  if (!row.easyRead?.trim()) return standard;
+  const easy = checkPlainEnglish([{ field: 'easyRead', text: row.easyRead }], {
+    ...options,
+    longSentenceWords: EASY_READ_SENTENCE_WORDS,
+  });
+  return { ...standard, findings: [...standard.findings, ...easy.findings] };
+}
+
+/** The pictures easy read can put beside a point of an opportunity (platform/views/macros/easy-read.njk). */
+export type EasyPicture = 'paper' | 'calendar' | 'people' | 'talk' | 'decision' | 'money';
+
+/**
+ * Which picture goes with a point, by the words in it, first match wins [R]:
+ * our reading of "every idea has words and a picture" (uk-standards.md §4)
+ * for text staff write freely. Money before dates ("£10 an hour"), dates and
+ * times before people; a point none of these fit gets the paper.
+ */
+const PICTURE_WORDS: Array<[EasyPicture, RegExp]> = [
+  ['money', /£|\b(?:pay|paid|pays|money|voucher|vouchers|reward|rewards|expenses|fares?)\b/i],
+  [
+    'calendar',
+    /\b(?:when|date|dates|day|days|week|weeks|month|months|year|hours?|minutes|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august|september|october|november|december|meet|meets|meeting|meetings)\b/i,
+  ],
+  ['people', /\b(?:help|support|supporter|carer|together|group|team|panel|people|friend)\b/i],
+  ['talk', /\b(?:talk|say|tell|ask|listen|speak|phone|call|ideas|views|think)\b/i],
+  ['decision', /\b(?:decide|decides|choose|chooses|change|changes|vote)\b/i],
+];
+
+/**
+ * The easy-read version as points to show with a picture each: points are
+ * parted by an empty line, and each line of a point is a sentence of its own.
+ */
+export function easyReadPoints(
+  text: string | null | undefined,
+): Array<{ picture: EasyPicture; lines: string[] }> {
+  return (text ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((point) =>
+      point
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    )
+    .filter((lines) => lines.length > 0)
+    .map((lines) => {
+      const words = lines.join(' ');
+      const found = PICTURE_WORDS.find(([, pattern]) => pattern.test(words));
+      return { picture: found ? found[0] : 'paper', lines };
+    });
+}
+
 /** An opportunity with its initiative's title, status and purpose statement: one query. */
 export interface OpportunityWithInitiative extends OpportunityRow {
   initiative: {
@@ -331,8 +411,8 @@ export async function opportunityWithInitiative(
   const [row] = rowsOf<OpportunityRow & { initiative: OpportunityWithInitiative['initiative'] }>(
     await tx.execute(sql`
       select o.organisation_id as "organisationId", o.id, o.initiative_id as "initiativeId",
-        o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
-        o.mode, o.access_provisions as "accessProvisions", o.reward_offered as "rewardOffered",
+        o.title, o.description, o.easy_read as "easyRead", o.time_asked as "timeAsked",
+        o.when_where as "whenWhere", o.mode, o.access_provisions as "accessProvisions", o.reward_offered as "rewardOffered",
         o.expenses_offered as "expensesOffered", o.who_can_apply as "whoCanApply",
         o.closes_on::text as "closesOn", o.interests, o.status,
         o.published_at as "publishedAt", o.created_at as "createdAt", o.updated_at as "updatedAt",
@@ -395,7 +475,7 @@ export async function publishOpportunity(
       initiativeTitle: row.initiative.title,
       missing: missingPurpose(row.initiative),
     };
-  const { findings } = checkPlainEnglish(opportunityText(row), options.plainEnglish);
+  const { findings } = checkOpportunity(row, options.plainEnglish);
   if (findings.length > 0 && !options.confirmFindings)
     return { published: false, reason: 'findings', findings };
   if (row.status === 'published') return { published: true };
@@ -716,6 +796,8 @@ export interface PublicOpportunityRow {
   id: string;
   title: string;
   description: string;
+  /** The easy-read version, shown on the card in easy-read display; null when there is none. */
+  easyRead: string | null;
   timeAsked: string | null;
   whenWhere: string | null;
   mode: OpportunityMode;
@@ -744,8 +826,8 @@ export async function publicOpportunities(
   if (filter.need) where.push(sql`${filter.need} = any(o.access_provisions)`);
   return rowsOf<PublicOpportunityRow>(
     await tx.execute(sql`
-      select o.id, o.title, o.description, o.time_asked as "timeAsked", o.when_where as "whenWhere",
-        o.mode, o.closes_on::text as "closesOn", o.interests,
+      select o.id, o.title, o.description, o.easy_read as "easyRead", o.time_asked as "timeAsked",
+        o.when_where as "whenWhere", o.mode, o.closes_on::text as "closesOn", o.interests,
         o.access_provisions as "accessProvisions", o.published_at as "publishedAt",
         o.updated_at as "updatedAt"
       from opportunities o join initiative_summaries i on i.id = o.initiative_id

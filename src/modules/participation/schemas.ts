@@ -16,6 +16,8 @@ export const OpportunityForm = form({
   initiativeId: text(),
   title: text(),
   description: text(),
+  /** The easy-read version (optional). */
+  easyRead: text(),
   timeAsked: text(),
   whenWhere: text(),
   /** in_person, online or both. */

@@ -35,6 +35,12 @@ export const opportunities = pgTable(
     title: text('title').notNull(),
     /** What is involved, in plain English. */
     description: text('description').notNull().default(''),
+    /**
+     * The easy-read version staff write (issue 10 §3): short sentences, one
+     * idea a sentence; shown in easy-read display in place of the
+     * description, and null when there is none.
+     */
+    easyRead: text('easy_read'),
     /** The time asked for, e.g. "2 hours a month for 6 months". */
     timeAsked: text('time_asked'),
     /** When and where, in words; may be empty when it is only online. */

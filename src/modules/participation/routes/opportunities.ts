@@ -23,6 +23,7 @@ import { loadOptions, type OptionList, type Options } from '../../people/index.t
 import { emailMatches, matchPeople, toEmail } from '../matching.ts';
 import {
   OPPORTUNITY_STATUSES,
+  checkOpportunity,
   closeOpportunity,
   createOpportunity,
   decideSignUp,
@@ -47,7 +48,7 @@ import {
   type OpportunityWithInitiative,
   OPPORTUNITY_MODES,
 } from '../opportunities.ts';
-import { checkPlainEnglish, inPlace, type Finding } from '../../../platform/plain-english/index.ts';
+import { inPlace, type Finding } from '../../../platform/plain-english/index.ts';
 
 /** Field problems as the GOV.UK macros take them: one message a field, linking to it. */
 export const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
@@ -67,11 +68,15 @@ const FIELD_ORDER = [
   'whenWhere',
   'rewardOffered',
   'whoCanApply',
+  'easyRead',
 ] as const;
 
 /** The findings of the plain-English check field by field, each shown in its sentence. */
 function findingsByField(row: OpportunityWithInitiative, findings: Finding[]) {
-  const texts = Object.fromEntries(opportunityText(row).map((f) => [f.field, f.text]));
+  const texts: Record<string, string> = {
+    ...Object.fromEntries(opportunityText(row).map((f) => [f.field, f.text])),
+    easyRead: row.easyRead ?? '',
+  };
   return FIELD_ORDER.map((field) => ({
     field,
     findings: findings
@@ -122,7 +127,7 @@ function renderPublish(
   row: OpportunityWithInitiative & { acronyms: Record<string, string> },
   error: 'initiativeNotActive' | 'noPurpose' | 'confirm' | null,
 ) {
-  const result = checkPlainEnglish(opportunityText(row), { acronyms: row.acronyms });
+  const result = checkOpportunity(row, { acronyms: row.acronyms });
   const blocker = publishBlocker(row);
   const tr = translator(request.language, request.translations);
   const errorList = error

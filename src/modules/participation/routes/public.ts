@@ -15,6 +15,7 @@ import {
   HONEYPOT_FIELD,
   atomFeed,
   easyProblem,
+  easyReadPoints,
   easySignUpBody,
   easyStepOf,
   isEasyStep,
@@ -169,7 +170,10 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
         options: await loadOptions(tx),
       }));
       return reply.page('participation/views/public/list.njk', {
-        rows: data.rows,
+        // In easy read a card shows the first point of the easy-read version, when there is one.
+        rows: request.easyRead
+          ? data.rows.map((row) => ({ ...row, easyPoint: easyReadPoints(row.easyRead)[0] ?? null }))
+          : data.rows,
         filter,
         filtered: Boolean(filter.interest || filter.mode || filter.need),
         interests: data.options.interest.filter((o) => !o.retired),
@@ -202,7 +206,11 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const { row, open } = await findPublic(request);
       if (!open) return closedPage(reply, row);
-      return reply.page('participation/views/public/show.njk', { opportunity: row });
+      return reply.page('participation/views/public/show.njk', {
+        opportunity: row,
+        // Easy read shows the easy-read version as points, when staff wrote one.
+        points: request.easyRead ? easyReadPoints(row.easyRead) : [],
+      });
     },
   );
 

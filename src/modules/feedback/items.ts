@@ -276,13 +276,18 @@ export function canReach(person: RegisterPerson, channel: HearBackChannel): bool
   return Boolean(person.phone);
 }
 
-/** Services and initiatives an item can be about (ids checked against these). */
-export async function itemChoices(tx: Queryable) {
-  const services = (await listServices(tx)).map((s) => ({
+/** The services an item can be about (the public form asks only these). */
+export async function itemServices(tx: Queryable) {
+  return (await listServices(tx)).map((s) => ({
     id: s.id,
     name: s.name,
     specialism: s.specialism,
   }));
+}
+
+/** Services and initiatives an item can be about (ids checked against these). */
+export async function itemChoices(tx: Queryable) {
+  const services = await itemServices(tx);
   const initiatives = rowsOf<{ id: string; title: string }>(
     await tx.execute(sql`select id, title from initiative_summaries order by title`),
   );

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { suppressList, type Cell } from '../../platform/statistics/index.ts';
-import { listServices } from '../people/index.ts';
+import { listServicesWithCounts } from '../people/index.ts';
 import { currentMember, groupById, londonToday, seatsOf, type SeatView } from './groups.ts';
 
 /** Small counts of the register are hidden on staff pages below this (DESIGN.md: 5 staff, 10 published). */
@@ -108,7 +108,7 @@ export async function loadRepresentation(
   const group = await groupById(tx, groupId);
   if (!group) return null;
   const seats = await seatsOf(tx, groupId, today);
-  const services = await listServices(tx);
+  const services = await listServicesWithCounts(tx);
   const typeOf = new Map(services.map((s) => [s.id, s.type]));
   const memberRows = rowsOf<{ personId: string; serviceIds: string[] | null }>(
     await tx.execute(sql`

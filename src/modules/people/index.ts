@@ -49,6 +49,7 @@ export {
   findPeople,
   hasServices,
   listServices,
+  listServicesWithCounts,
   needsEasyRead,
   savedListMembers,
   savedListsFor,

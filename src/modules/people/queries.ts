@@ -13,7 +13,6 @@ export interface ServiceListRow {
   specialism: string;
   area: string | null;
   postcode: string | null;
-  peopleCount: number;
 }
 
 /**
@@ -38,8 +37,31 @@ export async function areasInUse(db: Queryable): Promise<{ area: string }[]> {
   );
 }
 
-/** Every service with the number of people currently linked: one query, however many. */
+/**
+ * Every service, in the order the lists show them (a dropdown, a filter, a
+ * code looked up): the services alone, as most pages want. The services
+ * page's count of people is listServicesWithCounts, which reads every
+ * person's links: it was most of a large landlord's people list (issue 15).
+ */
 export async function listServices(db: Queryable): Promise<ServiceListRow[]> {
+  return db
+    .select({
+      id: services.id,
+      code: services.code,
+      name: services.name,
+      type: services.type,
+      specialism: services.specialism,
+      area: services.area,
+      postcode: services.postcode,
+    })
+    .from(services)
+    .orderBy(asc(services.specialism), asc(services.name));
+}
+
+/** Every service with the number of people currently linked: one query, however many. */
+export async function listServicesWithCounts(
+  db: Queryable,
+): Promise<Array<ServiceListRow & { peopleCount: number }>> {
   return db
     .select({
       id: services.id,

@@ -15,6 +15,7 @@ import {
   ITEM_PAGE_SIZE,
   findItem,
   itemChoices,
+  itemServices,
   itemValues,
   listItems,
   nameServices,
@@ -194,7 +195,7 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
     problems: Parameters<typeof shown>[1] = [],
     status = 200,
   ) => {
-    const { services } = await request.db((tx) => itemChoices(tx));
+    const services = await request.db((tx) => itemServices(tx));
     const { errorList, errors } = shown(request.language, problems);
     return reply.code(problems.length ? 400 : status).page('feedback/views/public/form.njk', {
       values,
@@ -214,7 +215,7 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
     if (request.body.website) return reply.redirect('/feedback/thanks', 303);
     const today = todayInLondon();
     const result = await request.db(async (tx) => {
-      const { services } = await itemChoices(tx);
+      const services = await itemServices(tx);
       const { problems, feedback } = readPublicItemForm(values, {
         today,
         serviceIds: new Set(services.map((s) => s.id)),

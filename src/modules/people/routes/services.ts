@@ -11,7 +11,7 @@ import { PartnerForm, ServiceForm, ServicesQuery } from '../schemas.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { activeCodes, loadOptions } from '../options.ts';
 import type { Body } from '../person-form.ts';
-import { countPeople, listServices } from '../queries.ts';
+import { countPeople, listServicesWithCounts } from '../queries.ts';
 import { partnerOrganisations, services } from '../tables.ts';
 import { normalisePostcode, tidy } from '../validate.ts';
 
@@ -29,7 +29,7 @@ async function render(
   } = {},
 ) {
   const data = await request.db(async (tx) => ({
-    services: await listServices(tx),
+    services: await listServicesWithCounts(tx),
     peopleTotal: await countPeople(tx),
     options: await loadOptions(tx),
     partners: await tx.select().from(partnerOrganisations).orderBy(partnerOrganisations.name),

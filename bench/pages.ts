@@ -172,11 +172,20 @@ try {
     }
   }
   const chosen = [...pages.values()].filter((p) => !only || only.test(p.route));
+  // The fewer of two counts after a warm-up: the organisation by host and
+  // its translations are looked up again every 5 s whatever the page, and
+  // such a refresh falls in one request now and then (it once added 2 to a
+  // page's count at random).
   const count = async (page: Page) => {
     await get(page.path, page.user);
-    queries = 0;
-    const res = await get(page.path, page.user);
-    return res.statusCode === 200 ? queries : -res.statusCode;
+    const counts: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      queries = 0;
+      const res = await get(page.path, page.user);
+      if (res.statusCode !== 200) return -res.statusCode;
+      counts.push(queries);
+    }
+    return Math.min(...counts);
   };
   for (const page of chosen) page.small = await count(page);
   console.log(

@@ -37,6 +37,17 @@ export async function areasInUse(db: Queryable): Promise<{ area: string }[]> {
   );
 }
 
+/** A service as the lists show it. */
+const SERVICE_COLUMNS = {
+  id: services.id,
+  code: services.code,
+  name: services.name,
+  type: services.type,
+  specialism: services.specialism,
+  area: services.area,
+  postcode: services.postcode,
+};
+
 /**
  * Every service, in the order the lists show them (a dropdown, a filter, a
  * code looked up): the services alone, as most pages want. The services
@@ -45,15 +56,7 @@ export async function areasInUse(db: Queryable): Promise<{ area: string }[]> {
  */
 export async function listServices(db: Queryable): Promise<ServiceListRow[]> {
   return db
-    .select({
-      id: services.id,
-      code: services.code,
-      name: services.name,
-      type: services.type,
-      specialism: services.specialism,
-      area: services.area,
-      postcode: services.postcode,
-    })
+    .select(SERVICE_COLUMNS)
     .from(services)
     .orderBy(asc(services.specialism), asc(services.name));
 }
@@ -64,13 +67,7 @@ export async function listServicesWithCounts(
 ): Promise<Array<ServiceListRow & { peopleCount: number }>> {
   return db
     .select({
-      id: services.id,
-      code: services.code,
-      name: services.name,
-      type: services.type,
-      specialism: services.specialism,
-      area: services.area,
-      postcode: services.postcode,
+      ...SERVICE_COLUMNS,
       peopleCount: sql<number>`count(${personServices.id})::int`,
     })
     .from(services)

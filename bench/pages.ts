@@ -28,6 +28,7 @@ import {
   ROOT,
   adminUrlOrExit,
   cpuMs,
+  measure,
   serverEnv,
   signIn,
   start,
@@ -55,20 +56,11 @@ const USERS = {
 } as const;
 type User = keyof typeof USERS | 'visitor';
 
-async function load(
+/** A page loaded for the bench's seconds after 1 s of warm-up (lib.ts's measure). */
+const load = (
   url: string,
   options: Partial<autocannon.Options> & { seconds?: number; warmup?: number } = {},
-): Promise<Figures> {
-  const { seconds = pageSeconds, warmup = 1, ...rest } = options;
-  if (warmup > 0) await autocannon({ url, connections, duration: warmup, ...rest });
-  const result = await autocannon({ url, connections, duration: seconds, ...rest });
-  return {
-    requests: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
+): Promise<Figures> => measure(url, { seconds: pageSeconds, warmup: 1, ...options });
 
 const name = `coproduce_pages_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });

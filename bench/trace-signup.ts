@@ -9,6 +9,10 @@ import { migrateDatabase, openDatabase } from '../src/platform/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { installModules } from '../src/platform/manifest.ts';
+import { MODULES } from '../src/modules.ts';
+
+installModules(MODULES);
 
 const adminUrl = adminUrlOrExit();
 const name = `coproduce_trace_${randomBytes(4).toString('hex')}`;

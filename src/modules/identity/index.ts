@@ -9,6 +9,8 @@ export {
   accountsForPerson,
   addressKey,
   allowUse,
+  keyLocked,
+  useWrites,
   findUser,
   eraseCustomerAccounts,
   createUser,

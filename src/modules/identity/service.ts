@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
-import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { inOneStatement, rowsOf, type Queryable, type Write } from '../../platform/db/index.ts';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import type { CurrentUser, Role } from '../../platform/auth/index.ts';
 import type { PersonDataHandler } from '../../platform/manifest.ts';
@@ -124,31 +124,70 @@ export async function lockedUntil(tx: Queryable, keys: string[]): Promise<Date |
  * whether the key was locked (then, with `unlessLocked`, nothing counted).
  */
 function countUse(key: string, limit: number, windowMinutes: number, unlessLocked: boolean) {
+  const { writes, locked } = countUseWrites('', key, limit, windowMinutes, unlessLocked);
+  return inOneStatement(writes, sql`select ${locked} as locked`);
+}
+
+/**
+ * countUse's writes, to send with others in one statement (inOneStatement);
+ * `locked` says whether the key was locked. Their names start with `prefix`.
+ */
+function countUseWrites(
+  prefix: string,
+  key: string,
+  limit: number,
+  windowMinutes: number,
+  unlessLocked: boolean,
+): { writes: Write[]; locked: SQL } {
   const window = sql`make_interval(mins => ${windowMinutes})`;
   const next = sql`case when auth_throttle.last_failure_at < now() - ${window} then 1 else auth_throttle.failures + 1 end`;
-  return sql`
-    with locked as (
-      select 1 from auth_throttle
-      where ${unlessLocked} and key = ${key} and locked_until > now()
-    ), gone as (
-      delete from auth_throttle
-      where last_failure_at < now() - interval '1 day'
-        and (locked_until is null or locked_until < now())
-        and key <> ${key}
-    ), counted as (
-      insert into auth_throttle (organisation_id, key, failures, last_failure_at, locked_until)
-      select app_organisation_id(), ${key},
-        case when 1 >= ${limit} then 0 else 1 end, now(),
-        case when 1 >= ${limit} then now() + ${window} end
-      where not exists (select 1 from locked)
-      on conflict (organisation_id, key) do update set
-        failures = case when ${next} >= ${limit} then 0 else ${next} end,
-        locked_until = case when ${next} >= ${limit} then now() + ${window}
-          else auth_throttle.locked_until end,
-        last_failure_at = now()
-      returning 1
-    )
-    select exists (select 1 from locked) as locked`;
+  const locked = sql.raw(`${prefix}locked`);
+  return {
+    writes: [
+      {
+        name: `${prefix}locked`,
+        statement: sql`select 1 from auth_throttle
+          where ${unlessLocked} and key = ${key} and locked_until > now()`,
+      },
+      {
+        name: `${prefix}gone`,
+        statement: sql`delete from auth_throttle
+          where last_failure_at < now() - interval '1 day'
+            and (locked_until is null or locked_until < now())
+            and key <> ${key}`,
+      },
+      {
+        name: `${prefix}counted`,
+        statement: sql`insert into auth_throttle (organisation_id, key, failures, last_failure_at, locked_until)
+          select app_organisation_id(), ${key},
+            case when 1 >= ${limit} then 0 else 1 end, now(),
+            case when 1 >= ${limit} then now() + ${window} end
+          where not exists (select 1 from ${locked})
+          on conflict (organisation_id, key) do update set
+            failures = case when ${next} >= ${limit} then 0 else ${next} end,
+            locked_until = case when ${next} >= ${limit} then now() + ${window}
+              else auth_throttle.locked_until end,
+            last_failure_at = now()
+          returning 1`,
+      },
+    ],
+    locked: sql`exists (select 1 from ${locked})`,
+  };
+}
+
+/**
+ * A use of a rate-limited key (as allowUse) as writes to send with others in
+ * one statement: `allowed` is true when the use was allowed. A public form
+ * sends them last, with its other writes, so the key's row is held only
+ * until the commit; when not allowed, the caller rolls back.
+ */
+export function useWrites(
+  key: string,
+  limit: number,
+  minutes: number,
+): { writes: Write[]; allowed: SQL } {
+  const { writes, locked } = countUseWrites('use_', key, limit, minutes, true);
+  return { writes, allowed: sql`not ${locked}` };
 }
 
 /**
@@ -166,6 +205,15 @@ export async function recordFailure(
 
 export async function clearFailures(tx: Queryable, key: string): Promise<void> {
   await tx.delete(authThrottle).where(eq(authThrottle.key, key));
+}
+
+/**
+ * Whether a key is locked now, as a condition to put in another statement
+ * (one read, no row locked): a public form refuses early with it, then counts
+ * the use with allowUse at the end of its transaction.
+ */
+export function keyLocked(key: string): SQL {
+  return sql`exists (select 1 from auth_throttle where key = ${key} and locked_until > now())`;
 }
 
 /**

@@ -1,17 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { dateInputValues, readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { formList } from '../../platform/views/forms.ts';
 import { UUID } from '../../platform/http/params.ts';
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { audit, type Actor } from '../../platform/audit/index.ts';
-import { rowsOf, type Queryable } from '../../platform/db/index.ts';
+import { audit, auditWrite, type Actor } from '../../platform/audit/index.ts';
+import {
+  executeNamed,
+  inOneStatement,
+  rowsOf,
+  type Queryable,
+  type Write,
+} from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
-import { queueMail } from '../../platform/mail/index.ts';
+import { mailWrites, queueMail } from '../../platform/mail/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
-import { addressKey, allowUse } from '../identity/index.ts';
+import { addressKey, keyLocked, useWrites } from '../identity/index.ts';
 import { ACCESS_NEEDS, CHANNELS, needsEasyRead } from '../people/index.ts';
 import {
   checkContact,
-  createPerson,
+  createPersonWrites,
   mergePeople,
   recordConsents,
   tidy,
@@ -406,9 +413,13 @@ export interface OpportunityWithInitiative extends OpportunityRow {
 export async function opportunityWithInitiative(
   tx: Queryable,
   id: string,
-): Promise<OpportunityWithInitiative | null> {
+  /** A condition to read in the same statement, returned as `refused`. */
+  refused?: SQL,
+): Promise<(OpportunityWithInitiative & { refused?: boolean }) | null> {
   if (!isUuid(id)) return null;
-  const [row] = rowsOf<OpportunityRow & { initiative: OpportunityWithInitiative['initiative'] }>(
+  const [row] = rowsOf<
+    OpportunityRow & { initiative: OpportunityWithInitiative['initiative']; refused?: boolean }
+  >(
     await tx.execute(sql`
       select o.organisation_id as "organisationId", o.id, o.initiative_id as "initiativeId",
         o.title, o.description, o.easy_read as "easyRead", o.time_asked as "timeAsked",
@@ -418,7 +429,7 @@ export async function opportunityWithInitiative(
         o.published_at as "publishedAt", o.created_at as "createdAt", o.updated_at as "updatedAt",
         json_build_object('id', i.id, 'title', i.title, 'summary', i.summary, 'status', i.status,
           'canChange', i.can_change, 'fixed', i.fixed, 'decider', i.decider,
-          'feedback', i.feedback) as initiative
+          'feedback', i.feedback) as initiative${refused ? sql`, ${refused} as refused` : sql``}
       from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where o.id = ${id}`),
   );
@@ -845,14 +856,21 @@ export async function publicOpportunity(
   tx: Queryable,
   id: string,
   today: string,
-): Promise<{ row: OpportunityWithInitiative; open: boolean } | null> {
-  const row = await opportunityWithInitiative(tx, id);
-  if (!row || !row.publishedAt || row.status === 'draft') return null;
+  /** For a sign-up from this address: `refused` says whether the limits refuse it (signUpRefused). */
+  address?: string,
+): Promise<{ row: OpportunityWithInitiative; open: boolean; refused: boolean } | null> {
+  const found = await opportunityWithInitiative(
+    tx,
+    id,
+    address === undefined ? undefined : signUpRefused(id, address),
+  );
+  if (!found || !found.publishedAt || found.status === 'draft') return null;
+  const { refused = false, ...row } = found;
   const open =
     row.status === 'published' &&
     (!row.closesOn || row.closesOn >= today) &&
     row.initiative.status === 'active';
-  return { row, open };
+  return { row, open, refused };
 }
 
 // ---------------------------------------------------------------- the Atom feed
@@ -1128,31 +1146,24 @@ export function readEasySignUp(
   };
 }
 
+/** The key the per-address limit counts under (hashed: it names a network). */
+const signUpKey = (address: string) => `sign-up:${addressKey(address)}`;
+
 /**
- * Whether one more sign-up may be taken: from this address (counted in the
- * same table as sign-in back-off, so it holds across servers) and to this
- * opportunity in the last hour.
+ * Whether a sign-up is refused before any work, as a condition to read with
+ * the opportunity (publicOpportunity): the opportunity has had its limit of
+ * sign-ups in the last hour (counted only up to the limit, through
+ * sign_ups_recent_idx, so the work stays bounded however many came), or the
+ * address is locked now. Nothing is locked: the per-address use is counted by
+ * recordSignUp, with its writes at the end of the transaction.
  */
-export async function signUpAllowed(
-  tx: Queryable,
-  opportunityId: string,
-  address: string,
-): Promise<boolean> {
-  // Counted only up to the limit: the work stays bounded however many came.
-  const [recent] = rowsOf<{ n: number }>(
-    await tx.execute(sql`
-      select count(*)::int as n from (
-        select 1 from sign_ups
-        where opportunity_id = ${opportunityId} and created_at > now() - interval '1 hour'
-        limit ${SIGN_UP_LIMITS.perOpportunityPerHour}) recent`),
-  );
-  if ((recent?.n ?? 0) >= SIGN_UP_LIMITS.perOpportunityPerHour) return false;
-  return allowUse(
-    tx,
-    `sign-up:${addressKey(address)}`,
-    SIGN_UP_LIMITS.perAddress,
-    SIGN_UP_LIMITS.perAddressMinutes,
-  );
+function signUpRefused(opportunityId: string, address: string): SQL {
+  const limit = SIGN_UP_LIMITS.perOpportunityPerHour;
+  return sql`((select count(*) from (
+      select 1 from sign_ups
+      where opportunity_id = ${opportunityId} and created_at > now() - interval '1 hour'
+      limit ${limit}) recent) >= ${limit}
+    or ${keyLocked(signUpKey(address))})`;
 }
 
 /**
@@ -1172,24 +1183,21 @@ export async function recordSignUp(
   actor: Actor,
   opportunity: { id: string; title: string },
   form: SignUpForm,
-  context: { language: Language; baseUrl: string; organisation: string },
-): Promise<{ signUpId: string; personId: string; duplicates: number; confirmByEmail: boolean }> {
-  const person = await createPerson(tx, actor, {
-    firstName: form.firstName,
-    lastName: form.lastName,
-    kinds: ['customer'],
-    email: form.email,
-    phone: form.phone,
-    addressLine1: form.addressLine1,
-    addressLine2: form.addressLine2,
-    town: form.town,
-    postcode: form.postcode,
-    language: context.language,
-    preferredChannels: [form.channel],
-    needs: form.needs,
-    needsNote: form.needsNote,
-    source: 'signup',
-  });
+  context: {
+    language: Language;
+    baseUrl: string;
+    organisation: string;
+    /** Where it came from: counted against the address's limit with the rest. */
+    address?: string;
+  },
+): Promise<{
+  signUpId: string;
+  personId: string;
+  duplicates: number;
+  confirmByEmail: boolean;
+  /** False when the address was over its limit: the caller must roll back. */
+  allowed: boolean;
+}> {
   const confirmByEmail = form.consentContact && form.channel === 'email' && Boolean(form.email);
   const consents: ConsentChange[] = [{ purpose: 'register', status: 'given', method: 'online' }];
   if (form.consentContact && !confirmByEmail)
@@ -1198,45 +1206,86 @@ export async function recordSignUp(
       status: 'given',
       method: 'online',
     });
-  // A person made just now has no consents yet: nothing to read first.
-  await recordConsents(tx, actor, person.id, consents, new Map());
-  const link = confirmByEmail ? newToken() : null;
-  const [row] = await tx
-    .insert(signUps)
-    .values({
-      organisationId: sql`app_organisation_id()`,
-      opportunityId: opportunity.id,
-      personId: person.id,
-      takePart: form.takePart,
-      contactTokenHash: link?.hash ?? null,
-      contactEmailHash: link
-        ? sql`(select ${emailHash(sql`p`)} from register_people p where p.id = ${person.id})`
-        : null,
-    })
-    .returning({ id: signUps.id });
-  await audit(tx, actor, {
-    action: 'sign-up',
-    entity: 'person',
-    entityId: person.id,
-    after: { opportunityId: opportunity.id, signUpId: row!.id, takePart: form.takePart },
-  });
-  if (link && form.email)
-    await queueMail(tx, {
-      to: form.email,
-      template: 'sign-up-confirm-contact',
+  const person = createPersonWrites(
+    actor,
+    {
+      firstName: form.firstName,
+      lastName: form.lastName,
+      kinds: ['customer'],
+      email: form.email,
+      phone: form.phone,
+      addressLine1: form.addressLine1,
+      addressLine2: form.addressLine2,
+      town: form.town,
+      postcode: form.postcode,
       language: context.language,
-      vars: {
-        organisation: context.organisation,
-        opportunity: opportunity.title,
-        days: String(CONFIRM_CONTACT_DAYS),
+      preferredChannels: [form.channel],
+      needs: form.needs,
+      needsNote: form.needsNote,
+      source: 'signup',
+    },
+    consents,
+  );
+  const link = confirmByEmail ? newToken() : null;
+  const signUpId = randomUUID();
+  // Everything in one statement, one round trip (inOneStatement): the person,
+  // their audit, duplicate flags and consents (the people module's writes),
+  // the sign-up and its audit, the email and its job, and last the use of
+  // the address's limit, whose row is then held only until the commit.
+  const writes: Write[] = [
+    ...person.writes,
+    {
+      name: 'sign_up',
+      statement: sql`insert into sign_ups
+          (organisation_id, id, opportunity_id, person_id, take_part, contact_token_hash, contact_email_hash)
+        values (app_organisation_id(), ${signUpId}, ${opportunity.id}, ${person.id}, ${form.takePart},
+          ${link?.hash ?? null},
+          ${link ? sql`(select ${emailHash(sql`p`)} from people_person p)` : null})`,
+    },
+    auditWrite('sign_up_audit', actor, [
+      {
+        action: 'sign-up',
+        entity: 'person',
+        entityId: person.id,
+        after: { opportunityId: opportunity.id, signUpId, takePart: form.takePart },
       },
-      link: `${context.baseUrl}/sign-up/confirm/${link.token}`,
-    });
+    ]),
+  ];
+  if (link && form.email)
+    writes.push(
+      ...mailWrites({
+        to: form.email,
+        template: 'sign-up-confirm-contact',
+        language: context.language,
+        vars: {
+          organisation: context.organisation,
+          opportunity: opportunity.title,
+          days: String(CONFIRM_CONTACT_DAYS),
+        },
+        link: `${context.baseUrl}/sign-up/confirm/${link.token}`,
+      }),
+    );
+  let allowed: SQL = sql`true`;
+  if (context.address !== undefined) {
+    const use = useWrites(
+      signUpKey(context.address),
+      SIGN_UP_LIMITS.perAddress,
+      SIGN_UP_LIMITS.perAddressMinutes,
+    );
+    writes.push(...use.writes);
+    allowed = use.allowed;
+  }
+  // By name: one text for each shape of sign-up, parsed and planned once a connection.
+  const [row] = await executeNamed<{ duplicates: number; allowed: boolean }>(
+    tx,
+    inOneStatement(writes, sql`select ${person.duplicates} as duplicates, ${allowed} as allowed`),
+  );
   return {
-    signUpId: row!.id,
+    signUpId,
     personId: person.id,
-    duplicates: person.duplicates,
+    duplicates: row?.duplicates ?? 0,
     confirmByEmail,
+    allowed: row?.allowed ?? false,
   };
 }
 

@@ -123,7 +123,8 @@ export const signUps = pgTable(
       [people.organisationId, people.id],
       'set null',
     ),
-    index('sign_ups_opportunity_idx').on(t.opportunityId),
+    // The sign-ups of an opportunity, and its recent ones for the per-opportunity limit.
+    index('sign_ups_recent_idx').on(t.opportunityId, t.createdAt),
     // Links are used on their organisation's host name: unique within it.
     uniqueIndex('sign_ups_contact_token_idx').on(t.organisationId, t.contactTokenHash),
     index('sign_ups_person_idx').on(t.personId),

@@ -30,6 +30,7 @@ export {
 } from './rights.ts';
 export {
   createPerson,
+  createPersonWrites,
   flagDuplicates,
   personByReference,
   recordConsents,

@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { audit, type Actor } from '../../platform/audit/index.ts';
-import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { uuidArray } from '../../platform/db/types.ts';
+import { randomInt, randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { audit, auditWrite, type Actor } from '../../platform/audit/index.ts';
+import { rowsOf, type Queryable, type Write } from '../../platform/db/index.ts';
+import { arrayParam, uuidArray } from '../../platform/db/types.ts';
 import type { FieldProblem } from './validate.ts';
 import {
   CHANNELS,
@@ -191,21 +191,30 @@ const DUPLICATES_FLAGGED = 20;
  * once, with the first reason that holds (email, then phone, then name).
  */
 export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<number> {
+  return rowsOf(await tx.execute(duplicatesInsert(person))).length;
+}
+
+/** The statement flagDuplicates runs: it returns a row for each pair flagged. */
+function duplicatesInsert(
+  person: Pick<
+    PersonRow,
+    'id' | 'firstName' | 'lastName' | 'email' | 'phone' | 'dateOfBirth' | 'postcode'
+  >,
+): SQL {
   const digits = (person.phone ?? '').replace(/\D/g, '');
   // Every word of the name must be like a word of the other's (through the
   // trigram index: see migration 0009).
-  const words = sql`array[${sql.join(
+  const words = arrayParam(
     [person.firstName, person.lastName]
       .flatMap((n) => n.toLowerCase().split(/\s+/))
-      .filter((w) => w.length > 1)
-      .map((w) => sql`${w}`),
-    sql`, `,
-  )}]`;
+      .filter((w) => w.length > 1),
+    'text',
+  );
   // Enough candidates to flag the limit after leaving out pairs already known.
   const enough = DUPLICATES_FLAGGED * 2;
-  const result = await tx.execute(sql`
+  return sql`
     insert into possible_duplicates (organisation_id, person_id, other_id, reason)
-    select app_organisation_id(), ${person.id}, c.id, c.reason
+    select app_organisation_id(), ${person.id}::uuid, c.id, c.reason
     from (
       select distinct on (m.id) m.id, m.reason
       from (
@@ -219,7 +228,7 @@ export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<
             and p.id <> ${person.id} and p.erased_at is null
           limit ${enough})
         union all
-        (select id, 'similar_name', 3 from people_possibly_named(${words}::text[], 0.6::real,
+        (select id, 'similar_name', 3 from people_possibly_named(${words}, 0.6::real,
           ${person.dateOfBirth}::date, ${person.postcode}::text, ${person.id}::uuid, ${enough}) as id)
       ) m
       where not exists (
@@ -230,8 +239,113 @@ export async function flagDuplicates(tx: Queryable, person: PersonRow): Promise<
     ) c
     limit ${DUPLICATES_FLAGGED}
     on conflict do nothing
-    returning id`);
-  return rowsOf(result).length;
+    returning id`;
+}
+
+/** The fields a person comes with from a public form (createPersonWrites). */
+export interface NewPersonFields {
+  firstName: string;
+  lastName: string;
+  kinds: string[];
+  email: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  town: string | null;
+  postcode: string | null;
+  language: string;
+  preferredChannels: string[];
+  needs: string[];
+  needsNote: string | null;
+  source: string;
+}
+
+/** The audited fields of a row of people as jsonb, as snapshot() gives them (for audit). */
+const SNAPSHOT_SQL = sql.raw(
+  `jsonb_build_object(${AUDITED.map((key) => `'${key}', ${people[key].name}`).join(', ')})`,
+);
+
+/**
+ * What createPerson and recordConsents do for a person new to the register,
+ * as writes to send with others in one statement (inOneStatement): the
+ * person (with people.consents in step), the audit of the creation, the
+ * possible duplicates flagged, the consents and their audit. The same records
+ * as those two functions make; `person` returns the row's id and email, and
+ * `duplicates` counts the pairs flagged.
+ */
+export function createPersonWrites(
+  actor: Actor,
+  fields: NewPersonFields,
+  changes: ConsentChange[],
+): { id: string; reference: string; writes: Write[]; duplicates: SQL } {
+  const id = randomUUID();
+  const reference = newReference();
+  const given = CONSENT_PURPOSES.filter((p) =>
+    changes.some((c) => c.purpose === p && c.status === 'given'),
+  );
+  const consentRows = changes.map(
+    (c) =>
+      sql`(app_organisation_id(), ${id}::uuid, ${c.purpose}, ${c.status}, ${CONSENT_WORDING_VERSION}, ${c.method}, ${actor.label})`,
+  );
+  const writes: Write[] = [
+    {
+      name: 'people_person',
+      statement: sql`insert into people (organisation_id, id, reference, first_name, last_name, kinds,
+          email, phone, address_line_1, address_line_2, town, postcode, language,
+          preferred_channels, needs, needs_note, source, consents)
+        values (app_organisation_id(), ${id}, ${reference}, ${fields.firstName}, ${fields.lastName},
+          ${arrayParam(fields.kinds, 'text')}, ${fields.email}, ${fields.phone}, ${fields.addressLine1},
+          ${fields.addressLine2}, ${fields.town}, ${fields.postcode}, ${fields.language},
+          ${arrayParam(fields.preferredChannels, 'text')}, ${arrayParam(fields.needs, 'text')}, ${fields.needsNote},
+          ${fields.source}, ${arrayParam(given, 'text')})
+        returning id, email, ${SNAPSHOT_SQL} as snapshot`,
+    },
+    {
+      name: 'people_duplicates',
+      statement: duplicatesInsert({
+        id,
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        email: fields.email,
+        phone: fields.phone,
+        dateOfBirth: null,
+        postcode: fields.postcode,
+      }),
+    },
+  ];
+  if (consentRows.length > 0)
+    writes.push({
+      name: 'people_consents',
+      statement: sql`insert into consents
+        (organisation_id, person_id, purpose, status, wording_version, method, recorded_by)
+        values ${sql.join(consentRows, sql.raw(', '))}`,
+    });
+  writes.push(
+    auditWrite('people_audit', actor, [
+      {
+        action: 'create',
+        entity: 'person',
+        entityId: id,
+        after: sql`(select snapshot from people_person)`,
+      },
+      ...(changes.length > 0
+        ? [
+            {
+              action: 'consent',
+              entity: 'person',
+              entityId: id,
+              after: { changes, wordingVersion: CONSENT_WORDING_VERSION },
+            },
+          ]
+        : []),
+    ]),
+  );
+  return {
+    id,
+    reference,
+    writes,
+    duplicates: sql`(select count(*)::int from people_duplicates)`,
+  };
 }
 
 /** Marks a pair as two different people, so it is not shown again. */

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { Queryable } from '../db/index.ts';
+import { and, desc, eq, gte, is, lt, sql, SQL } from 'drizzle-orm';
+import type { Queryable, Write } from '../db/index.ts';
 import { auditLog, type AuditRow } from './tables.ts';
 
 export { auditLog } from './tables.ts';
@@ -37,6 +37,35 @@ export async function audit(tx: Queryable, actor: Actor, entry: AuditEntry): Pro
     after: entry.after ?? null,
     ip: actor.ip,
   });
+}
+
+/**
+ * Audit entries as one write to send with others in one statement
+ * (inOneStatement): the same records as audit(). An entry's `after` may be
+ * SQL, such as a row another write of the statement returns, as jsonb.
+ */
+export function auditWrite(
+  name: string,
+  actor: Actor,
+  entries: Array<Omit<AuditEntry, 'after'> & { after?: unknown }>,
+): Write {
+  const json = (value: unknown) =>
+    value === undefined || value === null
+      ? sql`null::jsonb`
+      : is(value, SQL)
+        ? value
+        : sql`${JSON.stringify(value)}::jsonb`;
+  const rows = entries.map(
+    (e) =>
+      sql`(app_organisation_id(), ${actor.userId}::uuid, ${actor.label}, ${e.action}, ${e.entity},
+        ${e.entityId ?? null}, ${json(e.before)}, ${json(e.after)}, ${actor.ip})`,
+  );
+  return {
+    name,
+    statement: sql`insert into audit_log
+      (organisation_id, actor_user_id, actor_label, action, entity, entity_id, before, after, ip)
+      values ${sql.join(rows, sql.raw(', '))}`,
+  };
 }
 
 /**

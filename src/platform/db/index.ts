@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -225,6 +226,59 @@ export async function migrateDatabase(db: Database, databaseUrl?: string): Promi
     await client.query('SELECT pg_advisory_unlock(7204731)').catch(() => undefined);
     await client.end();
   }
+}
+
+/** One of several writes sent as one statement: a data-modifying CTE named `name`. */
+export interface Write {
+  name: string;
+  statement: SQL;
+}
+
+/**
+ * Several writes as one statement, so one round trip: each write a CTE of the
+ * `with`, then `select` (which may read what they return). Every write sees the
+ * database as it was before the statement, so none sees another's rows except
+ * through its `returning`: use it for writes that do not read each other.
+ * Constraints are checked at the end of the statement, when all are done.
+ */
+export function inOneStatement(writes: Write[], select: SQL): SQL {
+  const parts = writes.map((w) => sql`${sql.raw(w.name)} as (${w.statement})`);
+  return sql`with ${sql.join(parts, sql.raw(', '))} ${select}`;
+}
+
+const dialect = new PgDialect();
+const statementNames = new Map<string, string>();
+/** Statement texts given a name: a bound on what each connection keeps prepared. */
+const NAMED_STATEMENTS = 200;
+
+/**
+ * Runs a statement as execute() does, but by name on a server: PostgreSQL
+ * parses and plans it once a connection, and later runs send only the
+ * parameters, not the text. For hot statements of a fixed shape (the public
+ * sign-up); each distinct text gets its own name, up to a bound, then they
+ * go unnamed. PGlite runs it as execute() does.
+ */
+export async function executeNamed<T>(tx: Queryable, query: SQL): Promise<T[]> {
+  const compiled = dialect.sqlToQuery(query);
+  let name = statementNames.get(compiled.sql);
+  if (name === undefined && statementNames.size < NAMED_STATEMENTS) {
+    name = `coproduce_${statementNames.size + 1}`;
+    statementNames.set(compiled.sql, name);
+  }
+  // The session of a Drizzle handle runs a compiled query with a name (its
+  // own prepared queries do so); it is not in Drizzle's public types.
+  const session = (tx as unknown as { session: NamedSession }).session;
+  const result = await session.prepareQuery(compiled, undefined, name, false).execute();
+  return rowsOf<T>(result);
+}
+
+interface NamedSession {
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: undefined,
+    name: string | undefined,
+    isResponseInArrayMode: boolean,
+  ): { execute(): Promise<unknown> };
 }
 
 /** The rows of a raw `execute()` result, which both drivers return as `.rows`. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Database, Queryable, Tx } from '../db/index.ts';
+import type { Database, Queryable, Tx, Write } from '../db/index.ts';
 import { rowsOf } from '../db/index.ts';
 import { jobs, type JobRow } from './tables.ts';
 import { installedModules } from '../manifest.ts';
@@ -76,6 +76,25 @@ export async function enqueueWith(
     values (app_organisation_id(), ${kind}, ${JSON.stringify(payload)}::jsonb, now(),
       ${options.maxAttempts ?? 5})`);
   setImmediate(() => wake.emit('job'));
+}
+
+/**
+ * A job as one write to send with others in one statement (inOneStatement);
+ * the worker is woken as enqueue does. Make the payload's ids beforehand.
+ */
+export function jobWrite(
+  name: string,
+  kind: string,
+  payload: JobPayload,
+  options: { maxAttempts?: number } = {},
+): Write {
+  setImmediate(() => wake.emit('job'));
+  return {
+    name,
+    statement: sql`insert into jobs (organisation_id, kind, payload, run_at, max_attempts)
+      values (app_organisation_id(), ${kind}, ${JSON.stringify(payload)}::jsonb, now(),
+        ${options.maxAttempts ?? 5})`,
+  };
 }
 
 /** Seconds before the next try: 10 s, 40 s, 90 s … capped at an hour. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Queryable } from '../db/index.ts';
+import type { Queryable, Write } from '../db/index.ts';
 import { translator, type Language } from '../i18n/index.ts';
-import { enqueueWith, type JobHandler } from '../jobs/index.ts';
+import { enqueueWith, jobWrite, type JobHandler } from '../jobs/index.ts';
 import { installedModules } from '../manifest.ts';
 import { outbox } from './tables.ts';
 import { sql } from 'drizzle-orm';
@@ -167,6 +167,31 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
     { outboxId: id },
   );
   return id;
+}
+
+/**
+ * A message and its delivery job as writes to send with others in one
+ * statement (inOneStatement): what queueMail writes, in the caller's
+ * transaction all the same.
+ */
+export function mailWrites(message: MailMessage): Write[] {
+  const rendered = render(message);
+  const id = randomUUID();
+  const attachments = (message.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    content: Buffer.from(a.content).toString('base64'),
+  }));
+  return [
+    {
+      name: 'mail_outbox',
+      statement: sql`insert into outbox
+        (organisation_id, id, to_address, template, language, subject, text_body, html_body, attachments)
+        values (app_organisation_id(), ${id}, ${message.to}, ${message.template}, ${message.language},
+          ${rendered.subject}, ${rendered.text}, ${rendered.html}, ${JSON.stringify(attachments)}::jsonb)`,
+    },
+    jobWrite('mail_job', 'mail.deliver', { outboxId: id }),
+  ];
 }
 
 /** The job that sends one message from the outbox (the platform's manifest declares it). */

@@ -30,7 +30,6 @@ import {
   publicOpportunity,
   readSignUpForm,
   recordSignUp,
-  signUpAllowed,
   type FormValues,
   type OpportunityWithInitiative,
 } from '../opportunities.ts';
@@ -82,33 +81,52 @@ type SignUpOutcome =
   | { kind: 'closed' | 'invalid' | 'limited'; row: OpportunityWithInitiative }
   | { kind: 'done'; row: OpportunityWithInitiative; done: string };
 
+/** Thrown to roll back a sign-up whose address turned out to be over its limit. */
+class OverLimit extends Error {
+  constructor(readonly row: OpportunityWithInitiative) {
+    super('over the sign-up limit');
+  }
+}
+
 /**
  * Takes a sign-up, from the standard form or the easy-read pages alike: in one
- * short transaction the opportunity, the field people cannot see, the limits
- * and recordSignUp (the new person, consents, duplicate flags and the email to
- * confirm an address). Done gives the thank-you page's address.
+ * short transaction the opportunity and the limits (publicOpportunity says
+ * whether they refuse it, without locking anything), the field people cannot
+ * see, and recordSignUp (the new person, consents, duplicate flags, the email
+ * to confirm an address, and the use counted against the address's limit, in
+ * one statement just before the commit, so sign-ups from one address hold its
+ * row only briefly); over the limit, all of it is rolled back. Done gives the
+ * thank-you page's address.
  */
 async function takeSignUp(request: FastifyRequest, read: SignUpRead): Promise<SignUpOutcome> {
   const id = idParam(request);
   const { form, problems, honeypot } = read;
-  const outcome = await request.db(async (tx) => {
-    const found = await publicOpportunity(tx, id, todayInLondon());
-    if (!found) return null;
-    const { row, open } = found;
-    const done = `/opportunities/${row.id}/sign-up/done`;
-    if (!open) return { kind: 'closed' as const, row };
-    // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
-    if (honeypot) return { kind: 'done' as const, row, done };
-    if (problems.length > 0) return { kind: 'invalid' as const, row };
-    if (!(await signUpAllowed(tx, row.id, request.ip))) return { kind: 'limited' as const, row };
-    const made = await recordSignUp(tx, actorOf(request), row, form, {
-      language: request.language,
-      baseUrl: request.publicBaseUrl,
-      organisation: organisationName(request.organisation, request.language),
+  let outcome: SignUpOutcome | null;
+  try {
+    outcome = await request.db(async (tx) => {
+      const found = await publicOpportunity(tx, id, todayInLondon(), request.ip);
+      if (!found) return null;
+      const { row, open } = found;
+      const done = `/opportunities/${row.id}/sign-up/done`;
+      if (!open) return { kind: 'closed' as const, row };
+      // A program filled in the field people cannot see: it is told all went well, and nothing is kept.
+      if (honeypot) return { kind: 'done' as const, row, done };
+      if (problems.length > 0) return { kind: 'invalid' as const, row };
+      if (found.refused) return { kind: 'limited' as const, row };
+      const made = await recordSignUp(tx, actorOf(request), row, form, {
+        language: request.language,
+        baseUrl: request.publicBaseUrl,
+        organisation: organisationName(request.organisation, request.language),
+        address: request.ip,
+      });
+      if (!made.allowed) throw new OverLimit(row);
+      const confirm = made.confirmByEmail ? '&confirm=1' : '';
+      return { kind: 'done' as const, row, done: `${done}?by=${form.channel}${confirm}` };
     });
-    const confirm = made.confirmByEmail ? '&confirm=1' : '';
-    return { kind: 'done' as const, row, done: `${done}?by=${form.channel}${confirm}` };
-  });
+  } catch (error) {
+    if (!(error instanceof OverLimit)) throw error;
+    outcome = { kind: 'limited', row: error.row };
+  }
   if (!outcome) throw notFound();
   return outcome;
 }

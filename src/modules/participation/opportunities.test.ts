@@ -16,6 +16,8 @@ import {
   SIGN_UP_LIMITS,
   createOpportunity,
   publishOpportunity,
+  readSignUpForm,
+  recordSignUp,
   type OpportunityInput,
 } from './opportunities.ts';
 
@@ -606,6 +608,16 @@ describe('signing up without an account', () => {
       audited.map((a) => a.action),
       ['consent', 'create', 'sign-up'],
     );
+    // The creation's record holds the person's details as createPerson records them.
+    const [created] = await q<{ after: Record<string, unknown> }>(
+      sql`select after from audit_log where entity = 'person' and entity_id = ${person.id as string}
+          and action = 'create'`,
+    );
+    assert.equal(created!.after.firstName, person!.first_name);
+    assert.equal(created!.after.email, 'rosa.same@example.org');
+    assert.deepEqual(created!.after.kinds, ['customer']);
+    assert.equal(created!.after.dateOfBirth, null);
+    assert.equal(created!.after.doNotContact, false);
     // The confirmation email is in the outbox with its delivery job, in the same transaction.
     const [job] = await q<{ kind: string }>(
       sql`select j.kind from jobs j join outbox o on o.id = (j.payload->>'outboxId')::uuid
@@ -866,6 +878,34 @@ describe('signing up without an account', () => {
       assert.equal(res.statusCode, 429);
       assert.match(res.body, /a lot of sign-ups from your connection/);
       assert.match(res.body, /value="limited@example.org"/);
+    } finally {
+      SIGN_UP_LIMITS.perAddress = 1000;
+      await q(sql`delete from auth_throttle`);
+    }
+  });
+
+  it('says when the address is over its limit as the use is counted, and the route rolls back', async () => {
+    // Another sign-up from the address may lock it after this one's first read:
+    // recordSignUp counts the use with its writes and says whether it was allowed.
+    const address = '203.0.113.9';
+    SIGN_UP_LIMITS.perAddress = 1;
+    try {
+      const opportunity = { id, title: 'Too late' };
+      const context = { language: 'en' as const, baseUrl: 'http://x', organisation: 'O', address };
+      const take = (email: string) =>
+        testDb.database.withOrganisation(org.id, async (tx) => {
+          const form = readSignUpForm({ ...SIGN_UP, email }).form;
+          const made = await recordSignUp(tx, SYSTEM_ACTOR, opportunity, form, context);
+          // As takeSignUp does: nothing of it is kept.
+          if (!made.allowed) throw new Error('over the limit');
+          return made;
+        });
+      assert.equal((await take('first.in@example.org')).allowed, true);
+      await assert.rejects(take('rolled.back@example.org'), /over the limit/);
+      assert.equal(
+        (await q(sql`select 1 from people where email = 'rolled.back@example.org'`)).length,
+        0,
+      );
     } finally {
       SIGN_UP_LIMITS.perAddress = 1000;
       await q(sql`delete from auth_throttle`);

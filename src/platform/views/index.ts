@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import { translator } from '../i18n/index.ts';
+import { symbolSvg } from './symbols.ts';
 import { bracketingEnglish, markEnglish } from '../i18n/mark-english.ts';
 import { can } from '../auth/index.ts';
 import { organisationName, textColourOn } from '../tenancy/index.ts';
@@ -150,6 +151,12 @@ export const views = fp<ViewOptions>(
             (...args: unknown[]) => unknown
           >;
           for (const [name, filter] of Object.entries(mojFilters())) env.addFilter(name, filter);
+          // Easy read's pictures (symbols.ts), for macros/easy-read.njk's picture.
+          env.addGlobal(
+            'easySymbol',
+            (name: string, alt?: string) =>
+              new nunjucks.runtime.SafeString(symbolSvg(name, alt || undefined)),
+          );
           env.addFilter(
             'govukDate',
             function (this: { ctx?: { language?: string } }, value: unknown) {

@@ -6,7 +6,7 @@ import { formErrors, type FieldProblem } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { UUID, notFound } from '../../platform/http/params.ts';
-import { translator, type Translator } from '../../platform/i18n/index.ts';
+import { forPage, translator, type Translator } from '../../platform/i18n/index.ts';
 import { financialYear } from '../../platform/periods/index.ts';
 import { readOwnSettings } from '../../platform/tenancy/index.ts';
 import {
@@ -199,7 +199,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
         });
         return { list, lookups: await lookups(tx) };
       });
-      const tr = translator(request.language, request.translations);
+      const tr = forPage(translator(request.language, request.translations));
       const context = { tr, language: request.language, lookups: data.lookups, people: new Map() };
       const columns = listed(spec);
       const rows = data.list.rows.map((r) => ({
@@ -305,7 +305,7 @@ export const operationsRoutes: FastifyPluginAsync = async (plugin) => {
         const { nation } = await readOwnSettings(tx);
         return { record, stages, people, nation, lookups: await lookups(tx) };
       });
-      const tr = translator(request.language, request.translations);
+      const tr = forPage(translator(request.language, request.translations));
       const context = {
         tr,
         language: request.language,

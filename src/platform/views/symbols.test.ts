@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SYMBOL_NAMES, symbolSvg } from './symbols.ts';
+import { asEnglish } from '../i18n/mark-english.ts';
 
 describe('easy read pictures from the shipped symbol set', () => {
   it('draws every named picture from its own OpenMoji file, not the fallback', () => {
@@ -28,5 +29,12 @@ describe('easy read pictures from the shipped symbol set', () => {
     const decorative = symbolSvg('home', undefined);
     assert.match(decorative, /aria-hidden="true"/);
     assert.doesNotMatch(decorative, /role="img"/);
+  });
+
+  it('marks the picture English when its words have no Welsh on a Welsh page', () => {
+    const svg = symbolSvg('calendar', asEnglish('When it is'));
+    assert.match(svg, /lang="en" role="img" aria-label="When it is"/);
+    assert.doesNotMatch(svg, /[\uE000\uE001]/);
+    assert.doesNotMatch(symbolSvg('calendar', 'Pryd mae e'), /lang=/);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { ENGLISH_CLOSE, ENGLISH_OPEN } from '../i18n/mark-english.ts';
 
 /**
  * Easy read's pictures, from an openly licensed symbol set shipped with the
@@ -64,12 +65,22 @@ function drawing(name: string): string {
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A picture as inline SVG: `alt` names it for screen readers, or it is decorative. */
+/**
+ * A picture as inline SVG: `alt` names it for screen readers, or it is
+ * decorative. Alt text with no Welsh on a Welsh page comes bracketed as
+ * English (the templates' `text`); an attribute cannot hold a span, so the
+ * picture itself is marked lang="en" and read with an English voice.
+ */
 export function symbolSvg(
   name: string,
   alt: string | undefined,
   { className = 'app-easy-picture', size = 96 }: { className?: string; size?: number } = {},
 ): string {
-  const label = alt ? `role="img" aria-label="${escapeAttribute(alt)}"` : 'aria-hidden="true"';
+  let label = 'aria-hidden="true"';
+  if (alt) {
+    const english = alt.startsWith(ENGLISH_OPEN) && alt.endsWith(ENGLISH_CLOSE);
+    const words = english ? alt.slice(ENGLISH_OPEN.length, -ENGLISH_CLOSE.length) : alt;
+    label = `${english ? 'lang="en" ' : ''}role="img" aria-label="${escapeAttribute(words)}"`;
+  }
   return `<svg class="${className}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 72 72" width="${size}" height="${size}" ${label} focusable="false">${drawing(name)}</svg>`;
 }

@@ -15,6 +15,7 @@ import {
   adminUrlOrExit,
   cpuMs,
   formToken,
+  signUpBody,
   serverEnv,
   signIn,
   start,
@@ -78,16 +79,7 @@ try {
         connections,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
-        body: new URLSearchParams({
-          _csrf: form.token,
-          firstName: 'Bench',
-          lastName: 'Visitor',
-          email: 'bench.visitor@example.org',
-          channel: 'email',
-          takePart: 'In person, in the mornings',
-          consentRegister: 'yes',
-          consentContact: 'yes',
-        }).toString(),
+        body: signUpBody(form.token),
       };
     };
     const prepared = [await options(bases[0]!), await options(bases[1]!)];

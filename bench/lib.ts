@@ -131,6 +131,20 @@ export async function formToken(
   return { token, cookie: cookiesOf(response, cookie) };
 }
 
+/** The public sign-up form every bench posts: a visitor who consents, with the form's token. */
+export function signUpBody(token: string): string {
+  return new URLSearchParams({
+    _csrf: token,
+    firstName: 'Bench',
+    lastName: 'Visitor',
+    email: 'bench.visitor@example.org',
+    channel: 'email',
+    takePart: 'In person, in the mornings',
+    consentRegister: 'yes',
+    consentContact: 'yes',
+  }).toString();
+}
+
 /** Signs a staff member in by password; returns the session's cookies. */
 export async function signIn(
   base: string,

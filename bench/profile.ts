@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { adminUrlOrExit, formToken, signIn, startApp, withDatabase } from './lib.ts';
+import { adminUrlOrExit, formToken, signIn, signUpBody, startApp, withDatabase } from './lib.ts';
 import { summarise, type CpuProfile } from './cpuprofile.ts';
 import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 
@@ -77,16 +77,7 @@ try {
         'content-type': 'application/x-www-form-urlencoded',
         cookie: form.cookie,
       };
-      options.body = new URLSearchParams({
-        _csrf: form.token,
-        firstName: 'Bench',
-        lastName: 'Visitor',
-        email: 'bench.visitor@example.org',
-        channel: 'email',
-        takePart: 'In person, in the mornings',
-        consentRegister: 'yes',
-        consentContact: 'yes',
-      }).toString();
+      options.body = signUpBody(form.token);
     }
     await autocannon({ ...options, url, duration: 2 });
     child.kill('SIGUSR2');

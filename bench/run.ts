@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { withDatabase } from './lib.ts';
+import { signUpBody, withDatabase } from './lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -148,16 +148,7 @@ try {
   const form = await fetch(`${base}/opportunities/${opportunity}/sign-up`);
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
   const cookie = (form.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
-  const body = new URLSearchParams({
-    _csrf: token,
-    firstName: 'Bench',
-    lastName: 'Visitor',
-    email: 'bench.visitor@example.org',
-    channel: 'email',
-    takePart: 'In person, in the mornings',
-    consentRegister: 'yes',
-    consentContact: 'yes',
-  }).toString();
+  const body = signUpBody(token);
   const insertCeiling = await measure(`http://127.0.0.1:${insert.port}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

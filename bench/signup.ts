@@ -11,6 +11,7 @@ import pg from 'pg';
 import {
   adminUrlOrExit,
   formToken,
+  signUpBody,
   measure,
   start,
   startApp,
@@ -48,16 +49,7 @@ try {
   if (!opportunity) throw new Error('the demo has no published opportunity');
   const url = `${base}/opportunities/${opportunity}/sign-up`;
   const form = await formToken(url);
-  const body = new URLSearchParams({
-    _csrf: form.token,
-    firstName: 'Bench',
-    lastName: 'Visitor',
-    email: 'bench.visitor@example.org',
-    channel: 'email',
-    takePart: 'In person, in the mornings',
-    consentRegister: 'yes',
-    consentContact: 'yes',
-  }).toString();
+  const body = signUpBody(form.token);
   const post = (cookie = '') => ({
     method: 'POST' as const,
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },

@@ -308,18 +308,45 @@ export interface PersonListRow {
 
 export const PAGE_SIZE = 50;
 
-/**
- * A page of the register for a filter, the number that match and their access
- * needs summed: three queries, however many people match.
- */
+/** The columns of the people page's rows, of the people aliased p. */
+const LIST_COLUMNS = sql`p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
+  p.preferred_name as "preferredName", p.email, p.phone, p.postcode, p.kinds, p.needs,
+  p.do_not_contact as "doNotContact", p.last_involved_on as "lastInvolvedOn",
+  array(select s.name from person_services ps join services s on s.id = ps.service_id
+        where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
+        order by s.name) as "serviceNames"`;
+
+/** Whether a filter asks for the whole register: no search and no filter. */
+export function isWholeRegister(filter: PeopleFilter): boolean {
+  return FILTER_KEYS.every((key) => !filter[key]);
+}
+
 /**
  * One page of the people who match the filter, with how many match and their
- * access needs summed. Matching (a trigram search, for a name) runs once:
- * the first query finds the matches and returns the count, the needs and
- * the page's ids; the second reads the page's people. Two queries, however
- * many match.
+ * access needs summed: two queries, however many match.
+ *
+ * The whole register (the page as staff first see it) reads its size and its
+ * needs from register_counts, kept as people are written, and its page along
+ * the name index: nothing it does grows with the register (at 100,000 people
+ * counting on every load took most of a second). A search or filter
+ * matches once (a trigram search, for a name): the first query finds the
+ * matches and returns the count, the needs and the page's ids; the second
+ * reads the page's people. Its work grows with the people who match.
  */
 export async function searchPeople(tx: Queryable, filter: PeopleFilter) {
+  const offset = (filter.page - 1) * PAGE_SIZE;
+  if (isWholeRegister(filter)) {
+    const counts = await registerCounts(tx);
+    const rows = rowsOf<PersonListRow>(
+      await tx.execute(sql`
+        select ${LIST_COLUMNS}
+        from people p
+        where p.erased_at is null
+        order by p.last_name, p.first_name, p.id
+        limit ${PAGE_SIZE} offset ${offset}`),
+    );
+    return { rows, total: counts.total, needs: counts.needs };
+  }
   const where = sql.join(filterConditions(filter), sql` and `);
   const q = filter.q.toLowerCase();
   const byName = searchMode(filter.q) === 'name';
@@ -344,7 +371,7 @@ export async function searchPeople(tx: Queryable, filter: PeopleFilter) {
         coalesce((select json_agg(id order by score desc, last_name, first_name, id)
                   from (select id, score, last_name, first_name from matched
                         order by score desc, last_name, first_name, id
-                        limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}) page), '[]') as ids`),
+                        limit ${PAGE_SIZE} offset ${offset}) page), '[]') as ids`),
   );
   const ids = found?.ids ?? [];
   const rows =
@@ -352,12 +379,7 @@ export async function searchPeople(tx: Queryable, filter: PeopleFilter) {
       ? []
       : rowsOf<PersonListRow>(
           await tx.execute(sql`
-            select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
-              p.preferred_name as "preferredName", p.email, p.phone, p.postcode, p.kinds, p.needs,
-              p.do_not_contact as "doNotContact", p.last_involved_on as "lastInvolvedOn",
-              array(select s.name from person_services ps join services s on s.id = ps.service_id
-                    where ps.person_id = p.id and (ps.ended_on is null or ps.ended_on >= current_date)
-                    order by s.name) as "serviceNames"
+            select ${LIST_COLUMNS}
             from people p
             where p.id in (${sql.join(
               ids.map((id) => sql`${id}::uuid`),
@@ -367,6 +389,53 @@ export async function searchPeople(tx: Queryable, filter: PeopleFilter) {
   const position = new Map(ids.map((id, i) => [id, i]));
   rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
   return { rows, total: found?.total ?? 0, needs: orderNeeds(found?.needs ?? []) };
+}
+
+/**
+ * Rows of register_counts above which a read folds them into one row a need.
+ * Each statement that changes people adds a row a need it changes, so
+ * sign-ups add a few a minute; the sum of a few hundred rows costs a read
+ * far less than counting the register.
+ */
+export const REGISTER_COUNT_FOLD_AFTER = 200;
+
+/**
+ * The people on the register (not erased) and how many have each access
+ * need, largest first, from register_counts: the sum of its rows of
+ * changes. Once more than REGISTER_COUNT_FOLD_AFTER rows have piled up, the
+ * read folds them into one a need, in one statement (deleting the rows it
+ * sees and inserting their sums, so changes written meanwhile are kept); a
+ * transaction-scoped advisory lock, tried and not waited for, leaves the
+ * fold to one reader at a time.
+ */
+export async function registerCounts(
+  tx: Queryable,
+): Promise<{ total: number; needs: { need: string; n: number }[] }> {
+  const rows = rowsOf<{ need: string; n: number; rows: number }>(
+    await tx.execute(sql`
+      select need, sum(n)::int as n, count(*)::int as rows
+      from register_counts
+      group by need`),
+  );
+  if (rows.reduce((sum, row) => sum + row.rows, 0) > REGISTER_COUNT_FOLD_AFTER) {
+    await tx.execute(sql`
+      with lock as materialized (
+        select pg_try_advisory_xact_lock(hashtext('register_counts'), hashtext(app_organisation_id()::text)) as got
+      ),
+      gone as (
+        delete from register_counts where (select got from lock) returning need, n
+      )
+      insert into register_counts (organisation_id, need, n)
+      select app_organisation_id(), need, sum(n)::int from gone group by need having sum(n) <> 0`);
+  }
+  return {
+    total: rows.find((row) => row.need === '')?.n ?? 0,
+    needs: orderNeeds(
+      rows
+        .filter((row) => row.need !== '' && row.n > 0)
+        .map((row) => ({ need: row.need, n: row.n })),
+    ),
+  };
 }
 
 /** How many of a set of people have each access need, largest first. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   index,
@@ -189,6 +190,32 @@ export const people = pgTable(
     index('people_name_idx').on(t.organisationId, t.lastName, t.firstName),
     index('people_needs_idx').using('gin', t.needs),
     tenantIsolation('people'),
+  ],
+).enableRLS();
+
+/**
+ * The register's size and its access needs, kept as people are written so
+ * that the people page need not count a large landlord's 100,000 people on
+ * every load (issue 15). `need` is '' for the people on the register (not
+ * erased) and an access need's code for those who have it. Rows are
+ * changes: a statement that writes people adds one row a need it changes
+ * (the triggers in migration 0046), never updating a row another
+ * transaction may hold, so an import's long transaction does not hold up a
+ * sign-up. A read sums them and, once many have piled up, folds them into
+ * one row a need (queries.ts, registerCounts).
+ */
+export const registerCounts = pgTable(
+  'register_counts',
+  {
+    organisationId: organisationIdColumn(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    need: text('need').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    tenantPrimaryKey('register_counts', t),
+    index('register_counts_organisation_idx').on(t.organisationId),
+    tenantIsolation('register_counts'),
   ],
 ).enableRLS();
 

@@ -5,7 +5,9 @@
 // bench/profiler.mjs preloaded; for each target it starts the profiler
 // (SIGUSR2), loads the page with autocannon, stops it, and summarises the
 // profile (bench/cpuprofile.ts). PROFILE_SECONDS (default 5) per target;
-// PROFILE_ONLY=name,name to run some; PROFILE_OUT=file to keep the Markdown.
+// PROFILE_ONLY=name,name to run some; PROFILE_OUT=file to keep the Markdown;
+// PROFILE_DATABASE=name to profile a database that is there already, such as
+// the large landlord `npm run bench:data` keeps (left as it is).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +22,11 @@ const adminUrl = adminUrlOrExit();
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const only = process.env.PROFILE_ONLY?.split(',');
 const dir = mkdtempSync(path.join(tmpdir(), 'coproduce-profile-'));
-const name = `coproduce_profile_${randomBytes(4).toString('hex')}`;
+const kept = process.env.PROFILE_DATABASE;
+const name = kept ?? `coproduce_profile_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
+if (!kept) await admin.query(`CREATE DATABASE ${name}`);
 
 interface Target {
   name: string;
@@ -106,6 +109,6 @@ try {
 } finally {
   server?.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  if (!kept) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
 }

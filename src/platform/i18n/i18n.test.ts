@@ -85,17 +85,21 @@ describe('marking English on a Welsh page', () => {
   const O = ENGLISH_OPEN;
   const C = ENGLISH_CLOSE;
   it('marks bracketed words in content and takes the brackets out where no mark can go', () => {
+    // An option or a text area whose words are English is marked itself; a drawing's words are
+    // left unmarked, since a span would end the drawing (its label is what is read).
     const html =
       `<html lang="cy"><head><title>${O}Home${C} – Org</title></head><body>` +
       `<label for="a">${O}Your name${C}</label><input id="a" aria-label="${O}Name${C}" value="x">` +
       `<select><option value="1">${O}One${C}</option><option value="2">Dau</option></select>` +
-      `<textarea>${O}Note${C}</textarea><p>Croeso ${O}and <a href="/">more</a>${C}</p></body></html>`;
+      `<textarea>${O}Note${C}</textarea><p>Croeso ${O}and <a href="/">more</a>${C}</p>` +
+      `<svg role="img"><text>1 (${O}not counted${C})</text></svg></body></html>`;
     assert.equal(
       markEnglish(html),
       '<html lang="cy"><head><title>Home – Org</title></head><body>' +
         '<label for="a"><span lang="en">Your name</span></label><input id="a" aria-label="Name" value="x">' +
         '<select><option lang="en" value="1">One</option><option value="2">Dau</option></select>' +
-        '<textarea>Note</textarea><p>Croeso <span lang="en">and <a href="/">more</a></span></p></body></html>',
+        '<textarea lang="en">Note</textarea><p>Croeso <span lang="en">and <a href="/">more</a></span></p>' +
+        '<svg role="img"><text>1 (not counted)</text></svg></body></html>',
     );
   });
 

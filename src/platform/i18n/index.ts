@@ -229,4 +229,4 @@ function makeTranslator(language: Language, inst: I18n): Translator {
     },
   };
 }
-export { asEnglish, bracketingEnglish, forPage, markEnglish } from './mark-english.ts';
+export { asEnglish, bracketingEnglish, forPage, markEnglish, ownWords } from './mark-english.ts';

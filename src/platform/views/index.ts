@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import { translator } from '../i18n/index.ts';
 import { symbolSvg } from './symbols.ts';
-import { bracketingEnglish, markEnglish } from '../i18n/mark-english.ts';
+import { bracketingEnglish, markEnglish, ownWords } from '../i18n/mark-english.ts';
 import { can } from '../auth/index.ts';
 import { organisationName, textColourOn } from '../tenancy/index.ts';
 import type { ModuleManifest, NavigationItem } from '../manifest.ts';
@@ -233,6 +233,8 @@ export const views = fp<ViewOptions>(
         language,
         t: tr.t,
         text,
+        /** The organisation's own words (a list label and its Welsh, if any) for this page. */
+        ownWords: (english: string, welsh?: string | null) => ownWords(language, english, welsh),
         cspNonce: reply.cspNonce?.script,
         styleNonce: reply.cspNonce?.style,
         assetVersion: version,

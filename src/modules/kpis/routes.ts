@@ -22,7 +22,7 @@ import {
   statistics,
   type StatisticRecords,
 } from '../../platform/statistics/index.ts';
-import { listServices, loadOptions, optionLabel } from '../people/index.ts';
+import { listServices, loadOptions, optionLabel, optionLabelOnPage } from '../people/index.ts';
 import { boardPack, exportRows, EXPORT_HEADER_KEYS } from './exports.ts';
 import { KPIS } from './definitions.ts';
 import {
@@ -90,7 +90,7 @@ async function placeOf(tx: Queryable, input: DashboardInput, language: string): 
     })),
     specialisms: specialismCodes.map((c) => ({
       value: c,
-      text: specialismLabel(c),
+      text: optionLabelOnPage(options, 'specialism', c, language),
       selected: specialisms.includes(c),
     })),
     areas: areaNames.map((a) => ({ value: a, text: a, selected: areas.includes(a) })),

@@ -1,4 +1,4 @@
-import { asEnglish } from '../../platform/i18n/index.ts';
+import { ownWords } from '../../platform/i18n/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
@@ -68,9 +68,7 @@ export function optionLabelOnPage(
   language = 'en',
 ): string {
   const option = options[list].find((o) => o.code === code);
-  if (!option) return code;
-  if (language === 'en') return option.label;
-  return option.labelCy || asEnglish(option.label);
+  return option ? ownWords(language, option.label, option.labelCy) : code;
 }
 
 /** The codes a list accepts for new records (retired entries stay readable on old ones). */

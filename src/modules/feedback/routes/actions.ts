@@ -6,6 +6,7 @@ import type { FieldProblem } from '../../../platform/forms/index.ts';
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
+import { ownWords } from '../../../platform/i18n/index.ts';
 import { rowsOf } from '../../../platform/db/index.ts';
 import { sql } from 'drizzle-orm';
 import { loadOptions } from '../../people/index.ts';
@@ -54,7 +55,7 @@ async function specialismChoices(tx: Queryable, language: string) {
   const options = await loadOptions(tx);
   return options.specialism
     .filter((o) => !o.retired)
-    .map((o) => ({ code: o.code, label: language === 'cy' && o.labelCy ? o.labelCy : o.label }));
+    .map((o) => ({ code: o.code, label: ownWords(language, o.label, o.labelCy) }));
 }
 
 async function initiativeChoices(tx: Queryable) {

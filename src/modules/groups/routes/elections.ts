@@ -6,7 +6,7 @@ import { actorOf } from '../../../platform/http/actor.ts';
 import { TOKEN_PATTERN } from '../../../platform/http/link-tokens.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
 import { organisationName } from '../../../platform/tenancy/index.ts';
-import { listServices, loadOptions, optionLabel, type Options } from '../../people/index.ts';
+import { listServices, loadOptions, optionLabelOnPage, type Options } from '../../people/index.ts';
 import {
   CandidateForm,
   CastingForm,
@@ -60,7 +60,7 @@ export function registerChoices(options: Options, language: string) {
   const of = (list: 'service_type' | 'specialism') =>
     options[list]
       .filter((o) => !o.retired)
-      .map((o) => ({ value: o.code, text: optionLabel(options, list, o.code, language) }));
+      .map((o) => ({ value: o.code, text: optionLabelOnPage(options, list, o.code, language) }));
   return { serviceTypes: of('service_type'), specialisms: of('specialism') };
 }
 
@@ -68,7 +68,7 @@ export function registerChoices(options: Options, language: string) {
 export function codeLabels(options: Options, language: string) {
   const of = (list: 'service_type' | 'specialism') =>
     Object.fromEntries(
-      options[list].map((o) => [o.code, optionLabel(options, list, o.code, language)]),
+      options[list].map((o) => [o.code, optionLabelOnPage(options, list, o.code, language)]),
     );
   return { serviceType: of('service_type'), specialism: of('specialism') };
 }

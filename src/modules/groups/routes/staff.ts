@@ -8,7 +8,7 @@ import {
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { loadOptions, optionLabel, staffPeople, type Options } from '../../people/index.ts';
+import { loadOptions, optionLabelOnPage, staffPeople, type Options } from '../../people/index.ts';
 import {
   EndMemberForm,
   FlashQuery,
@@ -54,7 +54,7 @@ function choicesFrom(options: Options, language: string) {
   const of = (list: 'service_type' | 'specialism' | 'involvement_role') =>
     options[list]
       .filter((o) => !o.retired)
-      .map((o) => ({ value: o.code, text: optionLabel(options, list, o.code, language) }));
+      .map((o) => ({ value: o.code, text: optionLabelOnPage(options, list, o.code, language) }));
   return {
     serviceTypes: of('service_type'),
     specialisms: of('specialism'),
@@ -74,11 +74,14 @@ export function labelsFrom(options: Options, language: string) {
     serviceType: Object.fromEntries(
       options.service_type.map((o) => [
         o.code,
-        optionLabel(options, 'service_type', o.code, language),
+        optionLabelOnPage(options, 'service_type', o.code, language),
       ]),
     ),
     specialism: Object.fromEntries(
-      options.specialism.map((o) => [o.code, optionLabel(options, 'specialism', o.code, language)]),
+      options.specialism.map((o) => [
+        o.code,
+        optionLabelOnPage(options, 'specialism', o.code, language),
+      ]),
     ),
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { guard } from '../../../platform/auth/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
+import { forPage, ownWords, translator } from '../../../platform/i18n/index.ts';
 import { readSettings } from '../../../platform/tenancy/index.ts';
 import { readModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { participationSettings } from '../settings.ts';
@@ -54,10 +54,10 @@ import { inPlace, type Finding } from '../../../platform/plain-english/index.ts'
 export const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
   formErrors(translator(request.language, request.translations), problems);
 
-/** code → label of a configurable list, in the reader's language. */
+/** code → label of a configurable list, in the reader's language, for a page (English marked). */
 export function labelsOf(options: Options, list: OptionList, language: string) {
   return Object.fromEntries(
-    options[list].map((o) => [o.code, language === 'cy' && o.labelCy ? o.labelCy : o.label]),
+    options[list].map((o) => [o.code, ownWords(language, o.label, o.labelCy)]),
   );
 }
 
@@ -398,7 +398,8 @@ export const opportunityRoutes: FastifyPluginAsync = async (plugin) => {
       return signUp ? { opportunity, signUp } : null;
     });
     if (!data) throw notFound();
-    const tr = translator(request.language, request.translations);
+    // The suggested message is the page's (its English marked so); what staff typed is theirs.
+    const tr = forPage(translator(request.language, request.translations));
     const errors = error
       ? toErrors(request, [{ field: 'message', key: 'opportunities.decline.errors.message' }])
       : null;

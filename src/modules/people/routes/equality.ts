@@ -16,7 +16,7 @@ import {
   type FigureTable,
 } from '../equality.ts';
 import { PERSON_KINDS } from '../lists.ts';
-import { loadOptions, optionLabel, type Options } from '../options.ts';
+import { loadOptions, optionLabelOnPage, type Options } from '../options.ts';
 
 /** A cell as words: the count, "fewer than 5", or "hidden". */
 function describe(tr: Translator, cell: Cell, threshold: number): string {
@@ -59,7 +59,7 @@ function crossTabView(tr: Translator, figures: EqualityFigures, options: Options
       ? tr.text('equality.crossTab.moreThanOne')
       : code === NO_SERVICE
         ? tr.text('equality.crossTab.noService')
-        : optionLabel(options, 'specialism', code, tr.language);
+        : optionLabelOnPage(options, 'specialism', code, tr.language);
   const cell = (c: Cell) => describe(tr, c, figures.threshold);
   return {
     columns: cross.columns.map(columnLabel),
@@ -110,7 +110,7 @@ export const equalityRoutes: FastifyPluginAsync = async (plugin) => {
         filter: { specialism: filter.specialism ?? '', kind: filter.kind ?? '' },
         specialisms: options.specialism.map((o) => ({
           value: o.code,
-          text: optionLabel(options, 'specialism', o.code, tr.language),
+          text: optionLabelOnPage(options, 'specialism', o.code, tr.language),
         })),
         kinds: PERSON_KINDS.map((kind) => ({
           value: kind,

@@ -202,8 +202,10 @@ export interface SectionContent {
 }
 
 /**
- * One section of an initiative's page. `can` says whether the reader may take
- * an action, to offer only what they may do. Null hides the section.
+ * One section of an initiative's page. `text` is the page's: a string with no
+ * translation comes back marked as English (i18n/mark-english.ts). `can` says
+ * whether the reader may take an action, to offer only what they may do. Null
+ * hides the section.
  */
 export type InitiativeSection = (
   tx: Queryable,

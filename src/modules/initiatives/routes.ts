@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can, guard, type Action } from '../../platform/auth/index.ts';
 import { idParam, notFound } from '../../platform/http/params.ts';
-import { translator } from '../../platform/i18n/index.ts';
+import { forPage, ownWords, translator } from '../../platform/i18n/index.ts';
 import { formErrors, type FormErrors } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
 import {
@@ -14,7 +14,7 @@ import {
 } from './schemas.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { listServices } from '../people/index.ts';
-import { loadOptions, optionLabel, type Options } from '../people/index.ts';
+import { loadOptions, optionLabelOnPage, type Options } from '../people/index.ts';
 import { countsAsInvolvement } from './ladder.ts';
 import {
   INITIATIVE_STATUSES,
@@ -46,8 +46,8 @@ import {
 const toErrors = (request: FastifyRequest, problems: FieldProblem[]): FormErrors | null =>
   formErrors(translator(request.language, request.translations), problems);
 
-const localName = (language: string, en: string, cy: string | null) =>
-  language === 'cy' && cy ? cy : en;
+/** The organisation's own words (a rung's name, a kind's label) for a page in the reader's language. */
+const localName = (language: string, en: string, cy: string | null) => ownWords(language, en, cy);
 
 /** The rungs in the reader's language. */
 function ladderView(ladder: LadderRung[], language: string) {
@@ -105,7 +105,7 @@ function labels(
   codes: string[],
   lang: string,
 ) {
-  return codes.map((code) => optionLabel(options, list, code, lang));
+  return codes.map((code) => optionLabelOnPage(options, list, code, lang));
 }
 
 /** Everything the initiative's page shows, in one short transaction. */
@@ -119,7 +119,9 @@ async function loadShowPage(request: FastifyRequest, id: string) {
       initiative,
       options: await loadOptions(tx),
       services: await listServices(tx),
-      sections: await initiativeSections(tx, id, tr.text, (action: Action) => can(user, action)),
+      sections: await initiativeSections(tx, id, forPage(tr).text, (action: Action) =>
+        can(user, action),
+      ),
     };
   });
   if (!data) throw notFound();
@@ -134,7 +136,7 @@ function renderShow(
 ) {
   const { initiative, options, services } = data;
   const lang = request.language;
-  const tr = translator(lang);
+  const tr = forPage(translator(lang, request.translations));
   const user = request.user!;
   const refused = extra.refused ?? [];
   const errorList = refused.map((part) => ({
@@ -146,7 +148,7 @@ function renderShow(
   );
   return reply.page('initiatives/views/show.njk', {
     initiative,
-    kindLabel: optionLabel(options, 'initiative_kind', initiative.kind, lang),
+    kindLabel: optionLabelOnPage(options, 'initiative_kind', initiative.kind, lang),
     rungLabel: localName(lang, initiative.rungName, initiative.rungNameCy),
     rungText: localName(lang, initiative.rungDescription, initiative.rungDescriptionCy),
     counted: countsAsInvolvement(initiative.rung),

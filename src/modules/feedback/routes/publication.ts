@@ -5,7 +5,7 @@ import type { Queryable } from '../../../platform/db/index.ts';
 import { params, withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { notFound } from '../../../platform/http/params.ts';
-import { translator } from '../../../platform/i18n/index.ts';
+import { forPage, ownWords, translator } from '../../../platform/i18n/index.ts';
 import { inPlace } from '../../../platform/plain-english/index.ts';
 import {
   currentPeriod,
@@ -38,7 +38,7 @@ async function segments(tx: Queryable, language: string) {
   const options = await loadOptions(tx);
   return options.specialism
     .filter((o) => !o.retired)
-    .map((o) => ({ code: o.code, label: language === 'cy' && o.labelCy ? o.labelCy : o.label }));
+    .map((o) => ({ code: o.code, label: ownWords(language, o.label, o.labelCy) }));
 }
 
 const SEGMENT = /^[a-z0-9_-]{1,60}$/;
@@ -52,7 +52,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
     { ...guard('feedback:view'), schema: { querystring: PeriodQuery } },
     async (request, reply) => {
       const period = periodFrom(request.query.period);
-      const tr = translator(request.language, request.translations);
+      const tr = forPage(translator(request.language, request.translations));
       const data = await request.db(async (tx) => ({
         report: await quarterReport(tx, period),
         loop: await loopDays(tx, { from: period.from, to: period.to }),
@@ -73,7 +73,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
     segment: string,
     extra: { intro?: string; problems?: boolean; saved?: string | null } = {},
   ) => {
-    const tr = translator(request.language, request.translations);
+    const tr = forPage(translator(request.language, request.translations));
     const data = await request.db(async (tx) => {
       const content = await editionContent(tx, period, segment);
       const published = await publishedEdition(tx, period.name, segment);
@@ -150,7 +150,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
   // ------------------------------------------------------------------ public pages
 
   app.get('/you-said-we-did', PUBLIC_ROUTE, async (request, reply) => {
-    const tr = translator(request.language, request.translations);
+    const tr = forPage(translator(request.language, request.translations));
     const data = await request.db(async (tx) => ({
       editions: await listEditions(tx),
       segments: await segments(tx, request.language),
@@ -177,7 +177,7 @@ export const publicationRoutes: FastifyPluginAsync = async (plugin) => {
   ) => {
     const period = parsePeriod('quarter', periodName);
     if (!period || (segment && !SEGMENT.test(segment))) throw notFound();
-    const tr = translator(request.language, request.translations);
+    const tr = forPage(translator(request.language, request.translations));
     const data = await request.db(async (tx) => ({
       edition: await publishedEdition(tx, period.name, segment),
       segments: await segments(tx, request.language),

@@ -4,7 +4,7 @@ import { audit } from '../../../platform/audit/index.ts';
 import { todayInLondon } from '../../../platform/calendar/index.ts';
 import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
 import { acceptUploads, fileTypeOf } from '../../../platform/http/uploads.ts';
-import { translator, type Language } from '../../../platform/i18n/index.ts';
+import { forPage, translator, type Language } from '../../../platform/i18n/index.ts';
 import { csvStream } from '../../../platform/spreadsheets/index.ts';
 import { updateModuleSettings } from '../../../platform/tenancy/module-settings.ts';
 import { POLICY_MAX_PENCE, participationSettings } from '../settings.ts';
@@ -273,7 +273,7 @@ async function renderPerson(
   const label = {
     month: (p: Period) => monthName(p.from, language),
     taxYear: (p: Period) =>
-      tr.text('rewards.taxYearName', { from: p.from.slice(0, 4), to: p.to.slice(0, 4) }),
+      forPage(tr).text('rewards.taxYearName', { from: p.from.slice(0, 4), to: p.to.slice(0, 4) }),
   };
   const errors = formErrors(tr, extras.problems ?? {});
   const query = extras.query ?? {};

@@ -287,6 +287,55 @@ describe('rewards computed from attendance', () => {
     );
   });
 
+  it('flags a paid reward however its attendance is lost, and clears the flag when it comes back', async () => {
+    const flagged = async (activityId: string, personId: string) =>
+      (
+        await q<{ lost: boolean }>(
+          sql`select attendance_lost as lost from rewards where activity_id = ${activityId} and person_id = ${personId}`,
+        )
+      )[0]?.lost;
+    const d = await person('Delta');
+    const e = await person('Echo');
+    const id = await activity('2026-05-14T10:00:00Z', 'Mystery shop');
+    await attend(id, d, 'attended', 2);
+    await attend(id, e, 'attended', 2);
+    await compute(id);
+    await q(
+      sql`update rewards set status = 'paid', paid_on = '2026-05-20' where activity_id = ${id}`,
+    );
+    assert.equal(await flagged(id, d), false, 'paid with attendance: not flagged');
+    // Attendance changed by any path (here a plain statement, not the register's page).
+    await q(sql`update attendance set hours = 0 where activity_id = ${id} and person_id = ${d}`);
+    assert.equal(await flagged(id, d), true, 'hours gone');
+    assert.equal(await flagged(id, e), false, 'the other pair untouched');
+    await q(sql`update attendance set hours = 1.5 where activity_id = ${id} and person_id = ${d}`);
+    assert.equal(await flagged(id, d), false, 'hours back');
+    await q(sql`delete from attendance where activity_id = ${id} and person_id = ${e}`);
+    assert.equal(await flagged(id, e), true, 'attendance removed');
+    await attend(id, e, 'attended', 3);
+    assert.equal(await flagged(id, e), false, 'attendance added again');
+    // A due reward is never flagged, and paying one whose attendance is gone flags it.
+    await q(
+      sql`update rewards set status = 'due', paid_on = null where activity_id = ${id} and person_id = ${e}`,
+    );
+    await q(
+      sql`update attendance set status = 'apologies', hours = 0 where activity_id = ${id} and person_id = ${e}`,
+    );
+    assert.equal(await flagged(id, e), false, 'due: not flagged');
+    await q(
+      sql`update rewards set status = 'paid', paid_on = '2026-05-21' where activity_id = ${id} and person_id = ${e}`,
+    );
+    assert.equal(await flagged(id, e), true, 'paid with no attendance');
+    const page = await lead.get('/staff/rewards');
+    assert.match(page.body, /Paid rewards to check/);
+    assert.match(page.body, /Echo/);
+    assert.match((await lead.get(`/staff/rewards/people/${e}`)).body, /Check: no longer attended/);
+    assert.doesNotMatch(
+      (await lead.get(`/staff/rewards/people/${d}`)).body,
+      /Check: no longer attended/,
+    );
+  });
+
   it("uses the person's standing choice for new rewards", async () => {
     const p = await person('Decliner');
     await reward(p, 500, '2026-01-10', { status: 'declined', choice: 'declined' });

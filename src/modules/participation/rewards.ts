@@ -662,18 +662,23 @@ export interface DueReward {
 
 export const DUE_LIST_LIMIT = 200;
 
-/** The oldest rewards due to pay (up to DUE_LIST_LIMIT) and how many there are, in one query. */
+/**
+ * The oldest rewards due to pay (up to DUE_LIST_LIMIT, the oldest by day
+ * along the partial index rewards_due_idx, then shown by name within a day)
+ * and how many there are, in one query.
+ */
 export async function dueRewards(tx: Queryable): Promise<{ rows: DueReward[]; total: number }> {
   const rows = rowsOf<DueReward & { firstName: string; lastName: string; total: number }>(
     await tx.execute(sql`
       select r.id, r.person_id as "personId", p.reference, p.first_name as "firstName",
         p.last_name as "lastName", a.title as activity, r.amount_pence as "amountPence",
-        r.choice, r.earned_on::text as "earnedOn", (count(*) over ())::int as total
-      from rewards r join register_people p on p.id = r.person_id
+        r.choice, r.earned_on::text as "earnedOn",
+        (select count(*)::int from rewards where status = 'due') as total
+      from (select * from rewards where status = 'due'
+            order by earned_on, id limit ${DUE_LIST_LIMIT}) r
+        join register_people p on p.id = r.person_id
         left join activities a on a.id = r.activity_id
-      where r.status = 'due'
-      order by r.earned_on, p.last_name, p.first_name, r.id
-      limit ${DUE_LIST_LIMIT}`),
+      order by r.earned_on, p.last_name, p.first_name, r.id`),
   );
   return {
     total: Number(rows[0]?.total ?? 0),
@@ -696,7 +701,11 @@ export interface FlaggedReward {
   paidOn: string | null;
 }
 
-/** Paid rewards whose person is no longer recorded as attending (with hours): to check. */
+/**
+ * Paid rewards whose person is no longer recorded as attending (with hours):
+ * to check. The flag is kept as attendance is written (rewards.attendance_lost),
+ * so this reads the flagged few, not every paid reward.
+ */
 export async function flaggedRewards(tx: Queryable): Promise<FlaggedReward[]> {
   const rows = rowsOf<FlaggedReward & { firstName: string; lastName: string }>(
     await tx.execute(sql`
@@ -704,10 +713,7 @@ export async function flaggedRewards(tx: Queryable): Promise<FlaggedReward[]> {
         p.last_name as "lastName", a.id as "activityId", a.title as activity,
         r.amount_pence as "amountPence", r.earned_on::text as "earnedOn", r.paid_on::text as "paidOn"
       from rewards r join register_people p on p.id = r.person_id join activities a on a.id = r.activity_id
-      where r.status = 'paid' and not exists (
-        select 1 from attendance t
-        where t.activity_id = r.activity_id and t.person_id = r.person_id
-          and t.status = 'attended' and t.hours > 0)
+      where r.attendance_lost and r.status = 'paid'
       order by r.earned_on desc, r.id
       limit 100`),
   );
@@ -816,10 +822,7 @@ export async function personRewards(
     await tx.execute(sql`
       select r.id, r.activity_id as "activityId", a.title as activity, r.amount_pence as "amountPence",
         r.choice, r.status, r.earned_on::text as "earnedOn", r.paid_on::text as "paidOn",
-        (r.status = 'paid' and r.activity_id is not null and not exists (
-          select 1 from attendance t
-          where t.activity_id = r.activity_id and t.person_id = r.person_id
-            and t.status = 'attended' and t.hours > 0)) as flagged
+        (r.attendance_lost and r.status = 'paid') as flagged
       from rewards r left join activities a on a.id = r.activity_id
       where r.person_id = ${personId}
         ${period ? sql`and r.earned_on between ${period.from} and ${period.to}` : sql``}

@@ -296,6 +296,14 @@ export const rewards = pgTable(
     /** The day it counts on, for weekly, monthly and tax-year totals. */
     earnedOn: date('earned_on', { mode: 'string' }).notNull(),
     paidOn: date('paid_on', { mode: 'string' }),
+    /**
+     * Paid, and its person is no longer recorded as attending the activity
+     * with hours: to check. Kept by triggers (migration 0047) as attendance
+     * is written and as a reward is paid, whatever writes them, so the
+     * rewards page reads the few flagged rather than checking every paid
+     * reward on every load.
+     */
+    attendanceLost: boolean('attendance_lost').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -314,6 +322,13 @@ export const rewards = pgTable(
     ),
     uniqueIndex('rewards_activity_person_idx').on(t.organisationId, t.activityId, t.personId),
     index('rewards_person_idx').on(t.personId, t.earnedOn),
+    // The rewards page: the oldest due, and the paid ones to check.
+    index('rewards_due_idx')
+      .on(t.organisationId, t.earnedOn)
+      .where(sql`${t.status} = 'due'`),
+    index('rewards_attendance_lost_idx')
+      .on(t.organisationId, t.earnedOn)
+      .where(sql`${t.attendanceLost}`),
     tenantIsolation('rewards'),
   ],
 ).enableRLS();
@@ -358,6 +373,10 @@ export const expenseClaims = pgTable(
       'set null',
     ),
     index('expense_claims_person_idx').on(t.personId),
+    // The rewards page: claims waiting for a decision or for payment, oldest first.
+    index('expense_claims_open_idx')
+      .on(t.organisationId, t.incurredOn)
+      .where(sql`${t.status} in ('submitted', 'approved')`),
     tenantIsolation('expense_claims'),
   ],
 ).enableRLS();

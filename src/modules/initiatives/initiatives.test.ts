@@ -480,7 +480,82 @@ describe('initiatives: robustness', () => {
     await add(40, 20);
     const sixty = await count();
     assert.equal(sixty, twenty, `queries with 20: ${twenty}, with 60: ${sixty}`);
+    // The list is paged: the heading counts them all, not the page.
+    const [all] = await q<{ n: number }>(sql`select count(*)::int as n from initiatives`);
     const page = await lead.get('/staff/initiatives');
-    assert.match(page.body, /Bulk initiative 59/);
+    assert.match(page.body, new RegExp(`${all!.n} initiatives`));
+    assert.match(page.body, /Page 1 of 2/);
+  });
+});
+
+describe('initiatives: pages of 50', () => {
+  // 53 quality audits, in title order; no other test adds one.
+  before(async () => {
+    await testDb.database.withOrganisation(org.id, async (tx) => {
+      for (let i = 1; i <= 53; i++)
+        await createInitiative(tx, SYSTEM_ACTOR, {
+          kind: 'quality_audit',
+          title: `Audit ${String(i).padStart(2, '0')}`,
+          rung: 3,
+          ownerName: 'Pat',
+          ...PURPOSE,
+        });
+    });
+  });
+  const titles = (body: string) => [...body.matchAll(/>(Audit \d\d)<\/a>/g)].map((m) => m[1]);
+
+  it('shows the first 50, the 51st on page 2, the total on both and the filter in the links', async () => {
+    const first = await lead.get('/staff/initiatives?kind=quality_audit');
+    assert.equal(first.statusCode, 200);
+    assert.equal(titles(first.body).length, 50);
+    assert.equal(titles(first.body)[0], 'Audit 01');
+    assert.match(first.body, /53 initiatives/);
+    assert.match(first.body, /Page 1 of 2/);
+    assert.match(first.body, /href="\/staff\/initiatives\?kind=quality_audit&amp;page=2"/);
+
+    const second = await lead.get('/staff/initiatives?kind=quality_audit&page=2');
+    assert.deepEqual(titles(second.body), ['Audit 51', 'Audit 52', 'Audit 53']);
+    assert.match(second.body, /53 initiatives/);
+    assert.match(second.body, /Page 2 of 2/);
+    assert.match(second.body, /href="\/staff\/initiatives\?kind=quality_audit&amp;page=1"/);
+    assert.doesNotMatch(second.body, /page=3/, 'no next page after the last');
+    // Two filters, both kept.
+    const both = await lead.get('/staff/initiatives?status=draft&kind=quality_audit&rung=3');
+    assert.match(
+      both.body,
+      /href="\/staff\/initiatives\?status=draft&amp;kind=quality_audit&amp;rung=3&amp;page=2"/,
+    );
+  });
+
+  it('shows the last page for a page past it, and the first for a page that is no number', async () => {
+    const past = await lead.get('/staff/initiatives?kind=quality_audit&page=9');
+    assert.equal(past.statusCode, 200);
+    assert.deepEqual(titles(past.body), ['Audit 51', 'Audit 52', 'Audit 53']);
+    assert.match(past.body, /Page 2 of 2/);
+    for (const bad of ['abc', '-1', '0', '1.5', '', '99999999999']) {
+      const res = await lead.get(
+        `/staff/initiatives?kind=quality_audit&page=${encodeURIComponent(bad)}`,
+      );
+      assert.equal(res.statusCode, 200, `page=${bad}`);
+      const shown = titles(res.body);
+      assert.ok(shown.length > 0, `page=${bad} shows a page`);
+      assert.match(res.body, /53 initiatives/);
+    }
+    assert.equal(
+      titles((await lead.get('/staff/initiatives?kind=quality_audit&page=abc')).body)[0],
+      'Audit 01',
+    );
+    assert.equal(
+      titles((await lead.get('/staff/initiatives?kind=quality_audit&page=-1')).body)[0],
+      'Audit 01',
+    );
+  });
+
+  it('says there are none when a filter matches nothing, on any page', async () => {
+    const none = await lead.get('/staff/initiatives?kind=quality_audit&status=closed&page=4');
+    assert.equal(none.statusCode, 200);
+    assert.match(none.body, /0 initiatives/);
+    assert.match(none.body, /There are no initiatives that match\./);
+    assert.doesNotMatch(none.body, /govuk-pagination/);
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/index.ts';
+import { pageWithin } from '../../platform/http/params.ts';
 import { DEFAULT_RUNGS, RUNGS, countsAsInvolvement, type Rung } from './ladder.ts';
 import { initiatives, ladderRungs, type InitiativeRow } from './tables.ts';
 
@@ -90,16 +91,28 @@ export function parseInitiativeFilter(query: Record<string, unknown>): Initiativ
   };
 }
 
-/** The organisation's initiatives, published first, then drafts, then closed: one query. */
-export async function listInitiatives(
-  tx: Queryable,
-  filter: InitiativeFilter = {},
-): Promise<InitiativeSummary[]> {
+/** The conditions of a filter on the initiatives table. */
+function initiativeWhere(filter: InitiativeFilter): SQL | undefined {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(initiatives.status, filter.status));
   if (filter.kind) where.push(eq(initiatives.kind, filter.kind));
   if (filter.rung !== undefined) where.push(eq(initiatives.rung, filter.rung));
-  const rows = await tx
+  return where.length ? and(...where) : undefined;
+}
+
+/** Initiatives on a page of the staff list. */
+export const INITIATIVE_PAGE_SIZE = 50;
+
+/**
+ * The organisation's initiatives, published first, then drafts, then closed:
+ * one query. `window` takes a page of them (limit and offset) in that order.
+ */
+export async function listInitiatives(
+  tx: Queryable,
+  filter: InitiativeFilter = {},
+  window?: { limit: number; offset: number },
+): Promise<InitiativeSummary[]> {
+  const query = tx
     .select({
       id: initiatives.id,
       title: initiatives.title,
@@ -120,17 +133,34 @@ export async function listInitiatives(
         eq(ladderRungs.rung, initiatives.rung),
       ),
     )
-    .where(where.length ? and(...where) : undefined)
+    .where(initiativeWhere(filter))
     .orderBy(
       sql`case ${initiatives.status} when 'active' then 0 when 'draft' then 1 else 2 end`,
       asc(sql`lower(${initiatives.title})`),
       asc(initiatives.id),
     );
+  const rows = await (window ? query.limit(window.limit).offset(window.offset) : query);
   return rows.map(({ ownName, ownNameCy, ...row }) => ({
     ...row,
     rungName: ownName ?? defaultName(row.rung),
     rungNameCy: ownNameCy ?? null,
   }));
+}
+
+/**
+ * One page of the initiatives that match a filter, and how many match: two
+ * queries, however many there are. A page past the last is the last.
+ */
+export async function pageOfInitiatives(tx: Queryable, filter: InitiativeFilter, asked: number) {
+  const [counted] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(initiatives)
+    .where(initiativeWhere(filter));
+  const total = Number(counted?.n ?? 0);
+  const { page, pages, offset } = pageWithin(asked, total, INITIATIVE_PAGE_SIZE);
+  const rows =
+    total === 0 ? [] : await listInitiatives(tx, filter, { limit: INITIATIVE_PAGE_SIZE, offset });
+  return { rows, total, page, pages };
 }
 
 /** One initiative with its rung's name and description, or null: one query. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { can, guard, type Action } from '../../platform/auth/index.ts';
-import { idParam, notFound } from '../../platform/http/params.ts';
+import { idParam, notFound, pageParam } from '../../platform/http/params.ts';
 import { forPage, ownWords, translator } from '../../platform/i18n/index.ts';
 import { formErrors, type FormErrors } from '../../platform/forms/index.ts';
 import { withShapes } from '../../platform/forms/schema.ts';
@@ -19,8 +19,8 @@ import { countsAsInvolvement } from './ladder.ts';
 import {
   INITIATIVE_STATUSES,
   initiativeById,
-  listInitiatives,
   loadLadder,
+  pageOfInitiatives,
   parseInitiativeFilter,
   type InitiativeDetail,
   type LadderRung,
@@ -234,7 +234,7 @@ export const initiativeRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const filter = parseInitiativeFilter(request.query);
       const data = await request.db(async (tx) => ({
-        rows: await listInitiatives(tx, filter),
+        ...(await pageOfInitiatives(tx, filter, pageParam(request.query.page))),
         options: await loadOptions(tx),
         ladder: await loadLadder(tx),
       }));
@@ -251,6 +251,13 @@ export const initiativeRoutes: FastifyPluginAsync = async (plugin) => {
           counted: countsAsInvolvement(row.rung),
         })),
         filter,
+        total: data.total,
+        page: data.page,
+        pages: data.pages,
+        // The page links keep the filters.
+        query: new URLSearchParams(
+          Object.entries(filter).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+        ).toString(),
         kinds: data.options.initiative_kind,
         rungs: ladderView(data.ladder, lang),
         statuses: INITIATIVE_STATUSES,

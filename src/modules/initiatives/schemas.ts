@@ -19,6 +19,8 @@ export const InitiativeListQuery = form({
   status: text(),
   kind: text(),
   rung: text(),
+  /** The page of the list, from 1 (anything else is the first). */
+  page: text(),
 });
 
 /** The banner to show after a change: created=1, saved=1, published=1 or closed=1. */

@@ -13,3 +13,24 @@ export function idParam(request: FastifyRequest, name = 'id'): string {
   if (!UUID.test(id)) throw notFound();
   return id;
 }
+
+/**
+ * A list's page number from the address: a whole number from 1. Anything
+ * else ("abc", "-1", "0", "1.5", nothing) is the first page; past 100,000 is
+ * 100,000 (the list then shows its last page: see lastPage).
+ */
+export function pageParam(value: unknown): number {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return /^\d{1,15}$/.test(text) ? Math.min(100_000, Math.max(1, Number(text))) : 1;
+}
+
+/**
+ * Which page of a list to show, and how many pages there are, for `total`
+ * rows in pages of `size`: a page past the last is the last (an empty list
+ * has one page, empty).
+ */
+export function pageWithin(asked: number, total: number, size: number) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const page = Math.min(asked, pages);
+  return { page, pages, offset: (page - 1) * size };
+}

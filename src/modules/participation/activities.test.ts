@@ -736,3 +736,183 @@ describe('activities: the attendance register', () => {
     assert.equal(sar.participation.invitations[0].activity, 'Timeline workshop');
   });
 });
+
+describe('activities: the list in pages of 50', () => {
+  let paged: string;
+  const ids = new Map<string, string>();
+  // 53 upcoming activities a day or more away, soonest first, and 52 past
+  // ones, latest first, of an initiative of their own; each upcoming one
+  // with an invitation not answered.
+  before(async () => {
+    const [row] = await testDb.database.withOrganisation(org.id, (tx) =>
+      tx
+        .insert(initiatives)
+        .values({ organisationId: org.id, title: 'Paging panel', kind: 'panel', rung: 4 })
+        .returning({ id: initiatives.id }),
+    );
+    paged = row!.id;
+    const invitee = await person({ firstName: 'Ivy', lastName: 'Invited' });
+    const add = (hoursFromNow: number, title: string) => {
+      const startsAt = new Date(Date.now() + hoursFromNow * 3_600_000);
+      return testDb.database.withOrganisation(org.id, (tx) =>
+        createActivity(
+          tx,
+          actor,
+          {
+            initiativeId: paged,
+            kind: 'meeting',
+            title,
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + 3_600_000),
+            location: 'The Hub',
+            onlineLink: null,
+            capacity: null,
+          },
+          { baseUrl: 'http://demo.test' },
+        ),
+      );
+    };
+    for (let i = 1; i <= 53; i++) {
+      const title = `Paged ${String(i).padStart(2, '0')}`;
+      const id = await add(24 + i, title);
+      ids.set(title, id);
+      await invite(id, [invitee.id]);
+    }
+    for (let i = 1; i <= 52; i++) {
+      const title = `Gone ${String(i).padStart(2, '0')}`;
+      ids.set(title, await add(-(24 + i), title));
+    }
+    // The 51st upcoming: two invited, one said yes. The 51st past: held.
+    const yes = await person({ firstName: 'Yas', lastName: 'Yes' });
+    await invite(ids.get('Paged 51')!, [yes.id]);
+    await q(sql`update invitations set rsvp = 'yes', responded_at = now()
+      where activity_id = ${ids.get('Paged 51')!} and person_id = ${yes.id}`);
+    const came = await person({ firstName: 'Cam', lastName: 'Came' });
+    await invite(ids.get('Gone 51')!, [came.id]);
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      saveAttendance(tx, actor, ids.get('Gone 51')!, [
+        { personId: came.id, status: 'attended', role: null, hours: null },
+      ]),
+    );
+  });
+
+  /** The titles in a table of the page, in order. */
+  const table = (body: string, id: 'upcoming' | 'past') => {
+    const start = body.indexOf(`id="${id}"`);
+    if (start < 0) return [];
+    const end = body.indexOf('</table>', start);
+    return [...body.slice(start, end).matchAll(/>((?:Paged|Gone) \d\d)<\/a>/g)].map((m) => m[1]);
+  };
+  /** A row's cells after its link: invited, said yes, attended. */
+  const counts = (body: string, title: string) => {
+    const row = body.slice(body.indexOf(`>${title}</a>`));
+    const cells = [...row.matchAll(/govuk-table__cell--numeric">(\d+)/g)].slice(0, 3);
+    return cells.map((m) => Number(m[1]));
+  };
+  const list = (query: string) => lead.get(`/staff/activities?initiative=${paged}${query}`);
+
+  it('shows 50 of each, the totals, and the 51st on page 2 with its counts', async () => {
+    const first = await list('');
+    assert.equal(first.statusCode, 200);
+    const upcoming = table(first.body, 'upcoming');
+    assert.equal(upcoming.length, 50);
+    assert.equal(upcoming[0], 'Paged 01');
+    assert.equal(upcoming[49], 'Paged 50');
+    const past = table(first.body, 'past');
+    assert.equal(past.length, 50);
+    assert.equal(past[0], 'Gone 01', 'the latest first');
+    assert.match(first.body, /53 activities/);
+    assert.match(first.body, /52 activities/);
+    assert.match(first.body, /Page 1 of 2/);
+    // The links keep the initiative.
+    assert.ok(
+      first.body.includes(
+        `href="/staff/activities?initiative=${paged}&amp;upcomingPage=2#upcoming"`,
+      ),
+    );
+    assert.ok(
+      first.body.includes(`href="/staff/activities?initiative=${paged}&amp;pastPage=2#past"`),
+    );
+
+    const second = await list('&upcomingPage=2');
+    assert.deepEqual(table(second.body, 'upcoming'), ['Paged 51', 'Paged 52', 'Paged 53']);
+    assert.deepEqual(counts(second.body, 'Paged 51'), [2, 1, 0]);
+    assert.deepEqual(counts(second.body, 'Paged 52'), [1, 0, 0]);
+    assert.equal(table(second.body, 'past')[0], 'Gone 01', 'the other table stays on its page');
+    assert.match(second.body, /53 activities/);
+    // Each table's links keep the other's page.
+    assert.ok(
+      second.body.includes(
+        `href="/staff/activities?initiative=${paged}&amp;upcomingPage=2&amp;pastPage=2#past"`,
+      ),
+    );
+    assert.ok(second.body.includes(`href="/staff/activities?initiative=${paged}#upcoming"`));
+
+    const pastTwo = await list('&pastPage=2');
+    assert.deepEqual(table(pastTwo.body, 'past'), ['Gone 51', 'Gone 52']);
+    assert.deepEqual(counts(pastTwo.body, 'Gone 51'), [1, 0, 1]);
+    assert.match(pastTwo.body, /Gone 51<\/a>[\s\S]{0,400}?Held/);
+    assert.match(pastTwo.body, /Gone 52<\/a>[\s\S]{0,400}?Register to take/);
+  });
+
+  it('keeps the waiting filter in its links', async () => {
+    const waiting = await list('&waiting=unanswered');
+    assert.equal(table(waiting.body, 'upcoming').length, 50);
+    assert.deepEqual(table(waiting.body, 'past'), [], 'no past ones');
+    assert.ok(
+      waiting.body.includes(
+        `href="/staff/activities?initiative=${paged}&amp;waiting=unanswered&amp;upcomingPage=2#upcoming"`,
+      ),
+    );
+    const next = await list('&waiting=unanswered&upcomingPage=2');
+    assert.deepEqual(table(next.body, 'upcoming'), ['Paged 51', 'Paged 52', 'Paged 53']);
+  });
+
+  it('shows the last page for a page past it, and the first for a page that is no number', async () => {
+    const beyond = await list('&upcomingPage=40&pastPage=7');
+    assert.equal(beyond.statusCode, 200);
+    assert.deepEqual(table(beyond.body, 'upcoming'), ['Paged 51', 'Paged 52', 'Paged 53']);
+    assert.deepEqual(table(beyond.body, 'past'), ['Gone 51', 'Gone 52']);
+    assert.match(beyond.body, /Page 2 of 2/);
+    for (const bad of ['abc', '-1', '0', '2.5', '', '%20', '1e3']) {
+      const res = await list(`&upcomingPage=${bad}&pastPage=${bad}`);
+      assert.equal(res.statusCode, 200, `page=${bad}`);
+      assert.equal(table(res.body, 'upcoming')[0], 'Paged 01', `page=${bad}`);
+      assert.equal(table(res.body, 'past')[0], 'Gone 01', `page=${bad}`);
+    }
+  });
+
+  it('says there are none where a table is empty, on any page', async () => {
+    const [row] = await testDb.database.withOrganisation(org.id, (tx) =>
+      tx
+        .insert(initiatives)
+        .values({ organisationId: org.id, title: 'Quiet panel', kind: 'panel', rung: 4 })
+        .returning({ id: initiatives.id }),
+    );
+    const empty = await lead.get(`/staff/activities?initiative=${row!.id}&upcomingPage=3`);
+    assert.equal(empty.statusCode, 200);
+    assert.equal((empty.body.match(/There are no activities here\./g) ?? []).length, 2);
+    assert.doesNotMatch(empty.body, /govuk-pagination/);
+  });
+
+  it('reads each page with the same number of queries, however many rows', async () => {
+    const count = async (query: string) => (await testDb.countQueries(() => list(query))).queries;
+    const first = await count('');
+    assert.equal(await count('&upcomingPage=2&pastPage=2'), first);
+    const more = await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(
+        tx,
+        Array.from({ length: 30 }, (_, i) => ({
+          organisationId: org.id,
+          reference: `PAGED${i}`,
+          firstName: `Paged${i}`,
+          lastName: 'Invitee',
+          kinds: ['customer'],
+        })),
+      ),
+    );
+    await invite(ids.get('Paged 01')!, more);
+    await invite(ids.get('Paged 02')!, more);
+    assert.equal(await count(''), first);
+  });
+});

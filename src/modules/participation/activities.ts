@@ -6,7 +6,7 @@ import { dateInputValues, readDateInput, type FieldProblem } from '../../platfor
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
-import { UUID } from '../../platform/http/params.ts';
+import { UUID, pageWithin } from '../../platform/http/params.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
@@ -287,13 +287,21 @@ export function activityHeld(a: SQL): SQL {
 /**
  * What an activity is now, for people to read: planned (still to start, or
  * under way with no register yet), held, not_held (the register says no one
- * came), register_due (over, with no register) or cancelled.
+ * came), register_due (over, with no register) or cancelled. `register`, where
+ * a list has counted its rows' registers already (grouped), gives the number
+ * who attended and the number recorded instead of a look at the register a row.
  */
-export function activityState(a: SQL): SQL {
+export function activityState(a: SQL, register?: { attended: SQL; recorded: SQL }): SQL {
+  const held = register
+    ? sql`(${a}.status <> 'cancelled' and ${a}.starts_at <= now() and ${register.attended} > 0)`
+    : activityHeld(a);
+  const recorded = register
+    ? sql`${register.recorded} > 0`
+    : sql`exists (select 1 from attendance state_t where state_t.activity_id = ${a}.id)`;
   return sql`(case
     when ${a}.status = 'cancelled' then 'cancelled'
-    when ${activityHeld(a)} then 'held'
-    when exists (select 1 from attendance state_t where state_t.activity_id = ${a}.id) and ${a}.starts_at <= now() then 'not_held'
+    when ${held} then 'held'
+    when ${recorded} and ${a}.starts_at <= now() then 'not_held'
     when ${a}.ends_at < now() then 'register_due'
     else 'planned' end)`;
 }
@@ -319,39 +327,97 @@ export interface ActivityListRow {
   attended: number;
 }
 
+/** Activities on a page of each of the staff list's tables. */
+export const ACTIVITY_PAGE_SIZE = 50;
+
+/** A page of one of the staff list's tables, and how many it has in all. */
+export interface ActivityListPage {
+  rows: ActivityListRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
 /**
- * Upcoming activities (soonest first) and past ones (latest first), with the
- * numbers invited, saying yes and attending counted in the same query.
+ * A page of upcoming activities (soonest first) and a page of past ones
+ * (latest first), each with how many there are, and each row with the
+ * numbers invited, saying yes and attending: three queries (the totals, then
+ * each page with its rows' invitations and registers counted together,
+ * grouped), however many activities there are. A page past a table's last
+ * is its last. With unansweredBy (from the staff home: those starting by
+ * that day with an invitation not answered) there are no past ones.
  */
 export async function listActivities(
   tx: Queryable,
   filter: { initiativeId?: string | undefined; unansweredBy?: string | undefined } = {},
-): Promise<{ upcoming: ActivityListRow[]; past: ActivityListRow[] }> {
-  let initiative = filter.initiativeId ? sql`a.initiative_id = ${filter.initiativeId}` : sql`true`;
-  // From the staff home: those starting by that day with an invitation not answered.
+  asked: { upcoming?: number; past?: number } = {},
+): Promise<{ upcoming: ActivityListPage; past: ActivityListPage }> {
+  let where = filter.initiativeId ? sql`a.initiative_id = ${filter.initiativeId}` : sql`true`;
   if (filter.unansweredBy) {
-    initiative = sql`${initiative} and ${unansweredThisWeek(sql`a`, filter.unansweredBy)}`;
+    where = sql`${where} and ${unansweredThisWeek(sql`a`, filter.unansweredBy)}`;
   }
-  const page = async (when: SQL, order: SQL, limit: number) =>
-    rowsOf<ActivityListRow>(
+  const [totals] = rowsOf<{ upcoming: number; past: number }>(
+    await tx.execute(sql`
+      select count(*) filter (where a.ends_at >= now())::int as upcoming,
+        count(*) filter (where a.ends_at < now())::int as past
+      from activities a where ${where}`),
+  );
+  const page = async (
+    total: number,
+    wanted: number | undefined,
+    when: SQL,
+    order: SQL,
+  ): Promise<ActivityListPage> => {
+    const { page, pages, offset } = pageWithin(wanted ?? 1, total, ACTIVITY_PAGE_SIZE);
+    if (total === 0) return { rows: [], total, page, pages };
+    const rows = rowsOf<ActivityListRow>(
       await tx.execute(sql`
+        with page_rows as (
+          select a.id, a.title, a.kind, a.starts_at, a.ends_at, a.status, a.location,
+            a.online_link, a.capacity, a.initiative_id
+          from activities a
+          where ${where} and ${when}
+          order by ${order}
+          limit ${ACTIVITY_PAGE_SIZE} offset ${offset}
+        ), invited as (
+          select v.activity_id, count(*)::int as invited,
+            (count(*) filter (where v.rsvp = 'yes'))::int as yes
+          from invitations v where v.activity_id in (select id from page_rows)
+          group by v.activity_id
+        ), register as (
+          select t.activity_id, count(*)::int as recorded,
+            (count(*) filter (where t.status = 'attended'))::int as attended
+          from attendance t where t.activity_id in (select id from page_rows)
+          group by t.activity_id
+        )
         select a.id, a.title, a.kind, a.starts_at as "startsAt", a.ends_at as "endsAt", a.status,
-          ${activityState(sql`a`)} as state, a.location, a.online_link as "onlineLink", a.capacity,
+          ${activityState(sql`a`, { attended: sql`coalesce(r.attended, 0)`, recorded: sql`coalesce(r.recorded, 0)` })} as state,
+          a.location, a.online_link as "onlineLink", a.capacity,
           i.id as "initiativeId", i.title as "initiativeTitle",
-          (select count(*) from invitations v where v.activity_id = a.id)::int as invited,
-          (select count(*) from invitations v where v.activity_id = a.id and v.rsvp = 'yes')::int as yes,
-          (select count(*) from attendance t where t.activity_id = a.id and t.status = 'attended')::int as attended
-        from activities a join initiative_summaries i on i.id = a.initiative_id
-        where ${initiative} and ${when}
-        order by ${order}
-        limit ${limit}`),
+          coalesce(v.invited, 0) as invited, coalesce(v.yes, 0) as yes,
+          coalesce(r.attended, 0) as attended
+        from page_rows a join initiative_summaries i on i.id = a.initiative_id
+        left join invited v on v.activity_id = a.id
+        left join register r on r.activity_id = a.id
+        order by ${order}`),
     );
-  if (filter.unansweredBy)
-    return { upcoming: await page(sql`a.ends_at >= now()`, sql`a.starts_at, a.id`, 200), past: [] };
-  return {
-    upcoming: await page(sql`a.ends_at >= now()`, sql`a.starts_at, a.id`, 200),
-    past: await page(sql`a.ends_at < now()`, sql`a.starts_at desc, a.id`, 100),
+    return { rows, total, page, pages };
   };
+  const upcoming = await page(
+    totals?.upcoming ?? 0,
+    asked.upcoming,
+    sql`a.ends_at >= now()`,
+    sql`a.starts_at, a.id`,
+  );
+  const past = filter.unansweredBy
+    ? { rows: [], total: 0, page: 1, pages: 1 }
+    : await page(
+        totals?.past ?? 0,
+        asked.past,
+        sql`a.ends_at < now()`,
+        sql`a.starts_at desc, a.id`,
+      );
+  return { upcoming, past };
 }
 
 /** Initiatives to choose from or filter by, in title order: one query. */

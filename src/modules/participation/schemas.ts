@@ -51,6 +51,17 @@ export const MatchesQuery = form({ sent: text(), notPublished: text() });
 /** A list or a new activity, narrowed to (or started from) an initiative. */
 export const InitiativeQuery = form({ initiative: text(), waiting: text() });
 
+/**
+ * The activities list: its filters (an initiative's id; waiting=unanswered)
+ * and the page of each table, from 1 (anything else is the first).
+ */
+export const ActivityListQuery = form({
+  initiative: text(),
+  waiting: text(),
+  upcomingPage: text(),
+  pastPage: text(),
+});
+
 /** The activity form. */
 export const ActivityForm = form({
   /** The initiative it belongs to, an id. */

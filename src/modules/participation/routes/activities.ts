@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, guard } from '../../../platform/auth/index.ts';
-import { UUID, idParam, notFound } from '../../../platform/http/params.ts';
+import { UUID, idParam, notFound, pageParam } from '../../../platform/http/params.ts';
 import { translator } from '../../../platform/i18n/index.ts';
 import { todayInLondon, workDays } from '../../../platform/calendar/index.ts';
 import { formErrors, formText } from '../../../platform/views/forms.ts';
@@ -12,6 +12,7 @@ import {
 import { withShapes } from '../../../platform/forms/schema.ts';
 import {
   ActivityForm,
+  ActivityListQuery,
   ActivityShowQuery,
   InitiativeQuery,
   InvitationsForm,
@@ -47,6 +48,7 @@ import {
   inviteToActivity,
   invitationByToken,
   peopleOnRegister,
+  type ActivityListPage,
   type InviteOutcome,
   type RsvpView,
   listActivities,
@@ -300,7 +302,7 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
   const app = withShapes(plugin);
   app.get(
     '/staff/activities',
-    { ...guard('participation:manage'), schema: { querystring: InitiativeQuery } },
+    { ...guard('participation:manage'), schema: { querystring: ActivityListQuery } },
     async (request, reply) => {
       const query = request.query;
       const initiative = one(query.initiative);
@@ -308,22 +310,46 @@ export const activityRoutes: FastifyPluginAsync = async (plugin) => {
       const waiting = one(query.waiting) === 'unanswered' ? 'unanswered' : '';
       const unansweredBy = waiting ? workDays(todayInLondon()).weekEnd : undefined;
       const data = await request.db(async (tx) => ({
-        ...(await listActivities(tx, { initiativeId, unansweredBy })),
+        ...(await listActivities(
+          tx,
+          { initiativeId, unansweredBy },
+          { upcoming: pageParam(query.upcomingPage), past: pageParam(query.pastPage) },
+        )),
         initiatives: await initiativeChoices(tx),
         options: await loadOptions(tx),
       }));
-      const withWhen = (rows: typeof data.upcoming) =>
-        rows.map((row) => ({
+      // A page link keeps the filters and the other table's page.
+      const link = (table: 'upcoming' | 'past', page: number) => {
+        const pages = {
+          upcoming: table === 'upcoming' ? page : data.upcoming.page,
+          past: table === 'past' ? page : data.past.page,
+        };
+        const params = new URLSearchParams();
+        if (initiativeId) params.set('initiative', initiativeId);
+        if (waiting) params.set('waiting', waiting);
+        if (pages.upcoming > 1) params.set('upcomingPage', String(pages.upcoming));
+        if (pages.past > 1) params.set('pastPage', String(pages.past));
+        const search = params.toString();
+        return `/staff/activities${search ? `?${search}` : ''}#${table}`;
+      };
+      const table = (name: 'upcoming' | 'past', list: ActivityListPage) => ({
+        ...list,
+        rows: list.rows.map((row) => ({
           ...row,
           when: whenText(
             { startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) },
             request.language,
           ),
-        }));
+        })),
+        previous: list.page > 1 ? link(name, list.page - 1) : null,
+        next: list.page < list.pages ? link(name, list.page + 1) : null,
+        current: link(name, list.page),
+      });
       return reply.page('participation/views/activities/list.njk', {
-        ...data,
-        upcoming: withWhen(data.upcoming),
-        past: withWhen(data.past),
+        initiatives: data.initiatives,
+        options: data.options,
+        upcoming: table('upcoming', data.upcoming),
+        past: table('past', data.past),
         initiativeId: initiativeId ?? '',
         waiting,
       });

@@ -11,7 +11,12 @@ import {
   type Queryable,
   type Write,
 } from '../../platform/db/index.ts';
-import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import {
+  isLanguage,
+  translator,
+  type Language,
+  type TranslationOverrides,
+} from '../../platform/i18n/index.ts';
 import { mailWrites, queueMail } from '../../platform/mail/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { addressKey, keyLocked, useWrites } from '../identity/index.ts';
@@ -1185,6 +1190,8 @@ export async function recordSignUp(
   form: SignUpForm,
   context: {
     language: Language;
+    /** The organisation's own translations for that language (the request's). */
+    translations?: TranslationOverrides | undefined;
     baseUrl: string;
     organisation: string;
     /** Where it came from: counted against the address's limit with the rest. */
@@ -1257,6 +1264,7 @@ export async function recordSignUp(
         to: form.email,
         template: 'sign-up-confirm-contact',
         language: context.language,
+        translations: context.translations,
         vars: {
           organisation: context.organisation,
           opportunity: opportunity.title,

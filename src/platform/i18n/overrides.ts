@@ -68,6 +68,48 @@ export async function organisationOverrides(
   });
 }
 
+/**
+ * The overrides of the organisation a transaction is scoped to, for a
+ * language, read in that transaction: for a message rendered outside the
+ * request that asked for it (a job, or mail in the reader's language rather
+ * than the page's). Shares organisationOverrides' copy: one query (the
+ * organisation and the version) when the texts have not moved; none for
+ * English.
+ */
+export async function overridesIn(
+  tx: Queryable,
+  language: Language,
+): Promise<TranslationOverrides | undefined> {
+  if (language === 'en') return undefined;
+  const result = await tx.execute(
+    sql`select app_organisation_id()::text as organisation, count(*)::int as n, max(updated_at)::text as at
+        from translation_overrides where language = ${language}`,
+  );
+  const row = (
+    result as unknown as {
+      rows: Array<{ organisation: string | null; n: number; at: string | null }>;
+    }
+  ).rows[0];
+  if (!row?.organisation || row.n === 0) return undefined;
+  const version = `${row.n}:${row.at ?? ''}`;
+  const key = heldKey(row.organisation, language);
+  const hit = held.get(key);
+  if (hit && hit.version === version) return hit.overrides;
+  const rows = await tx
+    .select({ key: translationOverrides.key, text: translationOverrides.text })
+    .from(translationOverrides)
+    .where(eq(translationOverrides.language, language));
+  const overrides: TranslationOverrides = {
+    organisationId: row.organisation,
+    language,
+    version,
+    texts: new Map(rows.map((r) => [r.key, r.text])),
+  };
+  if (held.size >= 1_000) held.clear();
+  held.set(key, { overrides, version, checkedAt: Date.now() });
+  return overrides;
+}
+
 /** Drops this process's copy, so the next request reads the version again. */
 export function forgetOverrides(organisationId: string, language: Language): void {
   held.delete(heldKey(organisationId, language));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Queryable, Write } from '../db/index.ts';
-import { translator, type Language } from '../i18n/index.ts';
+import { translator, type Language, type TranslationOverrides } from '../i18n/index.ts';
+import { overridesIn } from '../i18n/overrides.ts';
 import { enqueueWith, jobWrite, type JobHandler } from '../jobs/index.ts';
 import { installedModules } from '../manifest.ts';
 import { outbox } from './tables.ts';
@@ -56,6 +57,12 @@ export interface MailMessage {
   extraParagraphs?: string[];
   /** The reader asked for easy read: the template's easy version, when it has one. */
   easyRead?: boolean;
+  /**
+   * The organisation's own translations for the message's language, when the
+   * caller holds them (a request in that language); queueMail reads them
+   * itself otherwise, so every message has the organisation's words.
+   */
+  translations?: TranslationOverrides | undefined;
   attachments?: MailAttachment[];
 }
 
@@ -89,7 +96,7 @@ export function usesSmtp(): boolean {
 }
 
 function render(message: MailMessage): { subject: string; text: string; html: string } {
-  const tr = translator(message.language);
+  const tr = translator(message.language, message.translations);
   const spec = templateNamed(message.template);
   if (!spec) throw new Error(`No mail template "${message.template}"`);
   // Easy read in the reader's language; where only the standard words are in
@@ -143,7 +150,11 @@ function render(message: MailMessage): { subject: string; text: string; html: st
  * sent if it rolls back.
  */
 export async function queueMail(tx: Queryable, message: MailMessage): Promise<string> {
-  const rendered = render(message);
+  const rendered = render(
+    message.translations || message.language === 'en'
+      ? message
+      : { ...message, translations: await overridesIn(tx, message.language) },
+  );
   const id = randomUUID();
   // The message and its delivery job in one statement: one round trip.
   await enqueueWith(
@@ -172,7 +183,9 @@ export async function queueMail(tx: Queryable, message: MailMessage): Promise<st
 /**
  * A message and its delivery job as writes to send with others in one
  * statement (inOneStatement): what queueMail writes, in the caller's
- * transaction all the same.
+ * transaction all the same. Built before the statement, it cannot read the
+ * organisation's translations: pass them in `translations` (the request's,
+ * when the message is in the request's language).
  */
 export function mailWrites(message: MailMessage): Write[] {
   const rendered = render(message);

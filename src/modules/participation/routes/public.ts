@@ -115,6 +115,7 @@ async function takeSignUp(request: FastifyRequest, read: SignUpRead): Promise<Si
       if (found.refused) return { kind: 'limited' as const, row };
       const made = await recordSignUp(tx, actorOf(request), row, form, {
         language: request.language,
+        translations: request.translations,
         baseUrl: request.publicBaseUrl,
         organisation: organisationName(request.organisation, request.language),
         address: request.ip,

@@ -41,7 +41,7 @@ export const LARGE: Growth = {
   auditPerDay: 1_000,
 };
 
-async function columns(client: Client, table: string): Promise<string[]> {
+export async function columns(client: Client, table: string): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `select column_name as name from information_schema.columns
      where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER'

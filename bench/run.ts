@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { columns } from './data.ts';
 import { signUpBody, withDatabase } from './lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -64,6 +65,38 @@ async function measure(url: string, options: Partial<autocannon.Options> = {}): 
     // A sign-up answers 303 (see other): a redirect is its success.
     errors: result.errors + result.non2xx - (result.statusCodeStats?.['303']?.count ?? 0),
   };
+}
+
+/**
+ * Copies the published opportunities of the database's organisations (the
+ * demo's) until `target` are published; returns how many are.
+ */
+async function publishCopies(databaseUrl: string, target: number): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const count = async () =>
+      (
+        await client.query<{ n: number }>(
+          `select count(*)::int as n from opportunities where status = 'published'`,
+        )
+      ).rows[0]!.n;
+    const have = await count();
+    if (have === 0 || have >= target) return have;
+    const copied = (await columns(client, 'opportunities')).filter((c) => c !== 'id');
+    await client.query(
+      `insert into opportunities (${copied.map((c) => `"${c}"`).join(', ')})
+       select ${copied.map((c) => (c === 'title' ? `o.title || ' ' || g` : `o."${c}"`)).join(', ')}
+       from (select * from opportunities where status = 'published') o,
+         generate_series(2, $1::int) g
+       order by g, o.id
+       limit $2`,
+      [Math.ceil(target / have) + 1, target - have],
+    );
+    return await count();
+  } finally {
+    await client.end();
+  }
 }
 
 const name = `coproduce_bench_${randomBytes(4).toString('hex')}`;
@@ -138,6 +171,14 @@ try {
   rows.push([
     'Opportunities',
     '`GET /opportunities`: the published opportunities, with filters',
+    await measure(`${base}/opportunities`),
+  ]);
+  // The target (issue 15) is for 50 published opportunities: the demo's are
+  // copied, titles numbered, until there are 50, and the list measured again.
+  const published = await publishCopies(databaseUrl, 50);
+  rows.push([
+    `Opportunities, ${published} published`,
+    `\`GET /opportunities\`: the same page with ${published} cards`,
     await measure(`${base}/opportunities`),
   ]);
   rows.push([

@@ -1,5 +1,5 @@
 import type { FormErrors } from '../../platform/forms/index.ts';
-import { translator, type Language } from '../../platform/i18n/index.ts';
+import { translator, type Language, type TranslationOverrides } from '../../platform/i18n/index.ts';
 import { escapeHtml, optionsOf, wordsHtml, wordsIn, type Question } from './definition.ts';
 import { pictureSvg } from './pictures.ts';
 
@@ -25,8 +25,10 @@ export function fieldViews(
   errors: FormErrors['errors'],
   language: Language,
   easyRead: boolean,
+  /** The organisation's own translations for the language (the request's). */
+  translations?: TranslationOverrides,
 ): FieldView[] {
-  const tr = translator(language);
+  const tr = translator(language, translations);
   const one = (v: unknown) =>
     Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '';
   return questions.map((q) => {

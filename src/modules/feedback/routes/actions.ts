@@ -91,7 +91,7 @@ export const actionRoutes: FastifyPluginAsync = async (plugin) => {
     },
   ) => {
     const specialisms = await request.db((tx) => specialismChoices(tx, request.language));
-    const { errorList, errors } = shown(request.language, data.problems ?? []);
+    const { errorList, errors } = shown(request, data.problems ?? []);
     return reply.code(data.problems?.length ? 400 : 200).page('feedback/views/actions/form.njk', {
       values: data.values,
       action: data.action,
@@ -181,7 +181,7 @@ export const actionRoutes: FastifyPluginAsync = async (plugin) => {
       };
     });
     if (!data) throw notFound();
-    const { errorList, errors } = shown(request.language, extra.problems ?? []);
+    const { errorList, errors } = shown(request, extra.problems ?? []);
     const channels = new Set(data.items.map((i) => i.channel));
     return reply.code(extra.problems?.length ? 400 : 200).page('feedback/views/actions/show.njk', {
       ...data,

@@ -85,7 +85,7 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
     problems: Parameters<typeof shown>[1] = [],
   ) => {
     const choices = await request.db((tx) => itemChoices(tx));
-    const { errorList, errors } = shown(request.language, problems);
+    const { errorList, errors } = shown(request, problems);
     return reply.code(problems.length ? 400 : 200).page('feedback/views/items/form.njk', {
       values,
       ...choices,
@@ -152,7 +152,7 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
       };
     });
     if (!data) throw notFound();
-    const { errorList, errors } = shown(request.language, extra.problems ?? []);
+    const { errorList, errors } = shown(request, extra.problems ?? []);
     return reply.code(errorList.length ? 400 : 200).page('feedback/views/items/show.njk', {
       ...data,
       chosen: extra.chosen ?? data.item.themes.map((t) => t.id),
@@ -196,7 +196,7 @@ export const itemRoutes: FastifyPluginAsync = async (plugin) => {
     status = 200,
   ) => {
     const services = await request.db((tx) => itemServices(tx));
-    const { errorList, errors } = shown(request.language, problems);
+    const { errorList, errors } = shown(request, problems);
     return reply.code(problems.length ? 400 : status).page('feedback/views/public/form.njk', {
       values,
       services,

@@ -4,7 +4,11 @@ import { formErrors, type FieldProblem } from '../../../platform/forms/index.ts'
 import { withShapes } from '../../../platform/forms/schema.ts';
 import { actorOf } from '../../../platform/http/actor.ts';
 import { idParam, notFound } from '../../../platform/http/params.ts';
-import { translator, type Language } from '../../../platform/i18n/index.ts';
+import {
+  translator,
+  type Language,
+  type TranslationOverrides,
+} from '../../../platform/i18n/index.ts';
 import { RetireBody, SavedQuery, ThemeFormBody } from '../schemas.ts';
 import {
   addTheme,
@@ -22,9 +26,17 @@ const formOf = (body: { name?: string; description?: string; keywords?: string }
   keywords: body.keywords ?? '',
 });
 
-/** Field problems as the GOV.UK macros take them. */
-export function shown(language: Language, problems: readonly FieldProblem[]) {
-  return formErrors(translator(language), problems) ?? { errorList: [], errors: {} };
+/** Field problems as the GOV.UK macros take them, in the reader's language and the organisation's words. */
+export function shown(
+  reader: { language: Language; translations?: TranslationOverrides | undefined },
+  problems: readonly FieldProblem[],
+) {
+  return (
+    formErrors(translator(reader.language, reader.translations), problems) ?? {
+      errorList: [],
+      errors: {},
+    }
+  );
 }
 
 /** The theme list and its keyword rules (feedback:themes). */
@@ -63,7 +75,7 @@ export const themeRoutes: FastifyPluginAsync = async (plugin) => {
         return { ok: true as const };
       });
       if (!result.ok) {
-        const { errorList, errors } = shown(request.language, result.problems);
+        const { errorList, errors } = shown(request, result.problems);
         return reply
           .code(400)
           .page('feedback/views/themes/form.njk', { values, themeId: null, errorList, errors });
@@ -104,7 +116,7 @@ export const themeRoutes: FastifyPluginAsync = async (plugin) => {
       });
       if (!result) throw notFound();
       if (!result.ok) {
-        const { errorList, errors } = shown(request.language, result.problems);
+        const { errorList, errors } = shown(request, result.problems);
         return reply.code(400).page('feedback/views/themes/form.njk', {
           values,
           theme: result.theme,

@@ -54,7 +54,7 @@ export const analysisRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const id = idParam(request);
       const language = request.language;
-      const tr = translator(language);
+      const tr = translator(language, request.translations);
       const mayEquality = can(request.user, 'equality:stats');
       const requested = (request.query.cut ?? '').trim();
       const data = await request.db(async (tx) => {

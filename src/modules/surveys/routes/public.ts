@@ -119,6 +119,7 @@ function renderStep(
     errors?.errors ?? {},
     request.language,
     request.easyRead,
+    request.translations,
   );
   return keyHeaders(reply).page('surveys/views/public/step.njk', {
     title: titleOf(request, found.survey),
@@ -456,7 +457,14 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     if (survey.kind !== 'poll') return reply.redirect(`/s/${survey.id}`, 303);
     if (!isOpen(survey)) return reply.redirect(`/p/${survey.id}/results`, 303);
     const question = allQuestions(version.definition)[0]!;
-    const fields = fieldViews([question], {}, {}, request.language, request.easyRead);
+    const fields = fieldViews(
+      [question],
+      {},
+      {},
+      request.language,
+      request.easyRead,
+      request.translations,
+    );
     return reply.page('surveys/views/public/poll.njk', {
       title: titleOf(request, survey),
       field: fields[0],
@@ -474,7 +482,14 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
     const choice = (request.body.choice ?? '').trim();
     if (!(question.options ?? []).some((o) => o.code === choice)) {
       const tr = translator(request.language, request.translations);
-      const fields = fieldViews([question], {}, {}, request.language, request.easyRead);
+      const fields = fieldViews(
+        [question],
+        {},
+        {},
+        request.language,
+        request.easyRead,
+        request.translations,
+      );
       return reply.code(400).page('surveys/views/public/poll.njk', {
         title: titleOf(request, survey),
         field: fields[0],

@@ -31,9 +31,6 @@ export function shellRoutes(
   const navigation = manifests.flatMap((m) => m.navigation ?? []);
 
   return async (app) => {
-    app.get('/healthz', { logLevel: 'warn', config: { access: 'public' } }, async () => ({
-      status: 'ok',
-    }));
     app.get(
       '/readyz',
       { logLevel: 'warn', config: { access: 'public' } },

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role } from '../../src/platform/auth/index.ts';
-import { reflowProblems, startHarness, type Harness } from './harness.ts';
+import { assertAccessible, reflowProblems, startHarness, type Harness } from './harness.ts';
 
 /**
  * A walk of every staff page a signed-in administrator can reach by
@@ -96,6 +96,34 @@ describe('pages at 320 px', () => {
     );
     assert.ok(visited > 100, `the walk reached only ${visited} staff pages`);
     assert.deepEqual(failures, [], `${failures.length} problems on ${visited} pages`);
+  });
+
+  it('the opportunities and their posters in easy read reflow, axe clean, with a picture beside each point', async () => {
+    const context = await harness.context({});
+    const page = await context.newPage();
+    await page.goto('/opportunities?display=easy');
+    const links = await page
+      .locator('main a[href^="/opportunities/"]')
+      .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).pathname));
+    const opportunities = [
+      ...new Set(links.filter((l) => /^\/opportunities\/[0-9a-f-]{36}$/.test(l))),
+    ];
+    assert.ok(opportunities.length > 0, 'the demo publishes opportunities');
+    const failures: string[] = [];
+    let pictures = 0;
+    for (const path of opportunities) {
+      for (const address of [path, `${path}/poster`]) {
+        await page.goto(address);
+        await assertAccessible(page);
+        for (const problem of await reflowProblems(page))
+          failures.push(`${address}: ${problem.element}: ${problem.problem}`);
+        if (address.endsWith('/poster'))
+          pictures += await page.locator('main svg.app-easy-picture').count();
+      }
+    }
+    await context.close();
+    assert.deepEqual(failures, []);
+    assert.ok(pictures > 0, 'a poster in easy read shows the pictures of its easy-read version');
   });
 
   it('every public page reflows, the opportunity poster included', async () => {

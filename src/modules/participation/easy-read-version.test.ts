@@ -282,6 +282,34 @@ describe('the easy-read version: the public pages', () => {
     assert.match(page.body, /href="\/opportunities\/[0-9a-f-]+\/sign-up"/);
   });
 
+  it('prints the easy-read version on the poster in easy read, a picture beside each point, with the QR code', async () => {
+    const easy = await visitor('easy').get(`/opportunities/${withEasy}/poster`);
+    assert.equal(easy.statusCode, 200);
+    assert.match(
+      easy.body,
+      /<p class="govuk-body app-poster__easy">You come to four meetings\.<\/p>/,
+    );
+    assert.doesNotMatch(easy.body, /Come to four meetings and tell us what you think/);
+    const pictures = [
+      ...easy.body.matchAll(/<svg class="app-easy-picture"[^>]*aria-label="([^"]+)"/g),
+    ];
+    assert.deepEqual(
+      pictures.map((m) => m[1]),
+      ['A calendar', 'A pound coin', 'A calendar'],
+    );
+    assert.match(easy.body, /Sign up by 31 December 2099\./);
+    assert.match(easy.body, /<svg role="img" aria-label="QR code for/);
+    const standard = await visitor('standard').get(`/opportunities/${withEasy}/poster`);
+    assert.match(standard.body, /Come to four meetings and tell us what you think/);
+    assert.doesNotMatch(standard.body, /<svg class="app-easy-picture"/);
+    const none = await visitor('easy').get(`/opportunities/${withoutEasy}/poster`);
+    assert.match(
+      none.body,
+      /Come to four meetings and tell us what you think/,
+      'the facts when there is no easy-read version',
+    );
+  });
+
   it('shows the standard text in standard display, and today’s page in easy read when there is none', async () => {
     const standard = await visitor('standard').get(`/opportunities/${withEasy}`);
     assert.match(standard.body, /Come to four meetings and tell us what you think/);

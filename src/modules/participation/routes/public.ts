@@ -252,6 +252,8 @@ export const publicRoutes: FastifyPluginAsync = async (plugin) => {
         opportunity: row,
         url,
         qrSvg: svg,
+        // Easy read prints the easy-read version's points with their pictures, when staff wrote one.
+        points: request.easyRead ? easyReadPoints(row.easyRead) : [],
       });
     },
   );

@@ -198,6 +198,9 @@ export const activities = pgTable(
       'cascade',
     ),
     index('activities_starts_idx').on(t.organisationId, t.startsAt),
+    // What has not ended yet (the staff home's coming up, the activities list's
+    // upcoming table and its totals) without reading the past activities first.
+    index('activities_ends_idx').on(t.organisationId, t.endsAt),
     index('activities_initiative_idx').on(t.initiativeId),
     check('activities_status_check', sql`${t.status} in ('planned', 'cancelled')`),
     tenantIsolation('activities'),

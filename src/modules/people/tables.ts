@@ -189,6 +189,15 @@ export const people = pgTable(
     index('people_area_idx').on(t.organisationId, t.area),
     index('people_name_idx').on(t.organisationId, t.lastName, t.firstName),
     index('people_needs_idx').using('gin', t.needs),
+    // The retention review: the longest idle first, those ever involved by
+    // their last involvement and those never involved by when they were
+    // added, read up to the cutoff (rights.ts retentionDue).
+    index('people_idle_involved_idx')
+      .on(t.organisationId, t.lastInvolvedOn)
+      .where(sql`${t.erasedAt} is null and ${t.lastInvolvedOn} is not null`),
+    index('people_idle_added_idx')
+      .on(t.organisationId, t.createdAt)
+      .where(sql`${t.erasedAt} is null and ${t.lastInvolvedOn} is null`),
     tenantIsolation('people'),
   ],
 ).enableRLS();
@@ -353,6 +362,12 @@ export const consents = pgTable(
       'cascade',
     ),
     index('consents_person_idx').on(t.personId, t.purpose, t.recordedAt),
+    // The equality figures look for people whose latest equality decision is
+    // not "given": only people with such a decision at all can be, and they
+    // are few, so this finds them without reading every consent.
+    index('consents_equality_not_given_idx')
+      .on(t.personId, t.recordedAt)
+      .where(sql`${t.purpose} = 'equality' and ${t.status} <> 'given'`),
     tenantIsolation('consents'),
   ],
 ).enableRLS();

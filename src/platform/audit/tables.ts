@@ -37,6 +37,9 @@ export const auditLog = pgTable(
   (t) => [
     tenantPrimaryKey('audit_log', t),
     index('audit_log_at_idx').on(t.organisationId, t.at),
+    // The trail's filter lists its actions: read along this index one value
+    // at a time (auditFacets), not by reading the whole trail.
+    index('audit_log_action_idx').on(t.organisationId, t.action),
     index('audit_log_entity_idx').on(t.organisationId, t.entity, t.entityId),
     tenantIsolation('audit_log'),
   ],

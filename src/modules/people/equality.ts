@@ -136,26 +136,41 @@ export async function countEquality(
       sql`exists (select 1 from person_services ps join services s on s.id = ps.service_id where ps.person_id = p.id and s.specialism = ${filter.specialism} and ${current})`,
     );
   }
-  const perQuestion = EQUALITY_FIELDS.map(
-    (question) =>
-      sql`union all select ${question}::text, ${sql.raw(COLUMNS[question])}, null::text, count(*)::int from eligible group by ${sql.raw(COLUMNS[question])}`,
+  // One pass over the people counted: a grouping set per question, and one for
+  // age band by specialism (issue 15: a scan of the counted people for each
+  // question took a tenth of the page at 100,000 people).
+  const answered = (question: EqualityQuestion) => sql.raw(COLUMNS[question]);
+  const whichQuestion = EQUALITY_FIELDS.map(
+    (question) => sql`when grouping(${answered(question)}) = 0 then ${question}::text`,
   );
+  const whichAnswer = EQUALITY_FIELDS.map(
+    (question) => sql`when grouping(${answered(question)}) = 0 then ${answered(question)}`,
+  );
+  const sets = EQUALITY_FIELDS.map((question) => sql`(${answered(question)})`);
   const result = await tx.execute(sql`
     with withdrawn as (
-      select latest.person_id from (
-        select distinct on (c.person_id) c.person_id, c.status from consents c
-        where c.purpose = 'equality' order by c.person_id, c.recorded_at desc
-      ) latest
-      where latest.status <> 'given'
+      -- People whose latest equality decision is not "given": only those with
+      -- a decision that is not "given" at all can be (a partial index finds
+      -- them), then none later than it. A withdrawal at the same moment as a
+      -- consent counts as withdrawn.
+      select distinct c.person_id from consents c
+      where c.purpose = 'equality' and c.status <> 'given'
+        and not exists (
+          select 1 from consents later
+          where later.person_id = c.person_id and later.purpose = 'equality'
+            and later.recorded_at > c.recorded_at
+        )
     ),
     current_specialism as (
+      -- min and max rather than count(distinct): the same answer, and it lets
+      -- the grouping hash the links instead of sorting them by person.
       select ps.person_id,
-        case when count(distinct s.specialism) > 1 then ${MORE_THAN_ONE}::text else min(s.specialism) end as specialism
+        case when min(s.specialism) <> max(s.specialism) then ${MORE_THAN_ONE}::text else min(s.specialism) end as specialism
       from person_services ps join services s on s.id = ps.service_id
       where ${current}
       group by ps.person_id
     ),
-    eligible as materialized (
+    eligible as (
       select
         case
           when y.years is null then null
@@ -176,9 +191,13 @@ export async function countEquality(
       left join current_specialism cs on cs.person_id = p.id
       where ${sql.join(where, sql` and `)}
     )
-    select 'age'::text as question, age_band as answer, specialism as answer2, count(*)::int as n
-      from eligible group by age_band, specialism
-    ${sql.join(perQuestion, sql` `)}
+    select
+      case when grouping(age_band, specialism) = 0 then 'age'::text ${sql.join(whichQuestion, sql` `)} end as question,
+      case when grouping(age_band, specialism) = 0 then age_band ${sql.join(whichAnswer, sql` `)} end as answer,
+      case when grouping(age_band, specialism) = 0 then specialism end as answer2,
+      count(*)::int as n
+    from eligible
+    group by grouping sets ((age_band, specialism), ${sql.join(sets, sql`, `)})
   `);
   const rows = rowsOf<{
     question: string;

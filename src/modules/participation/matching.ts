@@ -87,12 +87,15 @@ export const inAudience = (p: string, i: string): SQL =>
  * none), and in the initiative's audience (or it names none), with what they
  * need that is not on offer and how often they were asked in the window.
  *
- * How often each was asked is one grouped count of the window's invitations
- * and asks, joined on, not a count for each person on the register; what
- * shows why a person fits (services, roles, the date they were asked about
- * this one) is read only for the page of matches (`details`).
+ * How often each was asked is counted for those who fit only, along the
+ * people's index of their invitations and asks in the window: a grouped count
+ * of every invitation in the window read most of the year's invitations at a
+ * large landlord, twice a page (issue 15). What shows why a person fits
+ * (services, roles, the date they were asked about this one) is read only for
+ * the page of matches (`details`).
  */
 function candidates(opportunityId: string, windowDays: number): SQL {
+  const since = sql`now() - make_interval(days => ${windowDays}::int)`;
   return sql`
     with o as (
       select o.interests, o.access_provisions,
@@ -100,29 +103,24 @@ function candidates(opportunityId: string, windowDays: number): SQL {
       from opportunities o join initiative_summaries i on i.id = o.initiative_id
       where o.id = ${opportunityId}
     ),
-    asked as (
-      select person_id, count(*)::int as n from (
-        select v.person_id from invitations v
-        where v.invited_at > now() - make_interval(days => ${windowDays}::int)
-        union all
-        select k.person_id from opportunity_asks k
-        where k.opportunity_id <> ${opportunityId}
-          and k.asked_at > now() - make_interval(days => ${windowDays}::int)
-      ) recent
-      group by person_id
-    ),
-    candidates as (
+    fit as materialized (
       select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
         p.email, p.language, p.consents, p.contact_via_supporter as "contactViaSupporter",
         p.skills, p.area, p.availability, p.last_involved_on::text as "lastInvolvedOn",
         array(select x from unnest(p.interests) x where x = any(o.interests)) as "sharedInterests",
-        array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds",
-        coalesce(a.n, 0) as "recentInvitations",
-        (${noAudience('o')} or ${inAudience('p', 'o')}) as "inAudience"
+        array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds"
       from register_people p cross join o
-        left join asked a on a.person_id = p.id
       where p.erased_at is null and not p.do_not_contact and 'register' = any(p.consents)
         and (cardinality(o.interests) = 0 or p.interests && o.interests)
+        and (${noAudience('o')} or ${inAudience('p', 'o')})
+    ),
+    candidates as materialized (
+      select f.*,
+        ((select count(*) from invitations v where v.person_id = f.id and v.invited_at > ${since})
+          + (select count(*) from opportunity_asks k
+             where k.person_id = f.id and k.opportunity_id <> ${opportunityId}
+               and k.asked_at > ${since}))::int as "recentInvitations"
+      from fit f
     )`;
 }
 
@@ -141,7 +139,8 @@ function details(opportunityId: string): SQL {
 
 /**
  * The people who fit an opportunity, with why they fit, and counts of who
- * was left out and why. Two queries however big the register is.
+ * was left out and why. One query however big the register is: the counts
+ * ride on every row of the page, and on one row of nulls when nobody fits.
  */
 export async function matchPeople(
   tx: Queryable,
@@ -150,32 +149,38 @@ export async function matchPeople(
 ): Promise<MatchResult> {
   const base = candidates(opportunityId, options.windowDays);
   const limit = options.invitationLimit;
-  const matches = rowsOf<MatchRow>(
-    await tx.execute(sql`${base}
-      select m.*, ${details(opportunityId)}
-      from (
+  const rows = rowsOf<
+    MatchRow & { _fitting: number; _unmetNeed: number; _askedTooOften: number; id: string | null }
+  >(
+    await tx.execute(sql`${base},
+      counts as (
+        select
+          (count(*) filter (where cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int))::int as "_fitting",
+          (count(*) filter (where cardinality("unmetNeeds") > 0))::int as "_unmetNeed",
+          (count(*) filter (where "recentInvitations" >= ${limit}::int))::int as "_askedTooOften"
+        from candidates
+      ),
+      page as (
         select id, reference, "firstName", "lastName", email, language, consents,
           "contactViaSupporter", skills, area, availability, "lastInvolvedOn",
           "sharedInterests", "recentInvitations"
         from candidates
-        where "inAudience" and cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
+        where cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
         order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id
         limit ${options.limit}::int
-      ) m
+      )
+      select c.*, m.*, ${details(opportunityId)}
+      from counts c left join page m on true
       order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id`),
   );
-  const [counts] = rowsOf<{ fitting: number; unmetNeed: number; askedTooOften: number }>(
-    await tx.execute(sql`${base}
-      select
-        (count(*) filter (where cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int))::int as fitting,
-        (count(*) filter (where cardinality("unmetNeeds") > 0))::int as "unmetNeed",
-        (count(*) filter (where "recentInvitations" >= ${limit}::int))::int as "askedTooOften"
-      from candidates where "inAudience"`),
-  );
+  const counts = rows[0];
+  const matches = rows
+    .filter((row) => row.id !== null)
+    .map(({ _fitting, _unmetNeed, _askedTooOften, ...row }) => row as MatchRow);
   return {
     matches,
-    fitting: counts?.fitting ?? 0,
-    leftOut: { unmetNeed: counts?.unmetNeed ?? 0, askedTooOften: counts?.askedTooOften ?? 0 },
+    fitting: counts?._fitting ?? 0,
+    leftOut: { unmetNeed: counts?._unmetNeed ?? 0, askedTooOften: counts?._askedTooOften ?? 0 },
   };
 }
 

@@ -1,7 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { audit, AUDIT_PAGE_SIZE, SYSTEM_ACTOR } from '../../platform/audit/index.ts';
+import { sql } from 'drizzle-orm';
+import { audit, auditFacets, AUDIT_PAGE_SIZE, SYSTEM_ACTOR } from '../../platform/audit/index.ts';
+import { rowsOf } from '../../platform/db/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { createTestApp, makeOrganisation, signedInAs } from '../../platform/testing/app.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
@@ -74,5 +76,37 @@ describe('the audit trail’s filters', () => {
     const res = await get('/admin/audit?from=2024-02-29&to=2099-12-31');
     assert.equal(res.statusCode, 200);
     assert.doesNotMatch(res.body, /There is a problem/);
+  });
+});
+
+describe('the audit trail’s filter lists', () => {
+  it('lists every kind of record and action the trail holds, as a recount does', async () => {
+    const other = await makeOrganisation(testDb.database, { slug: 'other', name: 'Other Homes' });
+    await testDb.database.withOrganisation(other.id, (tx) =>
+      audit(tx, SYSTEM_ACTOR, { action: 'only-elsewhere', entity: 'elsewhere_record' }),
+    );
+    await testDb.database.withOrganisation(org.id, async (tx) => {
+      for (const [action, entity] of [
+        ['create', 'a_record'],
+        ['Zeta', 'b_record'],
+        ['create', 'z_record'],
+        ['delete', 'a_record'],
+      ] as const)
+        await audit(tx, SYSTEM_ACTOR, { action, entity });
+    });
+    const [facets, recount] = await testDb.database.withOrganisation(org.id, async (tx) => [
+      await auditFacets(tx),
+      {
+        entities: rowsOf<{ v: string }>(
+          await tx.execute(sql`select distinct entity as v from audit_log order by entity`),
+        ).map((r) => r.v),
+        actions: rowsOf<{ v: string }>(
+          await tx.execute(sql`select distinct action as v from audit_log order by action`),
+        ).map((r) => r.v),
+      },
+    ]);
+    assert.deepEqual(facets, recount);
+    assert.ok(facets.entities.includes('z_record'));
+    assert.ok(!facets.actions.includes('only-elsewhere'));
   });
 });

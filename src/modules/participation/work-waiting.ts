@@ -87,15 +87,24 @@ export const participationComingUp: ComingUp = {
       unanswered: number;
     }>(
       await tx.execute(sql`
-        select a.id, a.title, a.starts_at as "startsAt", a.ends_at as "endsAt",
-          (count(v.id) filter (where v.rsvp = 'yes'))::int as yes,
-          (count(v.id) filter (where v.rsvp is null))::int as unanswered
-        from activities a left join invitations v on v.activity_id = a.id
-        where a.status = 'planned' and a.ends_at >= now()
-          and a.starts_at < ${afterLondonDay(days.weekEnd)}
-        group by a.organisation_id, a.id
-        order by a.starts_at, a.id
-        limit 50`),
+        -- What has not ended, along the index of end times, then the first
+        -- fifty by start; walking the start times would pass every past
+        -- activity first (issue 15).
+        with open as materialized (
+          select a.id, a.title, a.starts_at, a.ends_at from activities a
+          where a.status = 'planned' and a.ends_at >= now()
+            and a.starts_at < ${afterLondonDay(days.weekEnd)}
+        )
+        select a.id, a.title, a.starts_at as "startsAt", a.ends_at as "endsAt", v.yes, v.unanswered
+        from (select * from open order by starts_at, id limit 50) a
+        -- The fifty's invitations only, along their activity's index: a join
+        -- before the limit read every invitation (issue 15).
+        cross join lateral (
+          select (count(*) filter (where v.rsvp = 'yes'))::int as yes,
+            (count(*) filter (where v.rsvp is null))::int as unanswered
+          from invitations v where v.organisation_id = app_organisation_id() and v.activity_id = a.id
+        ) v
+        order by a.starts_at, a.id`),
     );
     return rows.map((row) => {
       const startsAt = new Date(row.startsAt);

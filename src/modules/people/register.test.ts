@@ -12,7 +12,7 @@ import { TestClient } from '../../platform/testing/client.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
 import { createUser } from '../identity/index.ts';
 import { addPeople, addServices, withDistinctNames } from './service.ts';
-import { fingerprint } from './rights.ts';
+import { fingerprint, retentionDue } from './rights.ts';
 import { areasInUse } from './queries.ts';
 
 let testDb: TestDatabase;
@@ -719,6 +719,67 @@ describe('the register: rights', () => {
     const page = await lead.get('/staff/rights/retention');
     assert.match(page.body, /Long Ago/);
     assert.doesNotMatch(page.body, /Marjorie/);
+  });
+
+  it('finds for retention those a recount finds, the longest idle first, involved or not', async () => {
+    const today = '2026-06-15';
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(
+        tx,
+        [
+          ['RET1', '2018-05-01', null, null],
+          ['RET2', '2022-01-01', null, null],
+          ['RET3', null, new Date('2019-03-01T12:00:00Z'), null],
+          ['RET4', null, new Date('2023-12-01T12:00:00Z'), null],
+          ['RET5', '2017-01-01', null, '2026-01-01'],
+          ['RET6', '2017-02-01', null, '2020-01-01'],
+          ['RET7', null, new Date('2026-01-01T12:00:00Z'), null],
+        ].map(([reference, lastInvolvedOn, createdAt, retentionReviewedOn]) => ({
+          organisationId: org.id,
+          reference: reference as string,
+          firstName: 'Idle',
+          lastName: reference as string,
+          kinds: ['customer'],
+          lastInvolvedOn: lastInvolvedOn as string | null,
+          retentionReviewedOn: retentionReviewedOn as string | null,
+          ...(createdAt ? { createdAt: createdAt as Date } : {}),
+        })),
+      ),
+    );
+    const { due, firstTwo, recount } = await testDb.database.withOrganisation(
+      org.id,
+      async (tx) => {
+        const cutoff = sql`(${today}::date - make_interval(years => 3))`;
+        const idle = sql`coalesce(last_involved_on, created_at::date)`;
+        return {
+          due: await retentionDue(tx, 3, today),
+          firstTwo: await retentionDue(tx, 3, today, 2),
+          // What the page showed before it read along the indexes.
+          recount: rowsOf<{ id: string; idle: string }>(
+            await tx.execute(sql`select id, ${idle}::text as idle from people
+              where erased_at is null and ${idle} < ${cutoff}
+                and (retention_reviewed_on is null or retention_reviewed_on < ${cutoff})
+              order by ${idle}`),
+          ),
+        };
+      },
+    );
+    assert.deepEqual(due.map((p) => p.id).sort(), recount.map((r) => r.id).sort());
+    const idleOf = new Map(recount.map((r) => [r.id, r.idle]));
+    const order = due.map((p) => idleOf.get(p.id));
+    assert.deepEqual(
+      order,
+      recount.map((r) => r.idle),
+    );
+    assert.deepEqual(
+      firstTwo.map((p) => idleOf.get(p.id)),
+      recount.slice(0, 2).map((r) => r.idle),
+    );
+    const references = due.map((p) => p.reference);
+    for (const shown of ['RET1', 'RET2', 'RET3', 'RET6']) assert.ok(references.includes(shown));
+    for (const hidden of ['RET4', 'RET5', 'RET7']) assert.ok(!references.includes(hidden));
+    assert.ok(references.indexOf('RET6') < references.indexOf('RET1'));
+    assert.ok(references.indexOf('RET1') < references.indexOf('RET3'));
   });
 });
 

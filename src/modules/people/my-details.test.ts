@@ -4,6 +4,8 @@
 // account's own person; staff helping them in assisted mode see the same.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { rowsOf, type Tx } from '../../platform/db/index.ts';
@@ -308,6 +310,36 @@ describe('your details', () => {
         and entity_id = ${account.personId}`,
     );
     assert.equal(audit!.n, 1);
+
+    // The same as a spreadsheet: a sheet for each part, fields in words.
+    const sheet = await customer().get('/my/data.xlsx');
+    assert.equal(sheet.statusCode, 200);
+    assert.match(String(sheet.headers['content-type']), /spreadsheetml/);
+    assert.match(String(sheet.headers['content-disposition']), /filename="your-data-.*\.xlsx"/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.read(Readable.from([sheet.rawPayload]));
+    const names = book.worksheets.map((w) => w.name);
+    assert.equal(names[0], 'About this file');
+    const rowsOfSheet = (name: string) => {
+      const found = book.getWorksheet(name);
+      assert.ok(found, `a sheet ${name} among ${names.join(', ')}`);
+      const rows: unknown[][] = [];
+      found.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      return rows;
+    };
+    assert.deepEqual(rowsOfSheet('Person')[0], ['Field', 'Value']);
+    assert.ok(rowsOfSheet('Person').some((r) => r[0] === 'First name' && r[1] === 'Winifred'));
+    const requests = rowsOfSheet('Change requests');
+    assert.ok(requests[0]!.includes('Details'), 'columns named in words');
+    assert.ok(requests.some((r) => r.includes('My new number is 07700 900333')));
+    const everything = names.flatMap((name) => rowsOfSheet(name).flat()).join(' ');
+    assert.match(everything, /Winifred/);
+    assert.doesNotMatch(everything, /Herbert|Olga/, 'nobody else’s data');
+    const [audits] = await query<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where action = 'subject-access-download'
+        and entity_id = ${account.personId} and after->>'format' = 'xlsx'`,
+    );
+    assert.equal(audits!.n, 1);
   });
 });
 

@@ -140,6 +140,9 @@ export const dataSection: PortalSection = async (_tx, { personId }, text) => {
     title: text('register.my.data.title'),
     easyRead: { picture: 'download', text: text('register.my.data.easy') },
     html: `<p class="govuk-body">${escapeHtml(text('register.my.data.lead'))}</p>`,
-    rows: [{ text: text('register.my.data.link'), href: '/my/data.json' }],
+    rows: [
+      { text: text('register.my.data.spreadsheet'), href: '/my/data.xlsx' },
+      { text: text('register.my.data.link'), href: '/my/data.json' },
+    ],
   };
 };

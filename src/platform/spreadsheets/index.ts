@@ -11,4 +11,4 @@ export {
 } from './read-sheet.ts';
 export { SpreadsheetError, type SpreadsheetErrorCode } from './spreadsheet-error.ts';
 export { csvLine, csvStream, neutraliseFormula } from './write-csv.ts';
-export { xlsxStream } from './write-xlsx.ts';
+export { xlsxSheetsStream, xlsxStream, type SheetSource } from './write-xlsx.ts';

@@ -26,37 +26,48 @@ export function xlsxStream(
   header: string[],
   rows: AsyncIterable<unknown[]> | Iterable<unknown[]>,
 ): Readable {
+  return xlsxSheetsStream([{ name: sheetName, header, rows }]);
+}
+
+/** One worksheet of a workbook: its name (at most 31 characters), header and rows. */
+export interface SheetSource {
+  name: string;
+  header: string[];
+  rows: AsyncIterable<unknown[]> | Iterable<unknown[]>;
+}
+
+/** An XLSX export of several worksheets, in order, each as xlsxStream writes one. */
+export function xlsxSheetsStream(sheets: readonly SheetSource[]): Readable {
   const output = new PassThrough();
-  writeWorkbook(output, sheetName, header, rows).catch((error: unknown) =>
+  writeWorkbook(output, sheets).catch((error: unknown) =>
     output.destroy(error instanceof Error ? error : new Error(String(error))),
   );
   return output;
 }
 
-async function writeWorkbook(
-  output: PassThrough,
-  sheetName: string,
-  header: string[],
-  rows: AsyncIterable<unknown[]> | Iterable<unknown[]>,
-): Promise<void> {
+async function writeWorkbook(output: PassThrough, sheets: readonly SheetSource[]): Promise<void> {
   const workbook = new (excel().stream.xlsx.WorkbookWriter)({
     stream: output,
     useStyles: true,
     // Shared strings would be held in memory until the end.
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  const headerRow = sheet.addRow(header);
-  headerRow.font = { bold: true };
-  headerRow.commit();
-  let added = 0;
-  for await (const values of rows) {
-    if (output.destroyed) return;
-    addRow(sheet, values);
-    added += 1;
-    if (added % ROWS_PER_TURN === 0) await keepPace(output);
+  for (const source of sheets) {
+    const sheet = workbook.addWorksheet(source.name, {
+      views: [{ state: 'frozen', ySplit: 1 }],
+    });
+    const headerRow = sheet.addRow(source.header);
+    headerRow.font = { bold: true };
+    headerRow.commit();
+    let added = 0;
+    for await (const values of source.rows) {
+      if (output.destroyed) return;
+      addRow(sheet, values);
+      added += 1;
+      if (added % ROWS_PER_TURN === 0) await keepPace(output);
+    }
+    sheet.commit();
   }
-  sheet.commit();
   await workbook.commit();
 }
 

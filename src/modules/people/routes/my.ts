@@ -18,6 +18,8 @@ import {
 } from '../change-requests.ts';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../lists.ts';
 import { subjectAccessExport } from '../rights.ts';
+import { subjectAccessSheets } from '../subject-access-sheets.ts';
+import { xlsxSheetsStream } from '../../../platform/spreadsheets/index.ts';
 import {
   ChangeDoneForm,
   ChangeRequestBody,
@@ -160,6 +162,30 @@ export const myRegisterRoutes: FastifyPluginAsync = async (plugin) => {
       .header('content-disposition', `attachment; filename="your-data-${todayInLondon()}.json"`)
       .header('cache-control', 'no-store')
       .send(JSON.stringify(data, null, 2));
+  });
+
+  // The same data as a spreadsheet, for people who cannot open a JSON file:
+  // a sheet for each part, fields in words (subject-access-sheets.ts).
+  app.get('/my/data.xlsx', guard('account:use'), async (request, reply) => {
+    const personId = await ownPerson(request);
+    const includeEquality = !request.user!.assistedBy;
+    const data = await request.db(async (tx) => {
+      const found = await subjectAccessExport(tx, personId, { includeEquality });
+      if (found)
+        await audit(tx, actorOf(request), {
+          action: 'subject-access-download',
+          entity: 'person',
+          entityId: personId,
+          after: { by: 'self', includeEquality, format: 'xlsx' },
+        });
+      return found;
+    });
+    if (!data) throw notFound();
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="your-data-${todayInLondon()}.xlsx"`)
+      .header('cache-control', 'no-store')
+      .send(xlsxSheetsStream(subjectAccessSheets(data)));
   });
 
   // ---------------------------------------------------------------- staff

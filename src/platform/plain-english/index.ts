@@ -164,27 +164,30 @@ export const SECTOR_JARGON: Readonly<Record<string, string>> = {
   upskill: 'train',
 };
 
-/** retext-simplify entries that are ordinary words in our text ("your address"). */
+/**
+ * retext-simplify entries that are ordinary words in our text ("your address"),
+ * named as the library keys them: phrases with spaces ("there are").
+ */
 const SIMPLIFY_IGNORE = [
   'address',
   'aircraft',
   'benefit',
-  'benefit-from',
-  'combat-environment',
+  'benefit from',
+  'combat environment',
   'combined',
   'contains',
   'effect',
   'females',
   'forward',
   'function',
-  'in-between',
-  'it-is',
+  'in between',
+  'it is',
   'literally',
   'option',
   'remain',
   'selection',
-  'there-are',
-  'there-is',
+  'there are',
+  'there is',
   'type',
   'very',
   'vice',

@@ -105,6 +105,15 @@ describe('the plain-English check', () => {
     assert.deepEqual(findings[0]!.message.vars, { words: 16, limit: 15 });
   });
 
+  it('leaves ordinary phrases alone, such as "there are" and "it is"', () => {
+    assert.deepEqual(
+      check(
+        'There are other ways to take part. It is on Monday. There is tea. We live in between.',
+      ),
+      [],
+    );
+  });
+
   it('flags complex words and sector jargon with plainer ones', () => {
     const text = 'We will facilitate a workshop for stakeholders.';
     const findings = check(text);

@@ -90,8 +90,19 @@ export const surveysModule: ModuleManifest = {
   },
   jobs: { [SEND_JOB]: sendInvitationsJob, [REMINDERS_JOB]: remindersJob },
   mail: {
-    'survey-invitation': { paragraphs: ['intro', 'why', 'once'], action: 'action' },
-    'survey-reminder': { paragraphs: ['intro', 'once'], action: 'action' },
+    'survey-invitation': {
+      paragraphs: ['intro', 'why', 'once'],
+      action: 'action',
+      easy: {
+        paragraphs: ['intro', 'survey', 'what', 'why', 'email', 'once', 'time', 'next'],
+        action: 'action',
+      },
+    },
+    'survey-reminder': {
+      paragraphs: ['intro', 'once'],
+      action: 'action',
+      easy: { paragraphs: ['intro', 'what', 'yet', 'choice', 'once', 'next'], action: 'action' },
+    },
   },
   contributes: {
     personData: [surveysPersonData],

@@ -252,3 +252,89 @@ describe('the operations trigger', () => {
     assert.match(mail.at(-1)!.text_body, /Your recent repair/);
   });
 });
+
+describe('survey invitations in easy read (issue 10 §3)', () => {
+  it('invites and reminds a person whose record asks for easy read in easy read, and another in the standard words', async () => {
+    const [easy, plain] = await testDb.database.withOrganisation(org.id, (tx) =>
+      addPeople(tx, [
+        {
+          organisationId: org.id,
+          reference: 'P-FAY',
+          firstName: 'Fay',
+          lastName: 'Tester',
+          email: 'fay@example.org',
+          consents: ['register', 'contact_email'],
+          needs: ['easy_read', 'large_print'],
+        },
+        {
+          organisationId: org.id,
+          reference: 'P-GUS',
+          firstName: 'Gus',
+          lastName: 'Tester',
+          email: 'gus@example.org',
+          consents: ['register', 'contact_email'],
+          needs: ['large_print'],
+        },
+      ]),
+    );
+    const surveyId = await publishedFrom('annual-satisfaction', 'Homes survey');
+    const sent = await lead.post(
+      `/staff/surveys/${surveyId}/invitations`,
+      { who: '', serviceId: '', references: 'P-FAY\nP-GUS' },
+      { from: `/staff/surveys/${surveyId}/share` },
+    );
+    assert.equal(sent.statusCode, 303, sent.body.slice(0, 2000));
+    await new Worker(testDb.database).runDue();
+
+    const mail = (template: string, to: string) =>
+      q<{ subject: string; text_body: string; html_body: string }>(
+        sql`select subject, text_body, html_body from outbox
+            where template = ${template} and to_address = ${to}`,
+      );
+    const [fay] = await mail('survey-invitation', 'fay@example.org');
+    assert.equal(fay!.subject, 'Tell us what you think: Homes survey');
+    const lines = fay!.text_body.split('\n\n');
+    assert.deepEqual(lines.slice(0, 9), [
+      'Hello Fay,',
+      'Riverside Homes wants to know what you think.',
+      'Please answer our survey. It is called Homes survey.',
+      'A survey is some questions for you to answer.',
+      'Your answers help us make things better.',
+      'You said we can email you. That is why we sent this.',
+      'This link is only for you. It works one time.',
+      'It takes a few minutes.',
+      'Press the link below to start.',
+    ]);
+    // The button after all the words.
+    assert.match(lines[9]!, /^Answer the survey: http:\/\/[^ ]+\/i\/[A-Za-z0-9_-]{20,}$/);
+    assert.match(fay!.html_body, /font-size: 24px/);
+
+    const [gus] = await mail('survey-invitation', 'gus@example.org');
+    assert.equal(gus!.subject, 'Please tell us what you think: Homes survey');
+    assert.match(gus!.text_body, /Riverside Homes would like to hear what you think\./);
+    assert.doesNotMatch(gus!.text_body, /A survey is some questions/);
+
+    // The reminder follows the same record.
+    await q(sql`update survey_invitations set sent_at = now() - interval '8 days'
+      where survey_id = ${surveyId} and person_id in (${easy!}, ${plain!})`);
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      sendDueReminders(tx, 'https://involve.example.org'),
+    );
+    const [fayAgain] = await mail('survey-reminder', 'fay@example.org');
+    assert.equal(fayAgain!.subject, 'Reminder: Homes survey');
+    const again = fayAgain!.text_body.split('\n\n');
+    assert.deepEqual(again.slice(0, 7), [
+      'Hello Fay,',
+      'We sent you a survey from Riverside Homes. It is called Homes survey.',
+      'A survey is some questions for you to answer.',
+      'We have not had your answers yet.',
+      'You do not have to answer. If you do not want to, do nothing.',
+      'This link is only for you. It works one time.',
+      'Do you want to answer? Press the link below.',
+    ]);
+    assert.match(again[7]!, /^Answer the survey: https:\/\/involve\.example\.org\/i\//);
+    const [gusAgain] = await mail('survey-reminder', 'gus@example.org');
+    assert.equal(gusAgain!.subject, 'A reminder: Homes survey');
+    assert.match(gusAgain!.text_body, /We have not heard from you yet\./);
+  });
+});

@@ -9,6 +9,7 @@ import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { linkRecords } from '../../platform/links/index.ts';
 import { mailBaseUrl, queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
+import { needsEasyRead } from '../people/index.ts';
 import type { SurveyRow } from './service.ts';
 
 /**
@@ -144,10 +145,13 @@ export async function sendQueuedInvitations(tx: Queryable, baseUrl: string): Pro
     title: string;
     titleCy: string | null;
     reminderDays: number;
+    easyRead: boolean;
+    greetName: string | null;
   }>(
     await tx.execute(sql`
       select i.id, p.email, p.language, s.title, s.title_cy as "titleCy",
-        s.reminder_days as "reminderDays"
+        s.reminder_days as "reminderDays", ${needsEasyRead(sql`p`)} as "easyRead",
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
       from survey_invitations i
       join surveys s on s.id = i.survey_id and s.status = 'published'
       join register_people p on p.id = i.person_id and p.erased_at is null
@@ -168,8 +172,10 @@ export async function sendQueuedInvitations(tx: Queryable, baseUrl: string): Pro
       to: invitation.email,
       template: 'survey-invitation',
       language,
+      easyRead: invitation.easyRead,
       vars: {
         organisation: name,
+        name: invitation.greetName ?? '',
         title: language === 'cy' && invitation.titleCy ? invitation.titleCy : invitation.title,
       },
       link: `${baseUrl}/i/${token}`,
@@ -188,9 +194,17 @@ export async function sendQueuedInvitations(tx: Queryable, baseUrl: string): Pro
  * keeps working. A closed survey sends none.
  */
 export async function sendDueReminders(tx: Queryable, baseUrl: string): Promise<number> {
-  const due = rowsOf<{ id: string; email: string; language: string | null; title: string }>(
+  const due = rowsOf<{
+    id: string;
+    email: string;
+    language: string | null;
+    title: string;
+    easyRead: boolean;
+    greetName: string | null;
+  }>(
     await tx.execute(sql`
-      select i.id, p.email, p.language,
+      select i.id, p.email, p.language, ${needsEasyRead(sql`p`)} as "easyRead",
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName",
         case when p.language = 'cy' and s.title_cy is not null then s.title_cy else s.title end as title
       from survey_invitations i
       join surveys s on s.id = i.survey_id and s.status = 'published' and s.reminder_days > 0
@@ -210,7 +224,8 @@ export async function sendDueReminders(tx: Queryable, baseUrl: string): Promise<
       to: invitation.email,
       template: 'survey-reminder',
       language: languageOf(invitation.language),
-      vars: { organisation: name, title: invitation.title },
+      easyRead: invitation.easyRead,
+      vars: { organisation: name, name: invitation.greetName ?? '', title: invitation.title },
       link: `${baseUrl}/i/${token}`,
     });
   }

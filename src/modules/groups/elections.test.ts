@@ -11,6 +11,7 @@ import { addPeople, addServices, linkPeopleToServices, type NewPerson } from '..
 import { addDays, londonToday } from './groups.ts';
 import { countVotes } from './elections.ts';
 import { publishedElections } from './index.ts';
+import { dayInWords } from './reminders.ts';
 import { seededShuffle } from './seeded.ts';
 
 let testDb: TestDatabase;
@@ -524,5 +525,50 @@ describe('elections: ties follow the body rule', () => {
       publishedElections(tx, groupId),
     );
     assert.equal(published[0]!.openPlaces, 1);
+  });
+});
+
+describe('elections: the voting email in easy read (issue 10 §3)', () => {
+  it('sends an elector whose record asks for easy read the easy version, and another the standard one', async () => {
+    const { groupId, seatId } = await makeGroup('Easy Panel', 'lot');
+    const kit = await person('H1', {
+      firstName: 'Kit',
+      email: 'kit.vote@example.org',
+      needs: ['easy_read'],
+    });
+    await person('H1', { firstName: 'Lou', email: 'lou.vote@example.org' });
+    const { base } = await makeElection(groupId, seatId, { title: 'Chair 2027' });
+    await candidate(base, kit.reference);
+    assert.equal((await lead.post(`${base}/open`, {}, { from: base })).statusCode, 303);
+    const mail = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'group-election-vote' and to_address like '%.vote@example.org'
+          order by to_address`,
+    );
+    const [kitMail, louMail] = mail;
+    const closes = dayInWords(addDays(today, 14));
+    assert.equal(kitMail!.to_address, 'kit.vote@example.org');
+    assert.equal(kitMail!.subject, 'Vote in the Easy Panel election');
+    const lines = kitMail!.text_body.split('\n\n');
+    assert.deepEqual(lines.slice(0, 10), [
+      'Hello Kit,',
+      'You can vote in an election on Easy Panel.',
+      'In an election, people vote to choose who does a job.',
+      'This election is for Chair 2027.',
+      `You can vote until the end of ${closes}.`,
+      'Your vote is secret.',
+      'This link is only for you. It works one time.',
+      'Please do not give this link to anyone else.',
+      'Do you want to vote on paper? Tell us. We will send you a voting paper.',
+      'Press the link below to vote.',
+    ]);
+    // The button after all the words.
+    assert.match(lines[10]!, /^Vote now: http:\/\/[^ ]+\/vote\/[A-Za-z0-9_-]{20,}$/);
+
+    assert.equal(louMail!.to_address, 'lou.vote@example.org');
+    assert.equal(louMail!.subject, 'Vote in the Easy Panel election: Chair 2027');
+    assert.match(louMail!.text_body, /^Hello Lou,/);
+    assert.match(louMail!.text_body, /Voting closes at the end of /);
+    assert.doesNotMatch(louMail!.text_body, /In an election, people vote/);
   });
 });

@@ -6,7 +6,7 @@ import { readDateInput, type FieldProblem } from '../../platform/forms/index.ts'
 import { hashToken, newToken } from '../../platform/http/link-tokens.ts';
 import { isLanguage, type Language } from '../../platform/i18n/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
-import { listServices, personByReference } from '../people/index.ts';
+import { listServices, needsEasyRead, personByReference } from '../people/index.ts';
 import {
   appointMember,
   groupById,
@@ -518,9 +518,16 @@ export async function openElection(
       personId,
     })),
   );
-  const reachable = rowsOf<{ id: string; email: string; language: string | null }>(
+  const reachable = rowsOf<{
+    id: string;
+    email: string;
+    language: string | null;
+    easyRead: boolean;
+    greetName: string;
+  }>(
     await tx.execute(sql`
-      select x.id, p.email, p.language
+      select x.id, p.email, p.language, ${needsEasyRead(sql`p`)} as "easyRead",
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
       from election_electors x join register_people p on p.id = x.person_id
       where x.election_id = ${election.id} and p.email is not null and p.email <> ''
         and not p.do_not_contact and 'contact_email' = any(coalesce(p.consents, '{}'))
@@ -538,7 +545,9 @@ export async function openElection(
       to: elector.email,
       template: 'group-election-vote',
       language,
+      easyRead: elector.easyRead,
       vars: {
+        name: elector.greetName,
         organisation: context.organisationName,
         group: context.groupTitle,
         election: election.title,

@@ -11,6 +11,7 @@ import type { Organisation } from '../../platform/tenancy/index.ts';
 import { addPeople, addServices, linkPeopleToServices, type NewPerson } from '../people/index.ts';
 import { addDays, addMonths, createGroup, londonToday } from './groups.ts';
 import { loadRepresentation, representationOf } from './representation.ts';
+import { dayInWords, sendTermReminders } from './reminders.ts';
 
 let testDb: TestDatabase;
 let app: FastifyInstance;
@@ -466,6 +467,55 @@ describe('groups: term-end reminders', () => {
     await worker.runDue();
     const again = await q(sql`select 1 from outbox where template like 'group-term-ending%'`);
     assert.equal(again.length, 2);
+  });
+});
+
+describe('groups: term-end reminders in easy read (issue 10 §3)', () => {
+  it('remind a member whose record asks for easy read in easy read, and another in the standard words', async () => {
+    const id = await makeGroup('Easy panel', { termReminderDays: '30' });
+    const s = await addSeat(id, {
+      label: 'Tenant member',
+      holder: 'customer',
+      places: '5',
+      fillBy: 'appointment',
+    });
+    const contact = { consents: ['register', 'contact_email'] };
+    const mia = await person({
+      firstName: 'Mia',
+      email: 'mia.term@example.org',
+      needs: ['easy_read'],
+      ...contact,
+    });
+    const ned = await person({ firstName: 'Ned', email: 'ned.term@example.org', ...contact });
+    const ends = addDays(today, 20);
+    await seat(id, s, mia.reference, dateFields('termEndsOn', ends));
+    await seat(id, s, ned.reference, dateFields('termEndsOn', ends));
+    await testDb.database.withOrganisation(org.id, (tx) =>
+      sendTermReminders(tx, { baseUrl: 'http://demo.test' }),
+    );
+    const mail = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'group-term-ending-member' and to_address like '%.term@example.org'
+          order by to_address`,
+    );
+    const [miaMail, nedMail] = mail;
+    const date = dayInWords(ends);
+    assert.equal(miaMail!.to_address, 'mia.term@example.org');
+    assert.equal(miaMail!.subject, 'Your time on Easy panel is ending');
+    assert.deepEqual(miaMail!.text_body.split('\n\n').slice(0, 7), [
+      'Hello Mia,',
+      'Thank you for being on Easy panel.',
+      `Your time as Tenant member ends on ${date}.`,
+      'We will talk to you about what happens next.',
+      'You may be able to stay on Easy panel for longer. We will tell you how.',
+      'Press the link below to see what you have done with us.',
+      'See what you have done with us: http://demo.test/my',
+    ]);
+    assert.equal(nedMail!.to_address, 'ned.term@example.org');
+    assert.equal(nedMail!.subject, `Your time on Easy panel ends on ${date}`);
+    assert.match(nedMail!.text_body, /^Hello Ned,/);
+    assert.match(nedMail!.text_body, /You may be able to stand again\./);
+    assert.doesNotMatch(nedMail!.text_body, /We will tell you how\./);
   });
 });
 

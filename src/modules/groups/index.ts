@@ -31,10 +31,28 @@ export const groupsModule: ModuleManifest = {
   jobs: { [TERM_REMINDERS_JOB]: termRemindersJob, [PAPERS_JOB]: papersCheckJob },
   mail: {
     'group-term-ending': { paragraphs: ['intro', 'next'], action: 'action' },
-    'group-term-ending-member': { paragraphs: ['intro', 'next'], action: 'action' },
-    'group-papers': { paragraphs: ['intro', 'easy'], action: 'action' },
+    'group-term-ending-member': {
+      paragraphs: ['intro', 'next'],
+      action: 'action',
+      easy: { paragraphs: ['intro', 'ends', 'talk', 'again', 'next'], action: 'action' },
+    },
+    'group-papers': {
+      paragraphs: ['intro', 'easyPapers'],
+      action: 'action',
+      easy: {
+        paragraphs: ['intro', 'papers', 'what', 'easyPapers', 'sign', 'next'],
+        action: 'action',
+      },
+    },
     'group-papers-late': { paragraphs: ['intro', 'next'], action: 'action' },
-    'group-election-vote': { paragraphs: ['intro', 'secret', 'paper'], action: 'action' },
+    'group-election-vote': {
+      paragraphs: ['intro', 'secret', 'paper'],
+      action: 'action',
+      easy: {
+        paragraphs: ['intro', 'what', 'for', 'date', 'secret', 'once', 'share', 'paper', 'next'],
+        action: 'action',
+      },
+    },
   },
   links: {
     kinds: [

@@ -315,6 +315,71 @@ describe('meetings: papers, minutes, decisions and actions', () => {
     await new Worker(testDb.database).runDue();
   });
 
+  it('sends the papers in easy read to a member whose record asks for it (issue 10 §3)', async () => {
+    const { id, seatPerson } = await panel();
+    const contact = { consents: ['register', 'contact_email'] };
+    await seatPerson('Member', {
+      firstName: 'Ivy',
+      preferredName: 'Ivy',
+      email: 'ivy.papers@example.org',
+      needs: ['easy_read'],
+      ...contact,
+    });
+    await seatPerson('Member', { firstName: 'Jon', email: 'jon.papers@example.org', ...contact });
+    await schedule(id, addDays(today, 30), 1);
+    const [meeting] = await meetingIds(id);
+    const url = `/staff/groups/${id}/meetings/${meeting}`;
+    await lead.post(
+      `${url}/papers`,
+      { title: 'Repairs report', body: 'Figures.', easyRead: 'We fixed most things fast.' },
+      { from: url },
+    );
+    assert.equal((await lead.post(`${url}/papers/send`, {}, { from: url })).statusCode, 303);
+    const mail = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'group-papers' and to_address like '%.papers@example.org'
+          order by to_address`,
+    );
+    const [ivy, jon] = mail;
+    const [{ title }] = (await q<{ title: string }>(
+      sql`select i.title from groups g join initiative_summaries i on i.id = g.initiative_id
+          where g.id = ${id}`,
+    )) as [{ title: string }];
+    const [{ day }] = (await q<{ day: string }>(
+      sql`select (a.starts_at at time zone 'Europe/London')::date::text as day
+          from group_meetings m join activities a on a.id = m.activity_id where m.id = ${meeting}`,
+    )) as [{ day: string }];
+    const date = new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    assert.equal(ivy!.to_address, 'ivy.papers@example.org');
+    assert.equal(ivy!.subject, `Your papers for ${title} are ready`);
+    const lines = ivy!.text_body.split('\n\n');
+    assert.deepEqual(lines.slice(0, 7), [
+      'Hello Ivy,',
+      `${title} has a meeting on ${date}.`,
+      'The papers for the meeting are ready.',
+      'The papers tell you what the meeting will talk about.',
+      'Each paper has an easy read version.',
+      'You need to sign in to read them. Sign in means you use your email address to get into our website.',
+      'Press the link below to read the papers.',
+    ]);
+    // The button after all the words.
+    assert.match(
+      lines[7]!,
+      new RegExp(`^Read the papers: http://[^ ]+/my/groups/meetings/${meeting}$`),
+    );
+    assert.equal(jon!.to_address, 'jon.papers@example.org');
+    assert.equal(jon!.subject, `Papers for ${title} on ${date}`);
+    assert.match(jon!.text_body, /^Hello Jon,/);
+    assert.match(jon!.text_body, /are ready\. Sign in to read them\./);
+    assert.match(jon!.text_body, /Each paper has an easy read version beside it\./);
+    assert.doesNotMatch(jon!.text_body, /The papers tell you/);
+  });
+
   it('records minutes, decisions and an action that carries to the next meeting until done', async () => {
     const { id, seatPerson } = await panel();
     await seatPerson('Member', { needs: ['step_free', 'large_print'] });

@@ -6,7 +6,7 @@ import { readDateInput } from '../../platform/forms/index.ts';
 import { isLanguage, type Language } from '../../platform/i18n/index.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
-import { sumNeedsOf } from '../people/index.ts';
+import { needsEasyRead, sumNeedsOf } from '../people/index.ts';
 import {
   activitiesByIds,
   attendanceOf,
@@ -440,6 +440,10 @@ interface MemberContact {
   consents: string[];
   doNotContact: boolean;
   language: string;
+  /** Their record asks for easy read: the papers' email comes in easy read. */
+  easyRead: boolean;
+  /** The name they like to be called, for "Hello Rosa,". */
+  greetName: string;
 }
 
 /** The body's members on a day, with how to reach them: one query. */
@@ -448,7 +452,8 @@ async function memberContacts(tx: Queryable, groupId: string, day: string) {
     await tx.execute(sql`
       select distinct on (p.id) p.id as "personId",
         trim(coalesce(p.preferred_name, p.first_name) || ' ' || p.last_name) as name,
-        p.email, p.consents, p.do_not_contact as "doNotContact", p.language
+        p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
+        ${needsEasyRead(sql`p`)} as "easyRead", coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
       from group_members m join register_people p on p.id = m.person_id
       where m.group_id = ${groupId} and ${currentMember(sql`m`, day)} and p.erased_at is null
       order by p.id`),
@@ -477,7 +482,8 @@ export async function sendPapers(
         to: m.email,
         template: 'group-papers',
         language,
-        vars: { group: group.title, date: dayInWords(meeting.day, language) },
+        easyRead: m.easyRead,
+        vars: { name: m.greetName, group: group.title, date: dayInWords(meeting.day, language) },
         link: `${context.baseUrl}/my/groups/meetings/${meeting.id}`,
       });
       emailed += 1;

@@ -5,6 +5,7 @@ import { uuidArray } from '../../platform/db/types.ts';
 import { isLanguage, type Language } from '../../platform/i18n/index.ts';
 import type { JobHandler } from '../../platform/jobs/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
+import { needsEasyRead } from '../people/index.ts';
 import { londonToday } from './groups.ts';
 
 /** A day in words for a message: "31 March 2027" (Welsh month names where the reader is Welsh). */
@@ -29,6 +30,10 @@ interface Due {
   consents: string[];
   doNotContact: boolean;
   language: string;
+  /** The member's record asks for easy read: their reminder comes in easy read. */
+  easyRead: boolean;
+  /** The name the member likes to be called, for their own "Hello Rosa,". */
+  greetName: string;
 }
 
 /**
@@ -46,7 +51,9 @@ export async function sendTermReminders(
       select m.id as "memberId", g.id as "groupId", i.title as "groupTitle", s.label as seat,
         m.term_ends_on::text as "termEndsOn", g.clerk_email as "clerkEmail",
         trim(coalesce(p.preferred_name, p.first_name) || ' ' || p.last_name) as name,
-        p.email, p.consents, p.do_not_contact as "doNotContact", p.language
+        p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
+        ${needsEasyRead(sql`p`)} as "easyRead",
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
       from group_members m
       join groups g on g.id = m.group_id
       join initiative_summaries i on i.id = g.initiative_id
@@ -80,7 +87,8 @@ export async function sendTermReminders(
         to: d.email,
         template: 'group-term-ending-member',
         language,
-        vars: { ...vars, date: dayInWords(d.termEndsOn, language) },
+        easyRead: d.easyRead,
+        vars: { ...vars, name: d.greetName, date: dayInWords(d.termEndsOn, language) },
         link: `${context.baseUrl}/my`,
       });
     }

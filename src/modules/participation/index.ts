@@ -56,9 +56,19 @@ export const participationModule: ModuleManifest = {
       action: 'action',
       easy: { paragraphs: ['intro', 'yes', 'next', 'needs'], action: 'action' },
     },
-    'sign-up-declined': { paragraphs: ['intro'], action: 'action' },
+    'sign-up-declined': {
+      paragraphs: ['intro'],
+      action: 'action',
+      easy: { paragraphs: ['intro', 'message', 'other', 'next'], action: 'action' },
+    },
     'sign-up-confirm-contact': { paragraphs: ['intro', 'confirm', 'ignore'], action: 'action' },
-    'opportunity-match': { paragraphs: ['intro', 'reason'], action: 'action' },
+    'opportunity-match': {
+      paragraphs: ['intro', 'reason'],
+      action: 'action',
+      // No "press the link" line: the closing date, when there is one, comes
+      // after the paragraphs, just before the button.
+      easy: { paragraphs: ['intro', 'why', 'email', 'stop'], action: 'action' },
+    },
     'activity-invitation': {
       paragraphs: ['intro', 'when', 'where', 'needs', 'calendar'],
       action: 'action',

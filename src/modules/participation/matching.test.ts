@@ -310,3 +310,70 @@ describe('matching people to an opportunity', () => {
     assert.ok(!limited.matches.some((m) => m.reference === 'fits'));
   });
 });
+
+describe('emailing matches in easy read (issue 10 §3)', () => {
+  it('emails a person whose record asks for easy read the easy version, and another the standard one', async () => {
+    const gardensId = await testDb.database.withOrganisation(org.id, async (tx) => {
+      const [initiative] = rowsOf<{ id: string }>(
+        await tx.execute(sql`select id from initiatives where title = 'Repairs'`),
+      );
+      const made = await createOpportunity(tx, SYSTEM_ACTOR, {
+        initiativeId: initiative!.id,
+        title: 'Plan the gardens',
+        description: 'Come and help us plan the gardens.',
+        whenWhere: 'The office',
+        // Easy read offered: a need not on offer leaves a person out of the matches.
+        accessProvisions: ['easy_read'],
+        interests: ['gardens'],
+        closesOn: '2099-12-31',
+      });
+      await publishOpportunity(tx, SYSTEM_ACTOR, made, { confirmFindings: true });
+      const person = (firstName: string, needs: string[]): NewPerson => ({
+        organisationId: org.id,
+        reference: `garden-${firstName}`,
+        firstName,
+        lastName: 'Person',
+        kinds: ['customer'],
+        interests: ['gardens'],
+        consents: ['register', 'contact_email'],
+        email: `${firstName.toLowerCase()}.garden@example.org`,
+        needs,
+      });
+      await addPeople(tx, [person('Uma', ['easy_read']), person('Vic', [])]);
+      return made;
+    });
+    const res = await lead.post(
+      `/staff/opportunities/${gardensId}/matches/email`,
+      {},
+      { from: `/staff/opportunities/${gardensId}/matches` },
+    );
+    assert.equal(res.statusCode, 303);
+    assert.match(String(res.headers.location), /sent=2$/);
+    const mail = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'opportunity-match' and to_address like '%.garden@example.org'
+          order by to_address`,
+    );
+    const [uma, vic] = mail;
+    assert.equal(uma!.to_address, 'uma.garden@example.org');
+    assert.equal(uma!.subject, 'Would you like to take part in Plan the gardens?');
+    const lines = uma!.text_body.split('\n\n');
+    assert.deepEqual(lines.slice(1, 5), [
+      'We think you might like to take part in Plan the gardens.',
+      'You told us you are interested in this.',
+      'You said we can email you about ways to take part.',
+      'Do you want us to stop emailing you? Reply to this email to tell us.',
+    ]);
+    // The closing date, then the button after all the words.
+    assert.match(lines[5]!, /^It closes on .*2099\.$/);
+    assert.match(
+      lines[6]!,
+      new RegExp(`^Find out more and sign up: http://[^ ]+/opportunities/${gardensId}$`),
+    );
+
+    assert.equal(vic!.to_address, 'vic.garden@example.org');
+    assert.equal(vic!.subject, 'A way to get involved: Plan the gardens');
+    assert.match(vic!.text_body, /We are writing because you told us you are interested in this/);
+    assert.doesNotMatch(vic!.text_body, /Reply to this email to tell us/);
+  });
+});

@@ -4,6 +4,7 @@ import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
+import { needsEasyRead } from '../people/index.ts';
 
 /**
  * Matching people on the register to an opportunity (issue 5 §5): those who
@@ -31,6 +32,8 @@ export interface MatchRow {
   language: string;
   consents: string[];
   contactViaSupporter: boolean;
+  /** Their record asks for easy read: the email about the opportunity comes in easy read. */
+  easyRead: boolean;
   /** Why they fit: */
   sharedInterests: string[];
   skills: string[];
@@ -106,6 +109,7 @@ function candidates(opportunityId: string, windowDays: number): SQL {
     fit as materialized (
       select p.id, p.reference, p.first_name as "firstName", p.last_name as "lastName",
         p.email, p.language, p.consents, p.contact_via_supporter as "contactViaSupporter",
+        ${needsEasyRead(sql`p`)} as "easyRead",
         p.skills, p.area, p.availability, p.last_involved_on::text as "lastInvolvedOn",
         array(select x from unnest(p.interests) x where x = any(o.interests)) as "sharedInterests",
         array(select n from unnest(p.needs) n where not (n = any(o.access_provisions))) as "unmetNeeds"
@@ -163,7 +167,7 @@ export async function matchPeople(
       page as (
         select id, reference, "firstName", "lastName", email, language, consents,
           "contactViaSupporter", skills, area, availability, "lastInvolvedOn",
-          "sharedInterests", "recentInvitations"
+          "sharedInterests", "recentInvitations", "easyRead"
         from candidates
         where cardinality("unmetNeeds") = 0 and "recentInvitations" < ${limit}::int
         order by "recentInvitations", "lastInvolvedOn" nulls first, "lastName", "firstName", id
@@ -219,6 +223,7 @@ export async function emailMatches(
       to: person.email!,
       template: 'opportunity-match',
       language,
+      easyRead: person.easyRead,
       vars: { organisation: options.organisation, opportunity: opportunity.title },
       link: `${options.baseUrl}/opportunities/${opportunity.id}`,
       ...(opportunity.closesOn

@@ -1033,6 +1033,83 @@ describe('staff decisions on sign-ups', () => {
     assert.deepEqual(logged, { action: 'sign-up-declined', entity: 'person' });
   });
 
+  it('declines in easy read to a person whose record asks for it (issue 10 §3)', async () => {
+    const signUp = async (firstName: string, needs: string[]) => {
+      const client = visitor();
+      await client.get(`/opportunities/${id}/sign-up`);
+      const email = `${firstName.toLowerCase()}.declined@example.org`;
+      const res = await client.post(`/opportunities/${id}/sign-up`, {
+        ...SIGN_UP,
+        firstName,
+        lastName: 'Decline',
+        email,
+        needs,
+      });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+      const [row] = await q<{ id: string }>(
+        sql`select s.id from sign_ups s join people p on p.id = s.person_id
+            where s.opportunity_id = ${id} and p.email = ${email}`,
+      );
+      return row!.id;
+    };
+    const nia = await signUp('Nia', ['easy_read', 'step_free']);
+    const pia = await signUp('Pia', ['easy_read']);
+    const ola = await signUp('Ola', ['step_free']);
+    const decline = async (signUpId: string, message?: string) => {
+      const url = `/staff/opportunities/${id}/sign-ups/${signUpId}/decline`;
+      const form = await lead.get(url);
+      // The suggested message, as the form offers it, unless staff write their own.
+      const suggested = /<textarea[^>]*name="message"[^>]*>([\s\S]*?)<\/textarea>/.exec(
+        form.body,
+      )![1]!;
+      const res = await lead.post(
+        url,
+        { message: message ?? suggested.trim().replace(/&#39;/g, "'") },
+        { from: url },
+      );
+      assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+    };
+    await decline(nia);
+    await decline(pia, 'Thank you, Pia. The group is full.');
+    await decline(ola);
+    const mail = await q<{ to_address: string; subject: string; text_body: string }>(
+      sql`select to_address, subject, text_body from outbox
+          where template = 'sign-up-declined' and to_address like '%.declined@example.org'
+          order by to_address`,
+    );
+    const [niaMail, olaMail, piaMail] = mail;
+    assert.equal(niaMail!.to_address, 'nia.declined@example.org');
+    assert.equal(niaMail!.subject, 'About Decide on these');
+    const lines = niaMail!.text_body.split('\n\n');
+    assert.deepEqual(lines.slice(0, 5), [
+      'Hello Nia,',
+      'Thank you for signing up for Decide on these.',
+      // The suggested message left as it was: its easy-read words instead.
+      'Sorry, we cannot include you this time. We had more people than places.',
+      'There are other ways to take part. We would like to tell you about them.',
+      'Press the link below to see other ways to take part.',
+    ]);
+    // The button after all the words.
+    assert.match(lines[5]!, /^See other ways to take part: http:\/\/[^ ]+\/opportunities$/);
+
+    // Staff's own words go into the easy version as they wrote them.
+    assert.equal(piaMail!.to_address, 'pia.declined@example.org');
+    assert.deepEqual(piaMail!.text_body.split('\n\n').slice(1, 3), [
+      'Thank you for signing up for Decide on these.',
+      'Thank you, Pia. The group is full.',
+    ]);
+
+    // Without the need, the standard message with the suggested words.
+    assert.equal(olaMail!.to_address, 'ola.declined@example.org');
+    assert.equal(olaMail!.subject, 'About Decide on these');
+    assert.match(
+      olaMail!.text_body,
+      /^Hello Ola,\n\nThank you for offering to take part in Decide on these\. We had more offers than places this time/,
+    );
+    assert.match(olaMail!.text_body, /See other ways to get involved: /);
+    assert.doesNotMatch(olaMail!.text_body, /We had more people than places/);
+  });
+
   it('accepts and shortlists, emailing only an acceptance', async () => {
     const shortlist = await lead.post(
       `/staff/opportunities/${id}/sign-ups/${byPhone}/shortlist`,

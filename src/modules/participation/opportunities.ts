@@ -730,17 +730,24 @@ export async function decideSignUp(
   if (decision !== 'shortlisted' && channel === 'email' && row.email) {
     const language: Language = isLanguage(row.language) ? row.language : 'en';
     const vars = { organisation: options.organisation, opportunity: row.opportunityTitle };
+    const suggested = (lang: Language) =>
+      translator(lang).text('opportunities.decline.defaultMessage', vars);
     await queueMail(tx, {
       to: row.email,
       template: decision === 'accepted' ? 'sign-up-accepted' : 'sign-up-declined',
       language,
-      // Only the acceptance has an easy-read version: a decline carries staff's own words.
       easyRead: row.easyRead,
       // A decline carries the kind message staff wrote, as its first paragraph.
+      // Its easy-read version carries it too, unless it is the suggested
+      // message left as it was: then the easy-read words for it.
       vars: {
         ...vars,
         name: row.greetName ?? '',
-        message: message ?? translator(language).text('opportunities.decline.defaultMessage', vars),
+        message: message ?? suggested(language),
+        easyMessage:
+          message === null || message === suggested(language) || message === suggested('en')
+            ? translator(language).text('opportunities.decline.defaultMessageEasy', vars)
+            : message,
       },
       link:
         decision === 'accepted'

@@ -453,7 +453,8 @@ async function memberContacts(tx: Queryable, groupId: string, day: string) {
       select distinct on (p.id) p.id as "personId",
         trim(coalesce(p.preferred_name, p.first_name) || ' ' || p.last_name) as name,
         p.email, p.consents, p.do_not_contact as "doNotContact", p.language,
-        ${needsEasyRead(sql`p`)} as "easyRead", coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
+        ${needsEasyRead(sql`p`)} as "easyRead",
+        coalesce(nullif(trim(p.preferred_name), ''), p.first_name) as "greetName"
       from group_members m join register_people p on p.id = m.person_id
       where m.group_id = ${groupId} and ${currentMember(sql`m`, day)} and p.erased_at is null
       order by p.id`),

@@ -242,23 +242,24 @@ function duplicatesInsert(
     returning id`;
 }
 
-/** The fields a person comes with from a public form (createPersonWrites). */
-export interface NewPersonFields {
-  firstName: string;
-  lastName: string;
-  kinds: string[];
-  email: string | null;
-  phone: string | null;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  town: string | null;
-  postcode: string | null;
-  language: string;
-  preferredChannels: string[];
-  needs: string[];
-  needsNote: string | null;
-  source: string;
-}
+/** The fields a person comes with from a public form (createPersonWrites), as the register's row types them. */
+export type NewPersonFields = Pick<
+  typeof people.$inferSelect,
+  | 'firstName'
+  | 'lastName'
+  | 'kinds'
+  | 'email'
+  | 'phone'
+  | 'addressLine1'
+  | 'addressLine2'
+  | 'town'
+  | 'postcode'
+  | 'language'
+  | 'preferredChannels'
+  | 'needs'
+  | 'needsNote'
+  | 'source'
+>;
 
 /** The audited fields of a row of people as jsonb, as snapshot() gives them (for audit). */
 const SNAPSHOT_SQL = sql.raw(

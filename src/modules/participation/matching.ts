@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
-import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import { isLanguage, type Language } from '../../platform/i18n/index.ts';
+import { translatorIn } from '../../platform/i18n/overrides.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
 import { needsEasyRead } from '../people/index.ts';
@@ -216,13 +217,17 @@ export async function emailMatches(
   await tx.execute(sql`
     insert into opportunity_asks (organisation_id, opportunity_id, person_id)
     values ${asks} on conflict (organisation_id, opportunity_id, person_id) do nothing`);
+  // Each language's translator in the organisation's own words, read once.
+  const translators = new Map<Language, Awaited<ReturnType<typeof translatorIn>>>();
   for (const person of recipients) {
     const language: Language = isLanguage(person.language) ? person.language : 'en';
-    const tr = translator(language);
+    if (!translators.has(language)) translators.set(language, await translatorIn(tx, language));
+    const { tr, translations } = translators.get(language)!;
     await queueMail(tx, {
       to: person.email!,
       template: 'opportunity-match',
       language,
+      translations,
       easyRead: person.easyRead,
       vars: { organisation: options.organisation, opportunity: opportunity.title },
       link: `${options.baseUrl}/opportunities/${opportunity.id}`,

@@ -18,6 +18,7 @@ import {
   type TranslationOverrides,
 } from '../../platform/i18n/index.ts';
 import { mailWrites, queueMail } from '../../platform/mail/index.ts';
+import { translatorIn } from '../../platform/i18n/overrides.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { addressKey, keyLocked, useWrites } from '../identity/index.ts';
 import { ACCESS_NEEDS, CHANNELS, needsEasyRead } from '../people/index.ts';
@@ -730,12 +731,18 @@ export async function decideSignUp(
   if (decision !== 'shortlisted' && channel === 'email' && row.email) {
     const language: Language = isLanguage(row.language) ? row.language : 'en';
     const vars = { organisation: options.organisation, opportunity: row.opportunityTitle };
+    // In the person's language and the organisation's own words for it.
+    const { tr, translations } = await translatorIn(tx, language);
     const suggested = (lang: Language) =>
-      translator(lang).text('opportunities.decline.defaultMessage', vars);
+      (lang === language ? tr : translator(lang)).text(
+        'opportunities.decline.defaultMessage',
+        vars,
+      );
     await queueMail(tx, {
       to: row.email,
       template: decision === 'accepted' ? 'sign-up-accepted' : 'sign-up-declined',
       language,
+      translations,
       easyRead: row.easyRead,
       // A decline carries the kind message staff wrote, as its first paragraph.
       // Its easy-read version carries it too, unless it is the suggested
@@ -746,7 +753,7 @@ export async function decideSignUp(
         message: message ?? suggested(language),
         easyMessage:
           message === null || message === suggested(language) || message === suggested('en')
-            ? translator(language).text('opportunities.decline.defaultMessageEasy', vars)
+            ? tr.text('opportunities.decline.defaultMessageEasy', vars)
             : message,
       },
       link:

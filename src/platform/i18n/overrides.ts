@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Queryable } from '../db/index.ts';
 import { audit, type Actor } from '../audit/index.ts';
 import { translationOverrides } from './tables.ts';
-import type { Language, TranslationOverrides } from './index.ts';
+import { translator, type Language, type TranslationOverrides, type Translator } from './index.ts';
 
 export { translationOverrides } from './tables.ts';
 
@@ -108,6 +108,19 @@ export async function overridesIn(
   if (held.size >= 1_000) held.clear();
   held.set(key, { overrides, version, checkedAt: Date.now() });
   return overrides;
+}
+
+/**
+ * A translator for a language in the organisation's own words, for text made
+ * in a transaction outside the request's language (a message to a person in
+ * theirs), with the overrides it used, to pass on to queueMail.
+ */
+export async function translatorIn(
+  tx: Queryable,
+  language: Language,
+): Promise<{ tr: Translator; translations: TranslationOverrides | undefined }> {
+  const translations = await overridesIn(tx, language);
+  return { tr: translator(language, translations), translations };
 }
 
 /** Drops this process's copy, so the next request reads the version again. */

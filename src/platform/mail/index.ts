@@ -59,8 +59,9 @@ export interface MailMessage {
   easyRead?: boolean;
   /**
    * The organisation's own translations for the message's language, when the
-   * caller holds them (a request in that language); queueMail reads them
-   * itself otherwise, so every message has the organisation's words.
+   * caller holds them (a request in that language, or translatorIn);
+   * queueMail reads them itself when none are given, so every message has
+   * the organisation's words.
    */
   translations?: TranslationOverrides | undefined;
   attachments?: MailAttachment[];
@@ -151,7 +152,7 @@ function render(message: MailMessage): { subject: string; text: string; html: st
  */
 export async function queueMail(tx: Queryable, message: MailMessage): Promise<string> {
   const rendered = render(
-    message.translations || message.language === 'en'
+    'translations' in message || message.language === 'en'
       ? message
       : { ...message, translations: await overridesIn(tx, message.language) },
   );

@@ -5,7 +5,7 @@ import { rowsOf } from '../db/index.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { makeOrganisation } from '../testing/app.ts';
 import type { Organisation } from '../tenancy/index.ts';
-import { translationOverrides } from '../i18n/overrides.ts';
+import { translationOverrides, translatorIn } from '../i18n/overrides.ts';
 import { mailWrites, queueMail, type MailMessage } from './index.ts';
 
 // Mail reads the organisation's own translations (issue 10 §2): a Welsh
@@ -79,6 +79,23 @@ describe('mail in the organisation’s own words', () => {
         .where(eq(translationOverrides.key, 'mail.sign-in-link.subject')),
     );
     assert.equal((await sent(org, 'cy')).subject, 'Dolen i Cartrefi Demo');
+  });
+
+  it('gives a translator in the organisation’s words for text made beside a message', async () => {
+    const mine = await testDb.database.withOrganisation(org.id, (tx) => translatorIn(tx, 'cy'));
+    assert.equal(
+      mine.tr.text('mail.sign-in-link.subject', { organisation: 'X' }),
+      'Dolen i X',
+      'the organisation’s current Welsh',
+    );
+    assert.ok(mine.translations);
+    const theirs = await testDb.database.withOrganisation(other.id, (tx) => translatorIn(tx, 'cy'));
+    assert.equal(theirs.translations, undefined);
+    const english = await testDb.database.withOrganisation(org.id, (tx) => translatorIn(tx, 'en'));
+    assert.equal(
+      english.tr.text('mail.sign-in-link.subject', { organisation: 'X' }),
+      'Your link to sign in to X',
+    );
   });
 
   it('takes the translations a caller holds when the message is built for one statement', () => {

@@ -3,7 +3,13 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import { audit, auditLog, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { dateInputValues, readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
-import { isLanguage, translator, type Language } from '../../platform/i18n/index.ts';
+import {
+  isLanguage,
+  translator,
+  type Language,
+  type Translator,
+} from '../../platform/i18n/index.ts';
+import { translatorIn } from '../../platform/i18n/overrides.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { UUID, pageWithin } from '../../platform/http/params.ts';
@@ -670,12 +676,46 @@ export async function acceptedSignUps(tx: Queryable, activityId: string): Promis
   return rows.map((r) => r.id);
 }
 
+/** The weekday, day, month and year in England, one formatter a language. */
+const weekdayFormats = new Map<Language, Intl.DateTimeFormat>();
+function weekdayFormat(language: Language): Intl.DateTimeFormat {
+  let made = weekdayFormats.get(language);
+  if (!made) {
+    made = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/London',
+    });
+    weekdayFormats.set(language, made);
+  }
+  return made;
+}
+
+/**
+ * Translators in the organisation's own words for the languages of the
+ * people a batch of messages goes to, each read once (translatorIn).
+ */
+function ownWordsIn(tx: Queryable) {
+  const held = new Map<Language, ReturnType<typeof translatorIn>>();
+  return (language: Language) => {
+    let found = held.get(language);
+    if (!found) {
+      found = translatorIn(tx, language);
+      held.set(language, found);
+    }
+    return found;
+  };
+}
+
 /** Where an activity is, in words: the place, the online link, or both. */
 export function whereText(
   activity: { location: string | null; onlineLink: string | null },
   language: Language,
+  /** The translator to write with: the organisation's own words (translatorIn) in a message. */
+  tr: Translator = translator(language),
 ): string {
-  const tr = translator(language);
   const parts: string[] = [];
   if (activity.location) parts.push(activity.location.replace(/\s*\n\s*/g, ', '));
   if (activity.onlineLink)
@@ -691,8 +731,11 @@ export function clockTime(at: Date): string {
 }
 
 /** "23 November 2026, 10:15am to 12:45pm" in the reader's language. */
-export function whenText(activity: { startsAt: Date; endsAt: Date }, language: Language): string {
-  const tr = translator(language);
+export function whenText(
+  activity: { startsAt: Date; endsAt: Date },
+  language: Language,
+  tr: Translator = translator(language),
+): string {
   const startDay = formatDate(activity.startsAt, language, false);
   const endDay = formatDate(activity.endsAt, language, false);
   const start = `${startDay}, ${clockTime(activity.startsAt)}`;
@@ -708,18 +751,9 @@ export function whenText(activity: { startsAt: Date; endsAt: Date }, language: L
 export function easyWhen(
   activity: { startsAt: Date; endsAt: Date },
   language: Language,
+  tr: Translator = translator(language),
 ): { date: string; time: string } {
-  const tr = translator(language);
-  const dayOf = (at: Date) =>
-    new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'Europe/London',
-    })
-      .format(at)
-      .replace(',', '');
+  const dayOf = (at: Date) => weekdayFormat(language).format(at).replace(',', '');
   const startDay = dayOf(activity.startsAt);
   const endDay = dayOf(activity.endsAt);
   const range = (start: string, end: string) => tr.text('activities.whenRange', { start, end });
@@ -868,6 +902,7 @@ export async function inviteToActivity(
   outcome.already = eligible.length - inserted.length;
   const newly = new Set(inserted.map((r) => r.personId));
   const organisationName = await organisationNameOf(tx);
+  const inOwnWords = ownWordsIn(tx);
   for (const person of eligible) {
     if (!newly.has(person.id)) continue;
     if (!reachableByEmail(person)) {
@@ -875,19 +910,21 @@ export async function inviteToActivity(
       continue;
     }
     const language = languageOf(person);
+    const { tr, translations } = await inOwnWords(language);
     const link = `${context.baseUrl}/rsvp/${tokens.get(person.id)}`;
     await queueMail(tx, {
       to: person.email!,
       template: 'activity-invitation',
       language,
+      translations,
       easyRead: person.easyRead,
       vars: {
         organisation: organisationName,
         name: person.name ?? '',
         title: activity.title,
-        when: whenText(activity, language),
-        where: whereText(activity, language),
-        ...easyWhen(activity, language),
+        when: whenText(activity, language, tr),
+        where: whereText(activity, language, tr),
+        ...easyWhen(activity, language, tr),
       },
       link,
       attachments: [
@@ -1129,22 +1166,25 @@ export async function sendDueReminders(
     update invitations v set reminder_token_hash = x.hash, reminded_at = now()
     from (values ${values}) as x(id, hash) where v.id = x.id`);
   const organisationName = await organisationNameOf(tx);
+  const inOwnWords = ownWordsIn(tx);
   const byId = new Map(due.map((a) => [a.id, a]));
   for (const invitee of invitees) {
     const activity = byId.get(invitee.activityId)!;
     const language = languageOf(invitee);
+    const { tr, translations } = await inOwnWords(language);
     await queueMail(tx, {
       to: invitee.email,
       template: 'activity-reminder',
       language,
+      translations,
       easyRead: invitee.easyRead,
       vars: {
         organisation: organisationName,
         title: activity.title,
-        when: whenText(activity, language),
-        where: whereText(activity, language),
+        when: whenText(activity, language, tr),
+        where: whereText(activity, language, tr),
         day: formatDate(activity.startsAt, language, false),
-        ...easyWhen(activity, language),
+        ...easyWhen(activity, language, tr),
       },
       link: `${context.baseUrl}/rsvp/${tokens.get(invitee.invitationId)}`,
     });

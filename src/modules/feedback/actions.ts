@@ -5,7 +5,8 @@ import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { uuidArray } from '../../platform/db/types.ts';
 import { readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { UUID } from '../../platform/http/params.ts';
-import { translator, type Language } from '../../platform/i18n/index.ts';
+import { translator, type Language, type Translator } from '../../platform/i18n/index.ts';
+import { translatorIn } from '../../platform/i18n/overrides.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { linkRecords, linksOf, unlinkRecords } from '../../platform/links/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
@@ -396,6 +397,8 @@ export async function closeLoop(
   );
   const [org] = await tx.select({ name: organisations.name }).from(organisations).limit(1);
   let told = 0;
+  // Each language's translator in the organisation's own words, read once.
+  const ownWords = new Map<Language, Awaited<ReturnType<typeof translatorIn>>>();
   for (const item of due) {
     const person = people.get(item.personId!);
     if (!person || person.erased || person.doNotContact) continue;
@@ -406,15 +409,18 @@ export async function closeLoop(
       if (!person.email) continue;
       const language: Language = person.language === 'cy' ? 'cy' : 'en';
       const easy = person.easyRead && Boolean(action.youSaidEasy && action.weDidEasy);
+      if (!ownWords.has(language)) ownWords.set(language, await translatorIn(tx, language));
+      const { tr, translations } = ownWords.get(language)!;
       outboxId = await queueMail(tx, {
         to: person.email,
         template: easy ? 'feedback-outcome-easy' : 'feedback-outcome',
         language,
+        translations,
         vars: {
           name: person.name,
           organisation: org?.name ?? '',
           told: clip(item.text, 300),
-          we: easy ? action.weDidEasy : weSentence(action, language),
+          we: easy ? action.weDidEasy : weSentence(action, language, tr),
           outcome: action.outcome,
           reference: item.reference,
         },
@@ -440,8 +446,8 @@ export async function closeLoop(
 export function weSentence(
   action: Pick<ActionRow, 'kind' | 'weDid' | 'reason'>,
   language: Language,
+  tr: Translator = translator(language),
 ): string {
-  const tr = translator(language);
   return tr.text(`feedback.actions.sentence.${action.kind}`, {
     weDid: action.weDid,
     reason: action.reason,

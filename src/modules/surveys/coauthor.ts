@@ -1,7 +1,12 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { auditLog } from '../../platform/audit/index.ts';
 import type { Queryable } from '../../platform/db/index.ts';
-import { translator, type Language } from '../../platform/i18n/index.ts';
+import {
+  translator,
+  type Language,
+  type TranslationOverrides,
+  type Translator,
+} from '../../platform/i18n/index.ts';
 import type { PortalSection } from '../../platform/manifest.ts';
 import {
   allQuestions,
@@ -62,11 +67,10 @@ export interface SectionInWords {
   questions: QuestionInWords[];
 }
 
-function choiceWords(question: Question, code: string, language: Language): Said {
+function choiceWords(question: Question, code: string, language: Language, tr: Translator): Said {
   const option = optionsOf(question).find((o) => o.code === code);
   if (!option) return { text: code, lang: null };
   if (option.key) {
-    const tr = translator(language);
     return { text: tr.text(option.key), lang: tr.has(option.key) ? null : 'en' };
   }
   return wordsIn(option.text, language);
@@ -77,8 +81,10 @@ export function draftInWords(
   definition: SurveyDefinition,
   language: Language,
   easyRead: boolean,
+  /** The organisation's own translations for the language (the request's). */
+  translations?: TranslationOverrides,
 ): SectionInWords[] {
-  const tr = translator(language);
+  const tr = translator(language, translations);
   const numbers = new Map(allQuestions(definition).map((q, i) => [q.code, i + 1]));
   return definition.sections.map((section, s) => ({
     id: section.id,
@@ -90,7 +96,7 @@ export function draftInWords(
       if (q.condition) {
         const target = findQuestion(definition, q.condition.question);
         const answers = q.condition.anyOf
-          .map((a) => (target ? choiceWords(target, a, language).text : a))
+          .map((a) => (target ? choiceWords(target, a, language, tr).text : a))
           .join(tr.text('surveys.coauthor.or'));
         condition = tr.text('surveys.coauthor.onlyIf', {
           n: numbers.get(q.condition.question) ?? q.condition.question,
@@ -103,7 +109,7 @@ export function draftInWords(
         text: wordsIn(main, language),
         hint: q.hint ? wordsIn(q.hint, language) : null,
         how: tr.text(`surveys.types.${q.type}`),
-        choices: optionsOf(q).map((o) => choiceWords(q, o.code, language)),
+        choices: optionsOf(q).map((o) => choiceWords(q, o.code, language, tr)),
         required: q.required,
         condition,
         // Easy read puts a picture beside each question: its own, or a speech

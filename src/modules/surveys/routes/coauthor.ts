@@ -97,7 +97,12 @@ export const coauthorRoutes: FastifyPluginAsync = async (plugin) => {
   ) {
     const { survey, right } = found;
     const comments = await request.db((tx) => listComments(tx, survey.id));
-    const sections = draftInWords(survey.draft, request.language, request.easyRead);
+    const sections = draftInWords(
+      survey.draft,
+      request.language,
+      request.easyRead,
+      request.translations,
+    );
     const questions = sections.flatMap((s) => s.questions);
     const errors = formErrors(
       translator(request.language, request.translations),

@@ -44,6 +44,8 @@ const TARGETS: Target[] = [
   { name: 'staff-people', path: '/staff/people', staff: true },
   { name: 'staff-initiatives', path: '/staff/initiatives', staff: true },
   { name: 'staff-activities', path: '/staff/activities', staff: true },
+  { name: 'staff-kpis', path: '/staff/kpis', staff: true },
+  { name: 'staff-ladder', path: '/staff/ladder', staff: true },
 ];
 
 const out: string[] = [];

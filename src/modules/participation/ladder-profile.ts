@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { todayInLondon } from '../../platform/calendar/index.ts';
-import { activityHeld } from './activities.ts';
+import { attendedAt, registerOf, startedBetween } from './attended.ts';
 import * as periods from '../../platform/periods/index.ts';
 import {
   DEFAULT_RUNGS,
@@ -55,7 +55,12 @@ export const currentFinancialYear = () => financialYearOf(todayInLondon());
  * An initiative is active in the period when it is not a draft and its
  * dates overlap the period (a missing start is when it was published or
  * made; a missing end is open, or when it was closed). Activities count when
- * held on a day in the period (in England).
+ * held on a day in the period (in England): started, not cancelled, with
+ * someone who attended (activityHeld). The activities are found by the
+ * period's bounds and each one's register read from its index
+ * (attended.ts), so the work is the period's, not the whole history's; each
+ * person's rungs are gathered as bits, one small group a person, and
+ * counted a rung at a time.
  */
 export async function ladderProfile(
   tx: Queryable,
@@ -73,16 +78,22 @@ export async function ladderProfile(
     hours: number;
   }>(
     await tx.execute(sql`
-      with held as (
-        select a.id, i.rung
+      with held as materialized (
+        select a.id, i.rung::int as rung
         from activities a join initiative_summaries i on i.id = a.initiative_id
-        where ${activityHeld(sql`a`)}
-          and (a.starts_at at time zone 'Europe/London')::date between ${from}::date and ${to}::date
+        where ${startedBetween(sql`a`, from, to)}
       ),
-      came as (
-        select held.rung, t.person_id, t.hours
-        from attendance t join held on held.id = t.activity_id
-        where t.status = 'attended'
+      registers as (
+        select held.rung, r.hours
+        from held cross join lateral (${registerOf(sql`held.id`)}) r
+        where r.attended > 0
+      ),
+      people as (
+        select t.person_id,
+          bit_or(case when held.rung between 0 and 7 then 1 << held.rung else 0 end) as rungs,
+          bool_or(held.rung >= 1) as counted
+        from held cross join lateral (${attendedAt(sql`held.id`)}) t
+        group by t.person_id
       ),
       active as (
         select i.rung from initiative_summaries i
@@ -92,16 +103,16 @@ export async function ladderProfile(
       )
       select r.rung::int as rung,
         (select count(*) from active where active.rung = r.rung)::int as initiatives,
-        (select count(*) from held where held.rung = r.rung)::int as activities,
-        (select count(distinct person_id) from came where came.rung = r.rung)::int as people,
-        (select coalesce(sum(hours), 0) from came where came.rung = r.rung)::float8 as hours
+        (select count(*) from registers where registers.rung = r.rung)::int as activities,
+        (select count(*) from people where people.rungs & (1 << r.rung) <> 0)::int as people,
+        (select coalesce(sum(hours), 0) from registers where registers.rung = r.rung)::float8 as hours
       from generate_series(0, 7) as r(rung)
       union all
       select -1,
         (select count(*) from active where active.rung >= 1)::int,
-        (select count(*) from held where held.rung >= 1)::int,
-        (select count(distinct person_id) from came where came.rung >= 1)::int,
-        (select coalesce(sum(hours), 0) from came where came.rung >= 1)::float8`),
+        (select count(*) from registers where registers.rung >= 1)::int,
+        (select count(*) from people where people.counted)::int,
+        (select coalesce(sum(hours), 0) from registers where registers.rung >= 1)::float8`),
   );
   const byRung = new Map(figures.map((f) => [Number(f.rung), f]));
   const names = new Map(own.map((o) => [Number(o.rung), o]));

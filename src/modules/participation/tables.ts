@@ -279,6 +279,12 @@ export const attendance = pgTable(
     ),
     uniqueIndex('attendance_person_idx').on(t.organisationId, t.activityId, t.personId),
     index('attendance_by_person_idx').on(t.personId),
+    // An activity's register as attended, read from the index alone (issue
+    // 15): the ladder profile and participation's statistics count people
+    // and hours an activity at a time (attended.ts).
+    index('attendance_attended_idx')
+      .on(t.organisationId, t.activityId, t.personId, t.hours)
+      .where(sql`${t.status} = 'attended'`),
     tenantIsolation('attendance'),
   ],
 ).enableRLS();

@@ -19,9 +19,16 @@ import { sql, type SQL } from 'drizzle-orm';
  * form the index can take.
  */
 export function startedBetween(a: SQL, from?: string, to?: string): SQL {
+  return sql`${a}.status <> 'cancelled' and ${a}.starts_at <= now() ${startedOn(a, from, to)}`;
+}
+
+/**
+ * `and` the activity (alias `a`) started on a day in England from `from` to
+ * `to` (either may be missing), as startedBetween says it.
+ */
+export function startedOn(a: SQL, from?: string, to?: string): SQL {
   const day = sql`(${a}.starts_at at time zone 'Europe/London')::date`;
-  return sql`${a}.status <> 'cancelled' and ${a}.starts_at <= now()
-    ${from ? sql`and ${a}.starts_at >= (${from}::date::timestamp at time zone 'Europe/London') and ${day} >= ${from}::date` : sql``}
+  return sql`${from ? sql`and ${a}.starts_at >= (${from}::date::timestamp at time zone 'Europe/London') and ${day} >= ${from}::date` : sql``}
     ${to ? sql`and ${a}.starts_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London') and ${day} <= ${to}::date` : sql``}`;
 }
 

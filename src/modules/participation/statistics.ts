@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { activityHeld } from './activities.ts';
-import { attendedAt, registerOf, startedBetween } from './attended.ts';
+import { attendedAt, registerOf, startedBetween, startedOn } from './attended.ts';
 import type {
   StatisticDefinition,
   StatisticFilter,
@@ -16,10 +16,7 @@ import type {
  */
 
 function heldIn(filter: StatisticFilter): SQL {
-  const day = sql`(a.starts_at at time zone 'Europe/London')::date`;
-  return sql`${activityHeld(sql`a`)}
-    ${filter.from ? sql`and ${day} >= ${filter.from}::date` : sql``}
-    ${filter.to ? sql`and ${day} <= ${filter.to}::date` : sql``}`;
+  return sql`${activityHeld(sql`a`)} ${startedOn(sql`a`, filter.from, filter.to)}`;
 }
 
 type Periods = ReadonlyArray<{ from: string; to: string }>;

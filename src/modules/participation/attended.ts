@@ -14,9 +14,7 @@ import { sql, type SQL } from 'drizzle-orm';
 /**
  * An activity (alias `a`) that started, was not cancelled, on a day in
  * England from `from` to `to` (YYYY-MM-DD, inclusive; either may be
- * missing). The day is compared as it always was; the bounds on starts_at
- * say the same (midnight in England exists on every day of the year) in a
- * form the index can take.
+ * missing).
  */
 export function startedBetween(a: SQL, from?: string, to?: string): SQL {
   return sql`${a}.status <> 'cancelled' and ${a}.starts_at <= now() ${startedOn(a, from, to)}`;
@@ -24,12 +22,16 @@ export function startedBetween(a: SQL, from?: string, to?: string): SQL {
 
 /**
  * `and` the activity (alias `a`) started on a day in England from `from` to
- * `to` (either may be missing), as startedBetween says it.
+ * `to` (either may be missing). The day it started in England is on or
+ * after `from` exactly when it started at or after midnight in England
+ * that day, and on or before `to` when before midnight that night (midnight
+ * in England falls once on every day of the year, the clocks changing at 1
+ * or 2 am): said of starts_at, activities_starts_idx takes it and the
+ * planner can tell how many activities it finds.
  */
 export function startedOn(a: SQL, from?: string, to?: string): SQL {
-  const day = sql`(${a}.starts_at at time zone 'Europe/London')::date`;
-  return sql`${from ? sql`and ${a}.starts_at >= (${from}::date::timestamp at time zone 'Europe/London') and ${day} >= ${from}::date` : sql``}
-    ${to ? sql`and ${a}.starts_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London') and ${day} <= ${to}::date` : sql``}`;
+  return sql`${from ? sql`and ${a}.starts_at >= (${from}::date::timestamp at time zone 'Europe/London')` : sql``}
+    ${to ? sql`and ${a}.starts_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')` : sql``}`;
 }
 
 /**

@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import { MODULES } from '../../modules.ts';
 import { rowsOf, type Tx } from '../../platform/db/index.ts';
 import { installModules } from '../../platform/manifest.ts';
-import { computeStatisticSeries } from '../../platform/statistics/index.ts';
+import {
+  computeStatisticSeries,
+  computeStatisticsSeries,
+} from '../../platform/statistics/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { makeOrganisation } from '../../platform/testing/app.ts';
 import type { Organisation } from '../../platform/tenancy/index.ts';
@@ -104,10 +107,21 @@ async function assertRecounts(label: string) {
       );
     const people = await computeStatisticSeries(tx, 'participation.people-involved', {}, PERIODS);
     const hours = await computeStatisticSeries(tx, 'participation.hours', {}, PERIODS);
+    // Together, as the KPI dashboard reads them: one query for both.
+    const [batchedHours, batchedPeople] = await computeStatisticsSeries(
+      tx,
+      [
+        { name: 'participation.hours', filter: {} },
+        { name: 'participation.people-involved', filter: {} },
+      ],
+      PERIODS,
+    );
     for (const [i, { from, to }] of PERIODS.entries()) {
       const recount = await participationRecount(tx, from, to);
       assert.equal(people[i]!.value, recount.people, `${label}: people ${from} to ${to}`);
       assert.equal(hours[i]!.value, recount.hours, `${label}: hours ${from} to ${to}`);
+      assert.equal(batchedPeople![i]!.value, recount.people, `${label}: batched people ${from}`);
+      assert.equal(batchedHours![i]!.value, recount.hours, `${label}: batched hours ${from}`);
     }
   });
 }

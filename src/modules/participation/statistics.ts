@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { activityHeld } from './activities.ts';
-import { attendedAt, registerOf, startedBetween, startedOn } from './attended.ts';
+import { attendedAt, startedBetween, startedOn } from './attended.ts';
 import type {
   StatisticDefinition,
   StatisticFilter,
@@ -57,19 +57,34 @@ function periodBits(day: SQL, periods: Periods): SQL {
 const PERIOD_BITS = 62;
 
 /**
- * The distinct people who attended an activity held in each period, in one
- * query for up to 62 periods: each person's periods are gathered as bits
- * (one small group a person), then counted a bit at a time. Attendance is
- * read from attendance_attended_idx alone, an activity at a time.
+ * The distinct people who attended an activity held in each period, and
+ * their hours, in one query for up to 62 periods: each person's periods are
+ * gathered as bits, with their hours a period in hundredths (whole numbers:
+ * hours are kept to two places), one small group a person; then people are
+ * counted and hours added a period at a time. Attendance is read from
+ * attendance_attended_idx alone, an activity at a time.
  */
-async function peopleSeries(tx: Queryable, periods: Periods): Promise<StatisticValue[]> {
-  const values: StatisticValue[] = [];
+async function attendedSeries(
+  tx: Queryable,
+  periods: Periods,
+): Promise<{ people: StatisticValue[]; hours: StatisticValue[] }> {
+  const people: StatisticValue[] = [];
+  const hours: StatisticValue[] = [];
   for (let start = 0; start < periods.length; start += PERIOD_BITS) {
     const chunk = periods.slice(start, start + PERIOD_BITS);
-    const counts = sql.join(
+    const bit = (i: number) => sql.raw(`${2n ** BigInt(i)}::bigint`);
+    const perPerson = sql.join(
       chunk.map(
         (_, i) =>
-          sql`count(*) filter (where bits & ${sql.raw(`${2n ** BigInt(i)}`)}::bigint <> 0)::int as ${sql.raw(`v${i}`)}`,
+          sql`sum((t.hours * 100)::bigint) filter (where held.bits & ${bit(i)} <> 0) as ${sql.raw(`h${i}`)}`,
+      ),
+      sql`, `,
+    );
+    const totals = sql.join(
+      chunk.map(
+        (_, i) =>
+          sql`count(*) filter (where bits & ${bit(i)} <> 0)::int as ${sql.raw(`p${i}`)},
+            (coalesce(sum(${sql.raw(`h${i}`)}), 0)::numeric / 100)::float8 as ${sql.raw(`h${i}`)}`,
       ),
       sql`, `,
     );
@@ -79,35 +94,30 @@ async function peopleSeries(tx: Queryable, periods: Periods): Promise<StatisticV
           select s.id, ${periodBits(sql`s.day`, chunk)} as bits from (${startedIn(spanOf(chunk))}) s
         ),
         people as (
-          select t.person_id, bit_or(held.bits) as bits
+          select t.person_id, bit_or(held.bits) as bits, ${perPerson}
           from held cross join lateral (${attendedAt(sql`held.id`)}) t
           group by t.person_id
         )
-        select ${counts} from people`),
+        select ${totals} from people`),
     );
-    values.push(...chunk.map((_, i) => ({ value: Number(row?.[`v${i}`] ?? 0) })));
+    chunk.forEach((_, i) => {
+      people.push({ value: Number(row?.[`p${i}`] ?? 0) });
+      hours.push({ value: Number(row?.[`h${i}`] ?? 0) });
+    });
   }
-  return values;
+  return { people, hours };
 }
 
-/** The hours attended at the activities held in each period: one query, a register an activity. */
-async function hoursSeries(tx: Queryable, periods: Periods): Promise<StatisticValue[]> {
-  if (periods.length === 0) return [];
-  const sums = sql.join(
-    periods.map(
-      (p, i) =>
-        sql`coalesce(sum(r.hours) filter (where held.day between ${p.from}::date and ${p.to}::date), 0)::float8 as ${sql.raw(`v${i}`)}`,
-    ),
-    sql`, `,
-  );
-  const [row] = rowsOf<Record<string, number | string | null>>(
-    await tx.execute(sql`
-      select ${sums}
-      from (${startedIn(spanOf(periods))}) held
-      cross join lateral (${registerOf(sql`held.id`)}) r`),
-  );
-  return periods.map((_, i) => ({ value: Number(row?.[`v${i}`] ?? 0) }));
-}
+const PEOPLE = 'participation.people-involved';
+
+/** People involved and hours counted together (computeStatisticsSeries): one query for both. */
+const attendedBatch: NonNullable<StatisticDefinition['batch']> = {
+  key: 'participation.attended',
+  async computeSeries(tx, names, _filter, periods) {
+    const { people, hours } = await attendedSeries(tx, periods);
+    return names.map((name) => (name === PEOPLE ? people : hours));
+  },
+};
 
 async function one(tx: Queryable, query: SQL): Promise<StatisticValue> {
   const [row] = rowsOf<{ value: number | string | null }>(await tx.execute(query));
@@ -125,7 +135,7 @@ export const participationStatistics: StatisticDefinition[] = [
       one(tx, sql`select count(*)::int as value from activities a where ${heldIn(filter)}`),
   },
   {
-    name: 'participation.people-involved',
+    name: PEOPLE,
     labelKey: 'activities.statistics.peopleInvolved',
     kind: 'count',
     unit: 'people',
@@ -137,7 +147,8 @@ export const participationStatistics: StatisticDefinition[] = [
           from attendance t join activities a on a.id = t.activity_id
           where t.status = 'attended' and ${heldIn(filter)}`,
       ),
-    computeSeries: (tx, _filter, periods) => peopleSeries(tx, periods),
+    computeSeries: async (tx, _filter, periods) => (await attendedSeries(tx, periods)).people,
+    batch: attendedBatch,
   },
   {
     name: 'participation.hours',
@@ -152,7 +163,8 @@ export const participationStatistics: StatisticDefinition[] = [
           from attendance t join activities a on a.id = t.activity_id
           where t.status = 'attended' and ${heldIn(filter)}`,
       ),
-    computeSeries: (tx, _filter, periods) => hoursSeries(tx, periods),
+    computeSeries: async (tx, _filter, periods) => (await attendedSeries(tx, periods)).hours,
+    batch: attendedBatch,
   },
   {
     name: 'participation.rewards-paid',

@@ -1,0 +1,1 @@
+CREATE INDEX "attendance_attended_idx" ON "attendance" USING btree ("organisation_id","activity_id","person_id","hours") WHERE "attendance"."status" = 'attended';

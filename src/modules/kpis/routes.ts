@@ -147,11 +147,12 @@ function pairs<T>(items: T[]): T[][] {
  * where the KPI strings are translated, else English, and the pages then
  * mark their content lang="en" (no Welsh is claimed that is not there).
  */
-function readerTranslator(language: FastifyRequest['language']): {
+function readerTranslator(request: Pick<FastifyRequest, 'language' | 'translations'>): {
   tr: Translator;
   contentLang: 'en' | null;
 } {
-  const own = translator(language);
+  // The organisation's own translations count: its translators may have put the KPI pages into Welsh.
+  const own = translator(request.language, request.translations);
   if (own.has('kpis.title')) return { tr: own, contentLang: null };
   return { tr: translator('en'), contentLang: 'en' };
 }
@@ -186,7 +187,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis',
     { ...guard('kpis:view'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const { tr, contentLang } = readerTranslator(request.language);
+      const { tr, contentLang } = readerTranslator(request);
       const { period, unknown } = periodFrom(request.query.period);
       const today = todayInLondon();
       const data = await request.db(async (tx) => {
@@ -248,7 +249,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis/export.xlsx',
     { ...guard('kpis:export'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const { tr } = readerTranslator(request.language);
+      const { tr } = readerTranslator(request);
       const data = await exportData(request, 'xlsx');
       reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -268,7 +269,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     '/staff/kpis/board-pack.pdf',
     { ...guard('kpis:export'), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
-      const { tr } = readerTranslator(request.language);
+      const { tr } = readerTranslator(request);
       const data = await exportData(request, 'pdf');
       return sendPdf(
         reply,
@@ -284,7 +285,7 @@ export const kpiRoutes: FastifyPluginAsync = async (plugin) => {
     async (request, reply) => {
       const definition = KPIS.find((k) => k.code === request.params.code);
       if (!definition) throw notFound();
-      const { tr, contentLang } = readerTranslator(request.language);
+      const { tr, contentLang } = readerTranslator(request);
       const { period } = periodFrom(request.query.period);
       const mayList = can(request.user, 'kpis:records');
       const pages = {

@@ -88,7 +88,7 @@ export async function ladderProfile(
         from held cross join lateral (${registerOf(sql`held.id`)}) r
         where r.attended > 0
       ),
-      people as (
+      attendees as (
         select t.person_id,
           bit_or(case when held.rung between 0 and 7 then 1 << held.rung else 0 end) as rungs,
           bool_or(held.rung >= 1) as counted
@@ -104,14 +104,14 @@ export async function ladderProfile(
       select r.rung::int as rung,
         (select count(*) from active where active.rung = r.rung)::int as initiatives,
         (select count(*) from registers where registers.rung = r.rung)::int as activities,
-        (select count(*) from people where people.rungs & (1 << r.rung) <> 0)::int as people,
+        (select count(*) from attendees where attendees.rungs & (1 << r.rung) <> 0)::int as people,
         (select coalesce(sum(hours), 0) from registers where registers.rung = r.rung)::float8 as hours
       from generate_series(0, 7) as r(rung)
       union all
       select -1,
         (select count(*) from active where active.rung >= 1)::int,
         (select count(*) from registers where registers.rung >= 1)::int,
-        (select count(*) from people where people.counted)::int,
+        (select count(*) from attendees where attendees.counted)::int,
         (select coalesce(sum(hours), 0) from registers where registers.rung >= 1)::float8`),
   );
   const byRung = new Map(figures.map((f) => [Number(f.rung), f]));

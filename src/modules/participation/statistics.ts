@@ -93,12 +93,12 @@ async function attendedSeries(
         with held as materialized (
           select s.id, ${periodBits(sql`s.day`, chunk)} as bits from (${startedIn(spanOf(chunk))}) s
         ),
-        people as (
+        attendees as (
           select t.person_id, bit_or(held.bits) as bits, ${perPerson}
           from held cross join lateral (${attendedAt(sql`held.id`)}) t
           group by t.person_id
         )
-        select ${totals} from people`),
+        select ${totals} from attendees`),
     );
     chunk.forEach((_, i) => {
       people.push({ value: Number(row?.[`p${i}`] ?? 0) });

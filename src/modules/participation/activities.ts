@@ -15,7 +15,7 @@ import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tok
 import { UUID, pageWithin } from '../../platform/http/params.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { organisations } from '../../platform/tenancy/index.ts';
-import { formatDate } from '../../platform/views/index.ts';
+import { formatDate, formatWeekday } from '../../platform/views/index.ts';
 import { needsEasyRead, recordInvolvement, sumNeedsOf } from '../people/index.ts';
 import { activities, attendance, invitations, type ActivityRow } from './tables.ts';
 import { unansweredThisWeek } from './work-waiting.ts';
@@ -676,23 +676,6 @@ export async function acceptedSignUps(tx: Queryable, activityId: string): Promis
   return rows.map((r) => r.id);
 }
 
-/** The weekday, day, month and year in England, one formatter a language. */
-const weekdayFormats = new Map<Language, Intl.DateTimeFormat>();
-function weekdayFormat(language: Language): Intl.DateTimeFormat {
-  let made = weekdayFormats.get(language);
-  if (!made) {
-    made = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'Europe/London',
-    });
-    weekdayFormats.set(language, made);
-  }
-  return made;
-}
-
 /**
  * Translators in the organisation's own words for the languages of the
  * people a batch of messages goes to, each read once (translatorIn).
@@ -753,7 +736,7 @@ export function easyWhen(
   language: Language,
   tr: Translator = translator(language),
 ): { date: string; time: string } {
-  const dayOf = (at: Date) => weekdayFormat(language).format(at).replace(',', '');
+  const dayOf = (at: Date) => formatWeekday(at, language);
   const startDay = dayOf(activity.startsAt);
   const endDay = dayOf(activity.endsAt);
   const range = (start: string, end: string) => tr.text('activities.whenRange', { start, end });

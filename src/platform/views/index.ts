@@ -79,16 +79,18 @@ function withQuery(url: string, key: string, value: string): string {
 // Formatters are costly to make (a fifth of a list page's time went on making
 // them, one per date shown) and safe to share: one per locale, made once.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(locale: string): Intl.DateTimeFormat {
-  let format = dayFormats.get(locale);
+function dayFormat(locale: string, weekday = false): Intl.DateTimeFormat {
+  const key = `${locale}${weekday ? ':weekday' : ''}`;
+  let format = dayFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale, {
+      ...(weekday ? { weekday: 'long' as const } : {}),
       day: 'numeric',
       month: 'long',
       year: 'numeric',
       timeZone: 'Europe/London',
     });
-    dayFormats.set(locale, format);
+    dayFormats.set(key, format);
   }
   return format;
 }
@@ -115,6 +117,13 @@ export function formatDate(value: unknown, language: string, withTime: boolean):
   if (!withTime) return day;
   const time = timeFormat.format(date).replace(' ', '').toLowerCase();
   return `${day}, ${time}`;
+}
+
+/** The day with its weekday, in UK time, in the language: "Monday 23 November 2026". */
+export function formatWeekday(date: Date, language: string): string {
+  return dayFormat(language === 'cy' ? 'cy-GB' : 'en-GB', true)
+    .format(date)
+    .replace(',', '');
 }
 
 /** Nunjucks with the GOV.UK and MOJ templates, the layout, and reply.page(). */

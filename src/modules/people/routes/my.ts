@@ -59,6 +59,30 @@ export const myRegisterRoutes: FastifyPluginAsync = async (plugin) => {
     return personId;
   }
 
+  /**
+   * Everything held about the signed-in customer (the subject access export),
+   * the download audited with its format. Their own equality answers are
+   * theirs to have; a member of staff helping them (assisted mode) is not shown
+   * special category data.
+   */
+  async function ownData(request: FastifyRequest, format: 'json' | 'xlsx') {
+    const personId = await ownPerson(request);
+    const includeEquality = !request.user!.assistedBy;
+    const data = await request.db(async (tx) => {
+      const found = await subjectAccessExport(tx, personId, { includeEquality });
+      if (found)
+        await audit(tx, actorOf(request), {
+          action: 'subject-access-download',
+          entity: 'person',
+          entityId: personId,
+          after: { by: 'self', includeEquality, ...(format === 'json' ? {} : { format }) },
+        });
+      return found;
+    });
+    if (!data) throw notFound();
+    return data;
+  }
+
   async function renderChange(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -141,22 +165,7 @@ export const myRegisterRoutes: FastifyPluginAsync = async (plugin) => {
   );
 
   app.get('/my/data.json', guard('account:use'), async (request, reply) => {
-    const personId = await ownPerson(request);
-    // Their own equality answers are theirs to have; a member of staff
-    // helping them (assisted mode) is not shown special category data.
-    const includeEquality = !request.user!.assistedBy;
-    const data = await request.db(async (tx) => {
-      const found = await subjectAccessExport(tx, personId, { includeEquality });
-      if (found)
-        await audit(tx, actorOf(request), {
-          action: 'subject-access-download',
-          entity: 'person',
-          entityId: personId,
-          after: { by: 'self', includeEquality },
-        });
-      return found;
-    });
-    if (!data) throw notFound();
+    const data = await ownData(request, 'json');
     return reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('content-disposition', `attachment; filename="your-data-${todayInLondon()}.json"`)
@@ -167,20 +176,7 @@ export const myRegisterRoutes: FastifyPluginAsync = async (plugin) => {
   // The same data as a spreadsheet, for people who cannot open a JSON file:
   // a sheet for each part, fields in words (subject-access-sheets.ts).
   app.get('/my/data.xlsx', guard('account:use'), async (request, reply) => {
-    const personId = await ownPerson(request);
-    const includeEquality = !request.user!.assistedBy;
-    const data = await request.db(async (tx) => {
-      const found = await subjectAccessExport(tx, personId, { includeEquality });
-      if (found)
-        await audit(tx, actorOf(request), {
-          action: 'subject-access-download',
-          entity: 'person',
-          entityId: personId,
-          after: { by: 'self', includeEquality, format: 'xlsx' },
-        });
-      return found;
-    });
-    if (!data) throw notFound();
+    const data = await ownData(request, 'xlsx');
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="your-data-${todayInLondon()}.xlsx"`)

@@ -6,7 +6,7 @@ import { uuidArray } from '../../platform/db/types.ts';
 import { readDateInput, type FieldProblem } from '../../platform/forms/index.ts';
 import { UUID } from '../../platform/http/params.ts';
 import { translator, type Language, type Translator } from '../../platform/i18n/index.ts';
-import { translatorIn } from '../../platform/i18n/overrides.ts';
+import { translatorsIn } from '../../platform/i18n/overrides.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { linkRecords, linksOf, unlinkRecords } from '../../platform/links/index.ts';
 import { queueMail } from '../../platform/mail/index.ts';
@@ -398,7 +398,7 @@ export async function closeLoop(
   const [org] = await tx.select({ name: organisations.name }).from(organisations).limit(1);
   let told = 0;
   // Each language's translator in the organisation's own words, read once.
-  const ownWords = new Map<Language, Awaited<ReturnType<typeof translatorIn>>>();
+  const inOwnWords = translatorsIn(tx);
   for (const item of due) {
     const person = people.get(item.personId!);
     if (!person || person.erased || person.doNotContact) continue;
@@ -409,8 +409,7 @@ export async function closeLoop(
       if (!person.email) continue;
       const language: Language = person.language === 'cy' ? 'cy' : 'en';
       const easy = person.easyRead && Boolean(action.youSaidEasy && action.weDidEasy);
-      if (!ownWords.has(language)) ownWords.set(language, await translatorIn(tx, language));
-      const { tr, translations } = ownWords.get(language)!;
+      const { tr, translations } = await inOwnWords(language);
       outboxId = await queueMail(tx, {
         to: person.email,
         template: easy ? 'feedback-outcome-easy' : 'feedback-outcome',

@@ -9,7 +9,7 @@ import {
   type Language,
   type Translator,
 } from '../../platform/i18n/index.ts';
-import { translatorIn } from '../../platform/i18n/overrides.ts';
+import { translatorsIn } from '../../platform/i18n/overrides.ts';
 import { enqueue, type JobHandler } from '../../platform/jobs/index.ts';
 import { hashToken, newToken, TOKEN_PATTERN } from '../../platform/http/link-tokens.ts';
 import { UUID, pageWithin } from '../../platform/http/params.ts';
@@ -676,27 +676,11 @@ export async function acceptedSignUps(tx: Queryable, activityId: string): Promis
   return rows.map((r) => r.id);
 }
 
-/**
- * Translators in the organisation's own words for the languages of the
- * people a batch of messages goes to, each read once (translatorIn).
- */
-function ownWordsIn(tx: Queryable) {
-  const held = new Map<Language, ReturnType<typeof translatorIn>>();
-  return (language: Language) => {
-    let found = held.get(language);
-    if (!found) {
-      found = translatorIn(tx, language);
-      held.set(language, found);
-    }
-    return found;
-  };
-}
-
 /** Where an activity is, in words: the place, the online link, or both. */
 export function whereText(
   activity: { location: string | null; onlineLink: string | null },
   language: Language,
-  /** The translator to write with: the organisation's own words (translatorIn) in a message. */
+  /** The translator to write with: the organisation's own words (translatorsIn) in a message. */
   tr: Translator = translator(language),
 ): string {
   const parts: string[] = [];
@@ -885,7 +869,7 @@ export async function inviteToActivity(
   outcome.already = eligible.length - inserted.length;
   const newly = new Set(inserted.map((r) => r.personId));
   const organisationName = await organisationNameOf(tx);
-  const inOwnWords = ownWordsIn(tx);
+  const inOwnWords = translatorsIn(tx);
   for (const person of eligible) {
     if (!newly.has(person.id)) continue;
     if (!reachableByEmail(person)) {
@@ -1149,7 +1133,7 @@ export async function sendDueReminders(
     update invitations v set reminder_token_hash = x.hash, reminded_at = now()
     from (values ${values}) as x(id, hash) where v.id = x.id`);
   const organisationName = await organisationNameOf(tx);
-  const inOwnWords = ownWordsIn(tx);
+  const inOwnWords = translatorsIn(tx);
   const byId = new Map(due.map((a) => [a.id, a]));
   for (const invitee of invitees) {
     const activity = byId.get(invitee.activityId)!;

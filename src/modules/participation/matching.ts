@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { audit, type Actor } from '../../platform/audit/index.ts';
 import { rowsOf, type Queryable } from '../../platform/db/index.ts';
 import { isLanguage, type Language } from '../../platform/i18n/index.ts';
-import { translatorIn } from '../../platform/i18n/overrides.ts';
+import { translatorsIn } from '../../platform/i18n/overrides.ts';
 import { queueMail } from '../../platform/mail/index.ts';
 import { formatDate } from '../../platform/views/index.ts';
 import { needsEasyRead } from '../people/index.ts';
@@ -218,11 +218,10 @@ export async function emailMatches(
     insert into opportunity_asks (organisation_id, opportunity_id, person_id)
     values ${asks} on conflict (organisation_id, opportunity_id, person_id) do nothing`);
   // Each language's translator in the organisation's own words, read once.
-  const translators = new Map<Language, Awaited<ReturnType<typeof translatorIn>>>();
+  const inOwnWords = translatorsIn(tx);
   for (const person of recipients) {
     const language: Language = isLanguage(person.language) ? person.language : 'en';
-    if (!translators.has(language)) translators.set(language, await translatorIn(tx, language));
-    const { tr, translations } = translators.get(language)!;
+    const { tr, translations } = await inOwnWords(language);
     await queueMail(tx, {
       to: person.email!,
       template: 'opportunity-match',

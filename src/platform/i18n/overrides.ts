@@ -123,6 +123,24 @@ export async function translatorIn(
   return { tr: translator(language, translations), translations };
 }
 
+/**
+ * translatorIn for a batch of messages to people of several languages: each
+ * language's translator read once, on first asking.
+ */
+export function translatorsIn(
+  tx: Queryable,
+): (language: Language) => ReturnType<typeof translatorIn> {
+  const held = new Map<Language, ReturnType<typeof translatorIn>>();
+  return (language) => {
+    let found = held.get(language);
+    if (!found) {
+      found = translatorIn(tx, language);
+      held.set(language, found);
+    }
+    return found;
+  };
+}
+
 /** Drops this process's copy, so the next request reads the version again. */
 export function forgetOverrides(organisationId: string, language: Language): void {
   held.delete(heldKey(organisationId, language));

@@ -23,13 +23,47 @@ interface Held {
 const held = new Map<string, Held>();
 const heldKey = (organisationId: string, language: Language) => `${organisationId}:${language}`;
 
-/** The overrides' version: how many there are and the last change, one index read. */
-async function overridesVersion(tx: Queryable, language: Language): Promise<string> {
+/**
+ * The overrides' version (how many there are and the last change, one index
+ * read) and the organisation the transaction is scoped to.
+ */
+async function overridesVersion(
+  tx: Queryable,
+  language: Language,
+): Promise<{ organisationId: string | null; version: string }> {
   const result = await tx.execute(
-    sql`select count(*)::int as n, max(updated_at)::text as at from translation_overrides where language = ${language}`,
+    sql`select app_organisation_id()::text as organisation, count(*)::int as n, max(updated_at)::text as at
+        from translation_overrides where language = ${language}`,
   );
-  const row = (result as unknown as { rows: Array<{ n: number; at: string | null }> }).rows[0];
-  return `${row?.n ?? 0}:${row?.at ?? ''}`;
+  const row = (
+    result as unknown as {
+      rows: Array<{ organisation: string | null; n: number; at: string | null }>;
+    }
+  ).rows[0];
+  return { organisationId: row?.organisation ?? null, version: `${row?.n ?? 0}:${row?.at ?? ''}` };
+}
+
+/** Reads the texts of a version and holds them for the organisation and language. */
+async function readAndHold(
+  tx: Queryable,
+  organisationId: string,
+  language: Language,
+  version: string,
+  now: number,
+): Promise<TranslationOverrides | undefined> {
+  // A version of none has no texts to read.
+  const rows = version.startsWith('0:')
+    ? []
+    : await tx
+        .select({ key: translationOverrides.key, text: translationOverrides.text })
+        .from(translationOverrides)
+        .where(eq(translationOverrides.language, language));
+  const overrides: TranslationOverrides | undefined = rows.length
+    ? { organisationId, language, version, texts: new Map(rows.map((r) => [r.key, r.text])) }
+    : undefined;
+  if (held.size >= 1_000) held.clear();
+  held.set(heldKey(organisationId, language), { overrides, version, checkedAt: now });
+  return overrides;
 }
 
 /**
@@ -50,21 +84,12 @@ export async function organisationOverrides(
   const hit = held.get(key);
   if (hit && now - hit.checkedAt < OVERRIDES_CHECK_MS) return hit.overrides;
   return database.withOrganisation(organisationId, async (tx) => {
-    const version = await overridesVersion(tx, language);
+    const { version } = await overridesVersion(tx, language);
     if (hit && hit.version === version) {
       hit.checkedAt = now;
       return hit.overrides;
     }
-    const rows = await tx
-      .select({ key: translationOverrides.key, text: translationOverrides.text })
-      .from(translationOverrides)
-      .where(eq(translationOverrides.language, language));
-    const overrides: TranslationOverrides | undefined = rows.length
-      ? { organisationId, language, version, texts: new Map(rows.map((r) => [r.key, r.text])) }
-      : undefined;
-    if (held.size >= 1_000) held.clear();
-    held.set(key, { overrides, version, checkedAt: now });
-    return overrides;
+    return readAndHold(tx, organisationId, language, version, now);
   });
 }
 
@@ -81,33 +106,11 @@ export async function overridesIn(
   language: Language,
 ): Promise<TranslationOverrides | undefined> {
   if (language === 'en') return undefined;
-  const result = await tx.execute(
-    sql`select app_organisation_id()::text as organisation, count(*)::int as n, max(updated_at)::text as at
-        from translation_overrides where language = ${language}`,
-  );
-  const row = (
-    result as unknown as {
-      rows: Array<{ organisation: string | null; n: number; at: string | null }>;
-    }
-  ).rows[0];
-  if (!row?.organisation || row.n === 0) return undefined;
-  const version = `${row.n}:${row.at ?? ''}`;
-  const key = heldKey(row.organisation, language);
-  const hit = held.get(key);
+  const { organisationId, version } = await overridesVersion(tx, language);
+  if (!organisationId) return undefined;
+  const hit = held.get(heldKey(organisationId, language));
   if (hit && hit.version === version) return hit.overrides;
-  const rows = await tx
-    .select({ key: translationOverrides.key, text: translationOverrides.text })
-    .from(translationOverrides)
-    .where(eq(translationOverrides.language, language));
-  const overrides: TranslationOverrides = {
-    organisationId: row.organisation,
-    language,
-    version,
-    texts: new Map(rows.map((r) => [r.key, r.text])),
-  };
-  if (held.size >= 1_000) held.clear();
-  held.set(key, { overrides, version, checkedAt: Date.now() });
-  return overrides;
+  return readAndHold(tx, organisationId, language, version, Date.now());
 }
 
 /**
